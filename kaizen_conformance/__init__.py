@@ -1,0 +1,11 @@
+"""kaizen-conformance: the kaizen scheduling contract as an executable pytest suite.
+
+Run it with ``pytest --pyargs kaizen_conformance`` and one option per role under test
+(``--kaizen-resolver=module:function``, ...). ``--kaizen-reference`` runs it on the
+bundled reference implementations.
+"""
+
+__version__ = "0.1.0"
+CONTRACT_VERSION = "1"
+
+__all__ = ["CONTRACT_VERSION", "__version__"]

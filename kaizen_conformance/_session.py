@@ -1,0 +1,130 @@
+"""The kit's hook implementations, imported only when pytest actually needs them."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kaizen_conformance._checks import Check, CheckContext, Violation
+from kaizen_conformance._options import ROLES, usage_lines
+from kaizen_conformance._settings import Settings, build
+
+SETTINGS = pytest.StashKey[Settings]()
+MEMO = pytest.StashKey[dict]()
+CHECK = pytest.StashKey[Check]()
+
+# role -> module that turns the role's cases into checks (``collect(settings) -> list[Check]``)
+SUITES: dict[str, str] = {
+    "resolver": "kaizen_conformance.roles.resolver",
+}
+
+
+def configure(config: pytest.Config) -> None:
+    config.stash[SETTINGS] = build(config)
+    config.stash[MEMO] = {}
+    from kaizen_conformance.summary import ConformanceReporter
+
+    config.pluginmanager.register(ConformanceReporter(config), "kaizen-conformance-reporter")
+
+
+def settings_of(config: pytest.Config) -> Settings:
+    return config.stash[SETTINGS]
+
+
+def report_header(config: pytest.Config) -> list[str] | None:
+    settings = settings_of(config)
+    if not settings.targets:
+        return None
+    lines = []
+    for role in ROLES:
+        target = settings.target(role)
+        if target is not None:
+            profile = f", profile {settings.profile(role)}" if role in ("resolver", "hub") else ""
+            lines.append(f"kaizen {role}: {target.describe()}{profile}")
+    lines.append(f"kaizen per-call limit: {settings.timeout:g} s (--kaizen-timeout)")
+    return lines
+
+
+def collect_suite_file(file_path: Path, parent: Any) -> Any:
+    # pytest's own collector takes the module when python_files matches; otherwise we do.
+    if any(file_path.match(pattern) for pattern in parent.config.getini("python_files")):
+        return None
+    return pytest.Module.from_parent(parent, path=file_path)
+
+
+def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.Item]:
+    from kaizen_conformance.cases import FixtureError
+
+    settings = settings_of(collector.config)
+    if role not in SUITES:
+        return []
+    try:
+        checks = importlib.import_module(SUITES[role]).collect(settings)
+    except FixtureError as exc:
+        raise collector.CollectError(f"kaizen fixture error\n{exc}") from None
+    target = settings.target(role)
+    items = []
+    for check in checks:
+        item = pytest.Function.from_parent(collector, name=check.name, callobj=obj)
+        item.stash[CHECK] = check
+        item.add_marker(pytest.mark.kaizen(role=role, rules=check.rules, case=check.case, level=check.level))
+        item.user_properties.extend(
+            [
+                ("kaizen_role", role),
+                ("kaizen_rules", " ".join(check.rules)),
+                ("kaizen_level", check.level),
+                ("kaizen_case", check.case),
+            ]
+        )
+        if target is None:
+            item.add_marker(pytest.mark.skip(reason=unconfigured_reason(role)))
+        items.append(item)
+    return items
+
+
+def unconfigured_reason(role: str) -> str:
+    from kaizen_conformance._options import role_options
+
+    flags = " or ".join(o.flag for o in role_options(role) if o.kind in ("callable", "command", "app", "url"))
+    return f"{role} role not configured (not a pass): give {flags}, or --kaizen-reference"
+
+
+def require_a_role(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not any(CHECK in item.stash for item in items):
+        return
+    if not settings_of(config).targets:
+        raise pytest.UsageError(
+            "kaizen-conformance: no role is configured, so nothing would be checked.\n"
+            "Configure at least one role (each option also has an ini twin, e.g. kaizen_resolver = ...):\n"
+            + "\n".join(usage_lines())
+        )
+
+
+def run_check(request: pytest.FixtureRequest) -> None:
+    """The body of every conformance item: run its check, report a violation cleanly."""
+    __tracebackhide__ = True
+    check = request.node.stash[CHECK]
+    settings = settings_of(request.config)
+    context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])
+    try:
+        check.run(context)
+    except Violation as violation:
+        message = f"{check.headline()}\ncase {check.case}: {violation}"
+        if check.level == "SHOULD" and not settings.strict:
+            pytest.xfail(f"SHOULD not met (fails only with --kaizen-strict): {message}")
+        pytest.fail(message, pytrace=False)
+
+
+def conformance_checks(role: str) -> Any:
+    """The function a suite module exposes; the kit expands it into one item per check."""
+
+    def kaizen_check(request: pytest.FixtureRequest) -> None:
+        __tracebackhide__ = True
+        run_check(request)
+
+    kaizen_check._kaizen_role = role  # type: ignore[attr-defined]
+    kaizen_check.__doc__ = f"kaizen conformance checks of the {role} role"
+    return kaizen_check

@@ -1,0 +1,54 @@
+"""Fingerprints of directory trees, to prove an implementation changed nothing (or only what it may)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+Entry = tuple[str, str]  # (kind and mode, content digest or link target)
+
+
+def fingerprint(root: Path) -> dict[str, Entry]:
+    """Every path under ``root``: its kind, mode and bytes (symlinks are not followed)."""
+    tree: dict[str, Entry] = {}
+    if not root.exists():
+        return tree
+    for directory, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in dirnames + filenames:
+            path = Path(directory, name)
+            info = path.lstat()
+            relative = path.relative_to(root).as_posix()
+            mode = f"{stat.S_IFMT(info.st_mode):o}:{stat.S_IMODE(info.st_mode):o}"
+            if stat.S_ISLNK(info.st_mode):
+                tree[relative] = (f"link {mode}", os.readlink(path))
+            elif stat.S_ISREG(info.st_mode):
+                tree[relative] = (f"file {mode}", _digest(path))
+            else:
+                tree[relative] = (f"dir {mode}", "")
+    return tree
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def differences(before: dict[str, Entry], after: dict[str, Entry], limit: int = 10) -> list[str]:
+    """Human-readable lines: what was added, removed or changed."""
+    lines = []
+    for path in sorted(after.keys() - before.keys()):
+        lines.append(f"added    {path}")
+    for path in sorted(before.keys() - after.keys()):
+        lines.append(f"removed  {path}")
+    for path in sorted(before.keys() & after.keys()):
+        if before[path] != after[path]:
+            what = "mode" if before[path][1] == after[path][1] else "content"
+            lines.append(f"changed  {path} ({what})")
+    if len(lines) > limit:
+        lines = lines[:limit] + [f"... and {len(lines) - limit} more"]
+    return lines

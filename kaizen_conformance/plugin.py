@@ -1,0 +1,80 @@
+"""pytest entry point of kaizen-conformance (registered under ``pytest11``).
+
+pytest loads this module for every run of every project that installs the kit, so it only
+declares options and hooks; the suite, the cases and the adapters are imported when the
+kit's own checks are collected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from _pytest.nodes import Collector
+
+_SUITE_DIR = Path(__file__).resolve().parent / "suite"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    from kaizen_conformance._options import OPTIONS
+
+    group = parser.getgroup("kaizen", "kaizen-conformance (kaizen scheduling contract v1)")
+    for option in OPTIONS:
+        if option.kind == "switch":
+            group.addoption(option.flag, action="store_true", default=None, dest=option.dest, help=option.help)
+            parser.addini(option.ini, help=option.help, type="bool", default=False)
+        else:
+            group.addoption(
+                option.flag,
+                action="store",
+                dest=option.dest,
+                default=None,
+                type=option.parse,
+                choices=option.choices or None,
+                metavar=option.kind.upper() if option.kind != "setting" else "VALUE",
+                help=option.help,
+            )
+            parser.addini(option.ini, help=option.help, default=None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "kaizen(role, rules, case, level): a kaizen conformance check (added by the kit)"
+    )
+    from kaizen_conformance import _session
+
+    _session.configure(config)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    from kaizen_conformance import _session
+
+    return _session.report_header(config)
+
+
+def pytest_collect_file(file_path: Path, parent: Collector) -> Any:
+    """Collect the kit's suite modules even where a project's ``python_files`` would not."""
+    if file_path.parent != _SUITE_DIR or not file_path.name.startswith("test_") or file_path.suffix != ".py":
+        return None
+    from kaizen_conformance import _session
+
+    return _session.collect_suite_file(file_path, parent)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: Collector, name: str, obj: object) -> Any:
+    role = getattr(obj, "_kaizen_role", None)
+    if role is None:
+        return None
+    from kaizen_conformance import _session
+
+    return _session.make_items(collector, name, obj, role)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    from kaizen_conformance import _session
+
+    _session.require_a_role(config, items)

@@ -1,0 +1,1 @@
+"""The conformance suite: ``pytest --pyargs kaizen_conformance`` collects these modules."""

@@ -1,0 +1,17 @@
+"""Indexes record["slug"] directly: one malformed record crashes the whole resolution."""
+from kaizen_conformance.reference import resolver as ref
+from mutants.resolver._parts import resolver
+
+ROLE = "resolver"
+KILLS = ("RES-013",)
+OPTIONS = ["--kaizen-resolver={module}:resolve"]
+
+
+def fetch(*args):
+    records = ref.fetch_roster(*args)
+    for record in records:
+        record["slug"].strip()  # TypeError / KeyError on a malformed record
+    return records
+
+
+resolve = resolver(fetch=fetch)

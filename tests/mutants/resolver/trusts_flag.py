@@ -1,0 +1,7 @@
+"""Trusts the hub flag: a flagged repo is included without reading its manifest."""
+from mutants.resolver._parts import resolver
+
+ROLE = "resolver"
+KILLS = ("RES-002", "RES-003")
+OPTIONS = ["--kaizen-resolver={module}:resolve"]
+resolve = resolver(opted_in=lambda path: True)

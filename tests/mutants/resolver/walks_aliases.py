@@ -1,0 +1,36 @@
+"""Walks the parsed manifest node by node before validating: an alias bomb never ends."""
+import os
+
+import yaml
+
+from kaizen_conformance.reference.schedule import _VALIDATOR
+from mutants.resolver._parts import resolver
+
+ROLE = "resolver"
+KILLS = ("SCH-004", "RES-016")
+OPTIONS = ["--kaizen-resolver={module}:resolve"]
+SUBPROCESS = True  # the walk goes on in its thread after the limit
+
+
+def count(value, depth=0):
+    if depth > 200:
+        return 1
+    if isinstance(value, dict):
+        return 1 + sum(count(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(count(v, depth + 1) for v in value)
+    return 1
+
+
+def opted_in(path):
+    try:
+        with open(os.path.join(path, ".kaizen", "schedule.yml"), "rb") as handle:
+            document = yaml.safe_load(handle.read().decode("utf-8"))
+        count(document)
+        _VALIDATOR.validate(document)
+    except Exception:
+        return False
+    return True
+
+
+resolve = resolver(opted_in=opted_in)

@@ -19,6 +19,8 @@ CHECK = pytest.StashKey[Check]()
 # role -> module that turns the role's cases into checks (``collect(settings) -> list[Check]``)
 SUITES: dict[str, str] = {
     "resolver": "kaizen_conformance.roles.resolver",
+    "validate": "kaizen_conformance.roles.validate",
+    "init": "kaizen_conformance.roles.init",
 }
 
 
@@ -55,6 +57,13 @@ def collect_suite_file(file_path: Path, parent: Any) -> Any:
     return pytest.Module.from_parent(parent, path=file_path)
 
 
+class ConformanceItem(pytest.Function):
+    """A check of the suite; reported at its suite module, not at the kit's internals."""
+
+    def reportinfo(self) -> tuple[Any, int, str]:
+        return self.path, 0, self.name
+
+
 def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.Item]:
     from kaizen_conformance.cases import FixtureError
 
@@ -68,7 +77,7 @@ def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.It
     target = settings.target(role)
     items = []
     for check in checks:
-        item = pytest.Function.from_parent(collector, name=check.name, callobj=obj)
+        item = ConformanceItem.from_parent(collector, name=check.name, callobj=obj)
         item.stash[CHECK] = check
         item.add_marker(pytest.mark.kaizen(role=role, rules=check.rules, case=check.case, level=check.level))
         item.user_properties.extend(

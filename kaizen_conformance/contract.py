@@ -53,6 +53,7 @@ def schema_names() -> list[str]:
     return sorted(p.name.removesuffix(".schema.json") for p in (CONTRACT_DIR / "schemas").glob("*.schema.json"))
 
 
+@lru_cache(maxsize=None)
 def validator(name: str) -> Any:
     """A Draft 2020-12 validator for a shipped schema, with its sibling schemas resolvable."""
     from jsonschema import Draft202012Validator

@@ -36,7 +36,11 @@ def _schema_validator() -> Any:
 _VALIDATOR = _schema_validator()
 
 
-class _StrictSafeLoader(yaml.SafeLoader):
+# libyaml where PyYAML has it: it is fast, and it bounds nesting depth on its own.
+_SAFE_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictSafeLoader(_SAFE_BASE):  # type: ignore[misc, valid-type]
     """A safe loader (SCH-003: no language objects) that refuses duplicate keys (SCH-005)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

@@ -45,6 +45,7 @@ class Settings:
     hub_double: str
     rootpath: Path
     loaded: dict[str, Any] = field(default_factory=dict)
+    expectations: list[Any] = field(default_factory=list)
 
     def target(self, role: str) -> RoleTarget | None:
         return self.targets.get(role)
@@ -118,6 +119,10 @@ def build(config: pytest.Config) -> Settings:
         rootpath=config.rootpath,
     )
     _check_targets(settings)
+    if values.get("kaizen_expectations"):
+        from kaizen_conformance.expectations import load
+
+        settings.expectations = load(values["kaizen_expectations"], origins["kaizen_expectations"])
     return settings
 
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from kaizen_conformance import __version__, contract
+from kaizen_conformance._options import OPTIONS
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -23,6 +24,57 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_case(args: argparse.Namespace) -> int:
+    """Scaffold fixtures/<role>/<name>/ from the role's template; the suite collects it at once."""
+    import re
+    import shutil
+    from pathlib import Path
+
+    from kaizen_conformance._paths import CONTRACT_DIR
+
+    templates = CONTRACT_DIR / "templates"
+    template = templates / f"{args.role}.case.yml"
+    if not template.is_file():
+        known = sorted(p.name.removesuffix(".case.yml") for p in templates.glob("*.case.yml"))
+        print(f"kaizen-conformance: no case template for role {args.role!r}; roles with one: {', '.join(known)}",
+              file=sys.stderr)
+        return 2
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.name):
+        print(f"kaizen-conformance: case name {args.name!r}: use lower-case letters, digits and dashes", file=sys.stderr)
+        return 2
+    fixtures = Path(args.fixtures)
+    if not fixtures.is_dir():
+        print(f"kaizen-conformance: {fixtures} is not a directory; run from the kit's source checkout "
+              "or pass --fixtures DIR", file=sys.stderr)
+        return 2
+    target = fixtures / args.role / args.name
+    if target.exists():
+        print(f"kaizen-conformance: {target} already exists; choose another name", file=sys.stderr)
+        return 2
+    target.mkdir(parents=True)
+    (target / "case.yml").write_text(template.read_text(encoding="utf-8").replace("{name}", args.name), encoding="utf-8")
+    repos = templates / f"{args.role}.repos"
+    if repos.is_dir():
+        shutil.copytree(repos, target / "repos")
+    print(f"created {target}/case.yml — edit it, then run: pytest --pyargs kaizen_conformance --kaizen-reference -k {args.name}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
+    """``pytest --pyargs kaizen_conformance`` with the kit's options spelt without the prefix."""
+    import pytest
+
+    forwarded = ["--pyargs", "kaizen_conformance"]
+    for option in OPTIONS:
+        value = getattr(args, option.dest)
+        if option.kind == "switch":
+            if value:
+                forwarded.append(option.flag)
+        elif value is not None:
+            forwarded.append(f"{option.flag}={value}")
+    return int(pytest.main(forwarded + extra))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kaizen-conformance", description="kaizen scheduling contract v1 tools")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -32,11 +84,33 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--profile", choices=contract.PROFILES)
     rules.add_argument("--markdown", action="store_true", help="print docs/CONTRACT.md")
     rules.set_defaults(run=cmd_rules)
+    new_case = commands.add_parser("new-case", help="scaffold a fixture case directory for a role")
+    new_case.add_argument("role", help="the role the case is for (resolver, ...)")
+    new_case.add_argument("name", help="the case id: lower-case letters, digits and dashes")
+    new_case.add_argument("--fixtures", default="fixtures", help="the fixtures directory (default: ./fixtures)")
+    new_case.set_defaults(run=cmd_new_case)
+    run = commands.add_parser(
+        "run",
+        help="run the conformance suite (options as in pytest, without the --kaizen- prefix)",
+        description="Everything not listed here is passed on to pytest, e.g. -k RES-002 or -n 2.",
+    )
+    for option in OPTIONS:
+        flag = "--" + option.flag.removeprefix("--kaizen-")
+        if option.kind == "switch":
+            run.add_argument(flag, dest=option.dest, action="store_true", help=option.help)
+        else:
+            run.add_argument(flag, dest=option.dest, default=None, help=option.help)
+    run.set_defaults(run=cmd_run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "run":
+        return cmd_run(args, extra)
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     code: int = args.run(args)
     return code
 

@@ -34,7 +34,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                 default=None,
                 type=option.parse,
                 choices=option.choices or None,
-                metavar=option.kind.upper() if option.kind != "setting" else "VALUE",
+                metavar={"setting": "VALUE"}.get(option.kind, option.kind.upper()),
                 help=option.help,
             )
             parser.addini(option.ini, help=option.help, default=None)

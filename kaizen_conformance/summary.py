@@ -1,7 +1,12 @@
-"""Rule-by-rule verdicts per role, aggregated from test reports (so pytest-xdist workers count too)."""
+"""Rule-by-rule verdicts per role, aggregated from test reports.
+
+Reports reach the controller from every pytest-xdist worker, so the verdicts (and every
+report built on them) are the same whether the run was distributed or not.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,14 +16,28 @@ import pytest
 from kaizen_conformance import contract
 from kaizen_conformance._options import ROLES
 
+XDIST_HEADER = re.compile(r"^\[gw\d+\] .*\n")
+# Item outcomes, worst first: a rule's verdict is the worst outcome among its cases.
+OUTCOME_ORDER = ("failed", "expected-failure", "not-met", "skipped", "passed")
+LABEL = {
+    "failed": "FAILED",
+    "expected-failure": "KNOWN-FAIL",
+    "not-met": "NOT-MET",
+    "skipped": "skipped",
+    "incomplete": "partial",
+    "not-run": "not run",
+    "passed": "passed",
+}
+
 
 @dataclass
 class ItemResult:
+    name: str
     role: str
     rules: tuple[str, ...]
     level: str
     case: str
-    outcome: str | None = None  # "passed", "failed", "skipped", "not-met"
+    outcome: str | None = None
     duration: float = 0.0
     message: str = ""
 
@@ -26,20 +45,47 @@ class ItemResult:
 @dataclass
 class RuleVerdict:
     rule: contract.Rule
-    verdict: str  # "passed", "failed", "not-met", "skipped", "incomplete", "not-run"
+    verdict: str  # an OUTCOME_ORDER value, "incomplete" or "not-run"
     cases_passed: int = 0
     cases_total: int = 0
     failed_cases: list[str] = field(default_factory=list)
 
 
+@dataclass
+class RoleSummary:
+    role: str
+    profile: str | None
+    configured: bool
+    implementation: dict[str, str] | None
+    rules: list[RuleVerdict]
+
+    @property
+    def verdict(self) -> str:
+        """conforms | does-not-conform | incomplete | not-configured."""
+        if not self.configured:
+            return "not-configured"
+        must = [v for v in self.rules if v.rule.is_must]
+        if any(v.verdict in ("failed", "expected-failure") for v in must):
+            return "does-not-conform"
+        if must and all(v.verdict == "passed" for v in must):
+            return "conforms"
+        return "incomplete"
+
+    def counts(self, level: str) -> Counter[str]:
+        return Counter(v.verdict for v in self.rules if v.rule.level == level)
+
+    @property
+    def passed(self) -> int:
+        return sum(v.verdict == "passed" for v in self.rules)
+
+
 def verdict_of(results: list[ItemResult]) -> str:
-    outcomes = Counter(r.outcome for r in results)
     if not results:
         return "not-run"
-    if outcomes["failed"]:
-        return "failed"
-    if outcomes["not-met"]:
-        return "not-met"
+    outcomes = Counter(r.outcome for r in results)
+    for outcome in OUTCOME_ORDER[:3]:
+        if outcomes[outcome]:
+            return outcome
     if outcomes["passed"] == len(results):
         return "passed"
     if outcomes["skipped"] == len(results):
@@ -47,35 +93,115 @@ def verdict_of(results: list[ItemResult]) -> str:
     return "incomplete"
 
 
-def rule_verdicts(items: list[ItemResult], role: str, profile: str) -> list[RuleVerdict]:
-    verdicts = []
-    for rule in contract.rules_for(role, profile):
-        mine = [i for i in items if i.role == role and rule.id in i.rules]
-        verdicts.append(
-            RuleVerdict(
-                rule=rule,
-                verdict=verdict_of(mine),
-                cases_passed=sum(i.outcome == "passed" for i in mine),
-                cases_total=len(mine),
-                failed_cases=[i.case for i in mine if i.outcome in ("failed", "not-met")],
+def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
+    """One summary per role that has checks in this run, in contract order."""
+    summaries = []
+    for role in ROLES:
+        mine = [i for i in items if i.role == role]
+        if not mine:
+            continue
+        profile = settings.profile(role) if role in ("resolver", "hub") else None
+        verdicts = []
+        for rule in contract.rules_for(role, profile):
+            of_rule = [i for i in mine if rule.id in i.rules]
+            verdicts.append(
+                RuleVerdict(
+                    rule=rule,
+                    verdict=verdict_of(of_rule),
+                    cases_passed=sum(i.outcome == "passed" for i in of_rule),
+                    cases_total=len(of_rule),
+                    failed_cases=sorted(i.case for i in of_rule if i.outcome in ("failed", "expected-failure", "not-met")),
+                )
             )
+        target = settings.target(role)
+        implementation = (
+            {"kind": target.kind, "spec": target.spec, "origin": target.origin} if target is not None else None
         )
-    return verdicts
+        summaries.append(RoleSummary(role, profile, target is not None, implementation, verdicts))
+    return summaries
 
 
-def role_verdict(verdicts: list[RuleVerdict], configured: bool) -> str:
-    if not configured:
-        return "NOT CONFIGURED (not a pass)"
-    must = [v for v in verdicts if v.rule.is_must]
-    if any(v.verdict == "failed" for v in must):
-        return "DOES NOT CONFORM"
-    if must and all(v.verdict == "passed" for v in must):
-        return "CONFORMS"
-    return "INCOMPLETE (some MUST rules were not checked)"
+def outcome_of(report: pytest.TestReport, previous: str | None) -> str | None:
+    if report.failed:
+        return "failed"
+    if hasattr(report, "wasxfail") and report.skipped:
+        if previous == "failed":
+            return previous
+        return "expected-failure" if str(report.wasxfail).startswith("known failure") else "not-met"
+    if report.skipped:
+        return previous or "skipped"
+    if report.when == "call":
+        return previous or "passed"
+    return previous
+
+
+COUNT_LABEL = {
+    "passed": "passed",
+    "failed": "failed",
+    "expected-failure": "known failures",
+    "not-met": "not met",
+    "skipped": "skipped",
+    "incomplete": "partial",
+    "not-run": "not run",
+}
+HEADLINE = {
+    "conforms": "CONFORMS",
+    "does-not-conform": "DOES NOT CONFORM",
+    "incomplete": "INCOMPLETE: some MUST rules were not checked (deselected, skipped or not run)",
+    "not-configured": "NOT CONFIGURED (not a pass)",
+}
+
+
+def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
+    """The terminal table of one role: failures first, then (verbose) every rule."""
+    claim = f"profile {summary.profile}" if summary.profile else "contract v1"
+    impl = summary.implementation
+    how = f"{impl['spec']} ({impl['kind']}, from {impl['origin']})" if impl else "not configured"
+    lines = [f"{summary.role} ({claim}): {how}"]
+    for level in ("MUST", "SHOULD"):
+        counts = summary.counts(level)
+        total = sum(counts.values())
+        if not total:
+            continue
+        parts = [f"{counts[k]} {COUNT_LABEL[k]}" for k in COUNT_LABEL if counts[k] or k in ("passed", "failed")]
+        lines.append(f"  {level:<6} {total:>3} rules: {', '.join(parts)}")
+    order = {v: i for i, v in enumerate(("failed", "expected-failure", "not-met", "incomplete", "skipped", "not-run", "passed"))}
+    shown = sorted(summary.rules, key=lambda v: (order[v.verdict], v.rule.id))
+    for verdict in shown:
+        if verdict.verdict == "passed" and not verbose:
+            continue
+        if verdict.verdict in ("skipped", "not-run") and not verbose and not summary.configured:
+            continue
+        lines.append(
+            f"  {LABEL[verdict.verdict]:<10} {verdict.rule.id} {verdict.rule.level:<6} "
+            f"{verdict.cases_passed}/{verdict.cases_total} cases  {verdict.rule.text}"
+        )
+        if verdict.failed_cases:
+            more = len(verdict.failed_cases) - 8
+            lines.append(f"{'':13}cases: {', '.join(verdict.failed_cases[:8])}" + (f" (+{more} more)" if more > 0 else ""))
+    headline = HEADLINE[summary.verdict]
+    if summary.verdict == "not-configured":
+        from kaizen_conformance._session import unconfigured_reason
+
+        headline += f" — {unconfigured_reason(summary.role)}"
+    lines.append(f"  verdict: {headline}")
+    return lines
+
+
+def stale_expectations(expectations: list[Any], items: list[ItemResult]) -> list[Any]:
+    """Known failures whose checks all passed: the list must shrink when a failure is fixed."""
+    stale = []
+    for expectation in expectations:
+        matched = [i for i in items if expectation.matches(i.name, i.rules, i.case)]
+        if any(i.outcome == "passed" for i in matched) and not any(
+            i.outcome in ("expected-failure", "failed") for i in matched
+        ):
+            stale.append(expectation)
+    return stale
 
 
 class ConformanceReporter:
-    """Collects every kaizen item's outcome and prints the per-role summary."""
+    """Collects every kaizen item's outcome; prints the summary; writes the reports."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
@@ -85,60 +211,53 @@ class ConformanceReporter:
         props = dict(report.user_properties)
         if "kaizen_rules" not in props:
             return
+        name = report.nodeid.rpartition("::")[2]
         result = self.items.setdefault(
             report.nodeid,
-            ItemResult(props["kaizen_role"], tuple(props["kaizen_rules"].split()), props["kaizen_level"], props["kaizen_case"]),
+            ItemResult(name, props["kaizen_role"], tuple(props["kaizen_rules"].split()), props["kaizen_level"],
+                       props["kaizen_case"]),
         )
         result.duration += report.duration
-        if report.failed:
-            result.outcome = "failed"
-            result.message = str(report.longrepr)[:2000]
-        elif hasattr(report, "wasxfail"):
-            result.outcome = result.outcome or "not-met"
-            result.message = str(report.wasxfail)[:2000]
-        elif report.skipped:
-            result.outcome = result.outcome or "skipped"
-        elif report.when == "call":
-            result.outcome = result.outcome or "passed"
+        outcome = outcome_of(report, result.outcome)
+        if outcome != result.outcome:
+            result.outcome = outcome
+            if outcome in ("failed", "expected-failure", "not-met"):
+                text = str(getattr(report, "wasxfail", "") or report.longreprtext)
+                result.message = XDIST_HEADER.sub("", text)[:4000]
 
     def results(self) -> list[ItemResult]:
-        return list(self.items.values())
+        return sorted(self.items.values(), key=lambda r: (r.role, r.name))
+
+    def summaries(self) -> list[RoleSummary]:
+        from kaizen_conformance._session import settings_of
+
+        return summarise(self.results(), settings_of(self.config))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.items:
             return
-        from kaizen_conformance._session import settings_of
-
-        settings = settings_of(self.config)
-        write = terminalreporter.write_line
         terminalreporter.write_sep("=", "kaizen conformance")
-        items = self.results()
-        roles = [r for r in ROLES if any(i.role == r for i in items)]
-        for role in roles:
-            target = settings.target(role)
-            profile = settings.profile(role)
-            verdicts = rule_verdicts(items, role, profile)
-            claim = f"profile {profile}" if role in ("resolver", "hub") else "contract v1"
-            how = target.describe() if target else "not configured"
-            write(f"{role} ({claim}): {how}")
-            for level in ("MUST", "SHOULD"):
-                mine = [v for v in verdicts if v.rule.level == level]
-                if not mine:
-                    continue
-                counts = Counter(v.verdict for v in mine)
-                parts = [f"{counts[k]} {label}" for k, label in (
-                    ("passed", "passed"), ("failed", "failed"), ("not-met", "not met"),
-                    ("skipped", "skipped"), ("incomplete", "incomplete"), ("not-run", "not run"),
-                ) if counts[k] or k in ("passed", "failed")]
-                write(f"  {level:<6} {len(mine):>3} rules: {', '.join(parts)}")
-            for v in verdicts:
-                if v.verdict in ("failed", "not-met"):
-                    write(f"  {v.verdict.upper():<8} {v.rule.id} {v.rule.level}: {v.rule.text}")
-                    write(f"           cases: {', '.join(v.failed_cases[:8])}"
-                          + (f" (+{len(v.failed_cases) - 8} more)" if len(v.failed_cases) > 8 else ""))
-            if target is None:
-                from kaizen_conformance._session import unconfigured_reason
+        verbose = self.config.getoption("verbose") > 0
+        for summary in self.summaries():
+            for line in role_lines(summary, verbose):
+                terminalreporter.write_line(line)
+        for line in getattr(self, "report_notes", []):
+            terminalreporter.write_line(line)
 
-                write(f"  verdict: NOT CONFIGURED — {unconfigured_reason(role)}")
-            else:
-                write(f"  verdict: {role_verdict(verdicts, True)}")
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if not self.items or hasattr(self.config, "workerinput"):
+            return
+        from kaizen_conformance._session import settings_of
+        from kaizen_conformance.reporting import write_reports
+
+        self.report_notes = []
+        stale = stale_expectations(settings_of(self.config).expectations, self.results())
+        if stale:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            self.report_notes += [
+                f"kaizen: known failure {e.id!r} did not fail in this run: it is fixed, remove it from "
+                f"--kaizen-expectations ({e.reason})"
+                for e in stale
+            ]
+        self.report_notes += write_reports(self.config, self.results(), self.summaries())

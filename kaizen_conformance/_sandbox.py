@@ -136,6 +136,11 @@ def run_command_offline(
     ``sitecustomize.py`` and the attempt log.
     """
     guarded_env, log = offline_command_env(scratch, dict(env if env is not None else os.environ))
+    program = argv[0] if argv else ""
+    if not program or shutil.which(program, path=guarded_env.get("PATH")) is None:
+        # inside `unshare` a missing program would read as exit 127, like a rejection: say it plainly
+        missing = CommandOutcome(list(argv), start_error=f"no such program {program!r} (not found, or not executable)")
+        return GuardedCommand(missing, [], enforcement_note())
     outcome = run_command([*netns_prefix(), *argv], limit=limit, env=guarded_env, cwd=cwd)
     attempts = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     return GuardedCommand(outcome, attempts, enforcement_note())

@@ -14,6 +14,8 @@ IMPLEMENTATIONS: dict[str, dict[str | None, tuple[str, str]]] = {
         "v1": ("callable", "kaizen_conformance.reference.resolver:resolve_v1"),
         "v2": ("callable", "kaizen_conformance.reference.resolver:resolve_v2"),
     },
+    "validate": {None: ("callable", "kaizen_conformance.reference.manifest_tools:validate")},
+    "init": {None: ("callable", "kaizen_conformance.reference.manifest_tools:init")},
 }
 
 

@@ -115,6 +115,9 @@ def parse_manifest(data: bytes) -> dict[str, Any]:
         raise ManifestInvalid(f"not accepted by a safe YAML loader: {exc}") from None
     except RecursionError:
         raise ManifestInvalid("nested too deeply") from None
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+        # a standard tag on a value it cannot hold (!!bool maybe, !!int abc, !!timestamp x)
+        raise ManifestInvalid(f"a tagged value cannot be read: {type(exc).__name__}: {exc}") from None
     finally:
         loader.dispose()
     if not isinstance(document, dict):

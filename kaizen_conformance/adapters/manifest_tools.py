@@ -1,0 +1,282 @@
+"""Calling ``schedule validate`` and ``schedule init``, in-process or as commands (contract section 5).
+
+``--kaizen-validate=module:function`` is called ``function(repo)`` and returns on valid, raises
+on invalid; ``--kaizen-validate-cmd='CMD {repo}'`` exits 0 on valid, non-zero with the reason
+on stderr. ``init`` is the same shape: returning (exit 0) means it wrote the scaffold, raising
+(non-zero) means it refused. ``repo`` is the checkout's absolute path, as a string.
+
+Whatever the tool does (returns, raises, hangs, dies on a signal, prints megabytes) becomes a
+``ToolRun`` whose every text is bounded, so that failure messages stay readable and the run
+goes on. validate runs offline (VAL-003): network use is refused and recorded; init is not
+held to that, so it runs unguarded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import io
+import os
+import shutil
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kaizen_conformance import _sandbox
+from kaizen_conformance._calls import CallOutcome, call_with_limit
+from kaizen_conformance._commands import CommandOutcome, run_command
+from kaizen_conformance._settings import Settings
+
+HEAD = 300  # characters of any output quoted in a message
+KEEP = 1 << 16  # characters of in-process output kept; the rest is only counted
+TRACEBACK = "Traceback (most recent call last):"
+
+SUCCEEDED, FAILED, TIMED_OUT, CRASHED = "succeeded", "failed", "timed out", "crashed"
+
+
+class _BoundedText(io.TextIOBase):
+    """A text stream that keeps the first KEEP characters and counts the rest."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: list[str] = []
+        self.room = KEEP
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        self.size += len(text)
+        if self.room > 0:
+            self.kept.append(text[: self.room])
+            self.room -= len(self.kept[-1])
+        return len(text)
+
+    def text(self) -> str:
+        return "".join(self.kept)
+
+
+def quote_head(text: str, size: int, limit: int = HEAD) -> str:
+    """``text`` cut to ``limit`` characters, quoted, with the full size when it was cut."""
+    more = f" ... ({size} characters in all)" if size > limit else ""
+    return f"{text[:limit]!r}{more}"
+
+
+@dataclass
+class ToolRun:
+    """One call of validate or init, reduced to what the checks judge.
+
+    ``status``: ``succeeded`` (returned / exit 0), ``failed`` (raised / non-zero exit: the
+    contract's rejection or refusal), ``timed out`` (still running at the per-call limit) or
+    ``crashed`` (killed by a signal, or the command could not start: no answer at all).
+    ``message`` is the reason given on failure: the exception's text (plus anything the
+    callable wrote on stderr) or the command's stderr.
+    """
+
+    role: str
+    via: str  # "callable" or "command"
+    status: str
+    limit: float
+    message: str = ""
+    stdout: str = ""
+    stdout_size: int = 0
+    stderr: str = ""
+    stderr_size: int = 0
+    seconds: float = 0.0
+    returned: Any = None
+    error_type: str = ""
+    error_tail: str = ""  # the last lines of a callable's traceback
+    network_attempts: list[str] = field(default_factory=list)
+    enforcement: str = ""
+    how: str = ""  # one line: how the call ended
+    started: bool = True  # False when the command could not start: then no boundary can be judged
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == SUCCEEDED
+
+    @property
+    def failed(self) -> bool:
+        return self.status == FAILED
+
+    @property
+    def answered(self) -> bool:
+        """It gave the contract's answer (success or failure), neither hanging nor dying."""
+        return self.status in (SUCCEEDED, FAILED)
+
+    @property
+    def traceback(self) -> bool:
+        """A command whose failure is a Python traceback crashed rather than explained itself."""
+        return self.via == "command" and TRACEBACK in self.stderr
+
+    def detail(self) -> str:
+        """How the call ended, with bounded quotes of what it said: for failure messages."""
+        lines = [self.how, self.error_tail]
+        if self.stderr_size:
+            lines.append(f"stderr {quote_head(self.stderr, self.stderr_size)}")
+        if self.stdout_size and not self.succeeded:
+            lines.append(f"stdout {quote_head(self.stdout, self.stdout_size)}")
+        return "\n".join(line for line in lines if line)
+
+
+# --------------------------------------------------------------------------- in-process
+
+
+def call_tool(
+    settings: Settings,
+    role: str,
+    repo: Path,
+    label: str,
+    *,
+    offline: bool,
+) -> ToolRun:
+    """Call ``function(repo)`` in-process within the per-call limit, capturing what it prints."""
+    function = settings.implementation(role)
+    stdout, stderr = _BoundedText(), _BoundedText()
+
+    def invoke() -> Any:
+        result = function(str(repo))
+        if inspect.iscoroutine(result):  # an async implementation does its work when awaited
+            result = asyncio.run(result)
+        return result
+
+    attempts: list[str] = []
+    with redirect_stdout(stdout), redirect_stderr(stderr):
+        if offline:
+            outcome, attempts = _sandbox.call_offline(invoke, settings.timeout, label)
+        else:
+            outcome = call_with_limit(invoke, settings.timeout, label)
+    run = ToolRun(
+        role, "callable", status=_call_status(outcome), limit=settings.timeout,
+        stdout=stdout.text(), stdout_size=stdout.size, stderr=stderr.text(), stderr_size=stderr.size,
+        seconds=outcome.seconds, returned=outcome.value, network_attempts=attempts,
+        enforcement="Python audit hook (in-process)" if offline else "",
+    )
+    if outcome.timed_out:
+        run.how = (f"still running after {settings.timeout:g} s, the per-call limit (--kaizen-timeout); "
+                   "the call was abandoned (a thread cannot be killed)")
+    elif outcome.failed:
+        error = outcome.error
+        run.error_type = type(error).__name__
+        run.message = "\n".join(part for part in (str(error), stderr.text()) if part)
+        run.error_tail = "\n".join(outcome.error_text.splitlines()[-6:])[: HEAD * 4]
+        run.how = f"raised {run.error_type}: {quote_head(str(error), len(str(error)))}"
+    else:
+        run.how = f"returned {outcome.value!r:.80} after {outcome.seconds:.2f} s"
+    return run
+
+
+def _call_status(outcome: CallOutcome) -> str:
+    if outcome.timed_out:
+        return TIMED_OUT
+    return FAILED if outcome.failed else SUCCEEDED
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def command_argv(settings: Settings, role: str, **fields: str) -> list[str]:
+    """The role's command with its placeholders filled, word by word (never through a shell)."""
+    return [word.format_map(fields) for word in settings.command(role)]
+
+
+def run_tool(
+    settings: Settings,
+    role: str,
+    repo: Path,
+    *,
+    scratch: Callable[[], Path],
+    offline: bool,
+) -> ToolRun:
+    """Run ``CMD {repo}`` within the per-call limit.
+
+    ``scratch`` makes a kit-owned directory (never inside the checkout's tree) for what the
+    offline guard injects; it is only asked for when the command runs offline.
+    """
+    argv = command_argv(settings, role, repo=str(repo))
+    missing = unstartable(argv[0])
+    if missing:
+        how = f"could not start {argv[0]!r}: {missing} (command: {' '.join(argv)[:200]})"
+        return ToolRun(role, "command", status=CRASHED, limit=settings.timeout, how=how, started=False)
+    attempts: list[str] = []
+    enforcement = ""
+    if offline:
+        guarded = _sandbox.run_command_offline(argv, limit=settings.timeout, scratch=scratch(), env=dict(os.environ))
+        outcome, attempts, enforcement = guarded.outcome, guarded.network_attempts, guarded.enforcement
+    else:
+        outcome = run_command(argv, limit=settings.timeout, env=dict(os.environ))
+    stdout = outcome.stdout.decode("utf-8", errors="replace")
+    stderr = outcome.stderr.decode("utf-8", errors="replace")
+    run = ToolRun(
+        role, "command", status=_command_status(outcome), limit=settings.timeout,
+        message=stderr if outcome.returncode not in (None, 0) else "",
+        stdout=stdout, stdout_size=outcome.stdout_size, stderr=stderr, stderr_size=outcome.stderr_size,
+        seconds=outcome.seconds, network_attempts=attempts, enforcement=enforcement,
+        started=not outcome.start_error,
+    )
+    run.how = _command_how(outcome, settings.timeout)
+    return run
+
+
+def unstartable(program: str) -> str:
+    """Why ``program`` cannot be run, or "" when it can.
+
+    Asked before running because inside ``unshare`` a missing program is not a start error
+    but unshare's own exit 127, which would read as the tool's rejection.
+    """
+    if os.sep in program:
+        if not os.path.isfile(program):
+            return "no such file"
+        return "" if os.access(program, os.X_OK) else "not executable"
+    return "" if shutil.which(program) else "not found on PATH"
+
+
+def _command_status(outcome: CommandOutcome) -> str:
+    if outcome.start_error:
+        return CRASHED
+    if outcome.timed_out:
+        return TIMED_OUT
+    if outcome.returncode is not None and outcome.returncode < 0:
+        return CRASHED  # killed by a signal: no answer, whatever the verdict would have been
+    return SUCCEEDED if outcome.returncode == 0 else FAILED
+
+
+def _command_how(outcome: CommandOutcome, limit: float) -> str:
+    command = " ".join(outcome.argv)[:200]
+    if outcome.start_error:
+        return f"could not start {outcome.argv[0]!r}: {outcome.start_error} (command: {command})"
+    if outcome.timed_out:
+        return (f"still running after {limit:g} s, the per-call limit (--kaizen-timeout): killed with its "
+                f"process group (command: {command})")
+    if outcome.returncode is not None and outcome.returncode < 0:
+        return f"killed by signal {-outcome.returncode} after {outcome.seconds:.2f} s (command: {command})"
+    return f"exit {outcome.returncode} after {outcome.seconds:.2f} s (command: {command})"
+
+
+# --------------------------------------------------------------------------- the two roles
+
+
+def validate(settings: Settings, repo: Path, label: str, scratch: Callable[[], Path]) -> ToolRun:
+    """Run the configured validator on ``repo``, offline (VAL-003)."""
+    return _dispatch(settings, "validate", repo, label, scratch, offline=True)
+
+
+def init(settings: Settings, repo: Path, label: str, scratch: Callable[[], Path]) -> ToolRun:
+    """Run the configured init on ``repo``."""
+    return _dispatch(settings, "init", repo, label, scratch, offline=False)
+
+
+def _dispatch(
+    settings: Settings, role: str, repo: Path, label: str, scratch: Callable[[], Path], *, offline: bool
+) -> ToolRun:
+    target = settings.target(role)
+    assert target is not None, f"the {role} role is not configured"
+    runners: dict[str, Callable[[], ToolRun]] = {
+        "callable": lambda: call_tool(settings, role, repo, label, offline=offline),
+        "command": lambda: run_tool(settings, role, repo, scratch=scratch, offline=offline),
+    }
+    return runners[target.kind]()

@@ -1,0 +1,12 @@
+"""An init command that waits for input that never comes: killed at the per-call limit."""
+import time
+
+from mutants.init._parts import command_option
+
+ROLE = "init"
+KILLS = ("INI-001", "INI-003")
+OPTIONS = [command_option(), "-k", "empty-checkout or minimal"]
+
+if __name__ == "__main__":
+    while True:
+        time.sleep(60)

@@ -1,0 +1,12 @@
+"""An init command that prints "written" and exits 0 but never writes the file."""
+import sys
+
+from mutants.init._parts import command_option
+
+ROLE = "init"
+KILLS = ("INI-001",)
+OPTIONS = [command_option(), "-k", "empty-checkout or minimal"]
+
+if __name__ == "__main__":
+    print(f"{sys.argv[1]}/.kaizen/schedule.yml: written")
+    sys.exit(0)

@@ -1,0 +1,87 @@
+"""Pieces of a plain validator that the mutants recombine, each with one thing wrong."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kaizen_conformance.reference import schedule as ref
+
+
+def manifest_file(repo: str) -> str:
+    return os.path.join(repo, ".kaizen", "schedule.yml")
+
+
+def read_inside(repo: str) -> bytes:
+    """The manifest's bytes, read only from inside the checkout (SCH-006), at most 64 KiB + 1."""
+    with ref.manifest_path(Path(repo)).open("rb") as handle:
+        return handle.read(ref.MAX_BYTES + 1)
+
+
+def read_through_links(repo: str) -> bytes:
+    """The manifest's bytes wherever its links lead (breaks SCH-006)."""
+    with open(manifest_file(repo), "rb") as handle:
+        return handle.read(ref.MAX_BYTES + 1)
+
+
+def strict_load(text: str) -> Any:
+    """The reference's loader: safe, duplicate keys refused, alias bombs bounded."""
+    loader = ref._StrictSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None or ref._expanded_size(node) > ref.MAX_EXPANDED_NODES:
+            raise ValueError("empty, or aliases expand too far")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def unique_names(document: Any) -> None:
+    names = [agent["name"] for agent in document["agents"]]
+    if len(names) != len(set(names)):
+        raise ValueError("agent names are not unique")
+
+
+def validator(
+    *,
+    read: Callable[[str], bytes] = read_inside,
+    load: Callable[[str], Any] = strict_load,
+    check: Callable[[Any], None] = ref._VALIDATOR.validate,
+    names: Callable[[Any], None] = unique_names,
+    reason: Callable[[str, Exception], str] = lambda path, exc: f"{path}: {exc}",
+) -> Callable[[str], None]:
+    """``validate(repo)``: returns on valid, raises ValueError(reason) on invalid."""
+
+    def validate(repo: str) -> None:
+        try:
+            data = read(repo)
+            if len(data) > ref.MAX_BYTES:
+                raise ValueError("larger than 64 KiB")
+            document = load(data.decode("utf-8"))
+            if not isinstance(document, dict):
+                raise ValueError("not a mapping")
+            check(document)
+            names(document)
+        except Exception as exc:  # noqa: BLE001 - every problem is a rejection
+            raise ValueError(reason(manifest_file(repo), exc)) from None
+
+    return validate
+
+
+def command_option(module_placeholder: str = "{module}") -> str:
+    """``--kaizen-validate-cmd`` running a mutant module as a command with this interpreter."""
+    return f"--kaizen-validate-cmd={shlex.quote(sys.executable)} -m {module_placeholder} {{repo}}"
+
+
+def main(validate: Callable[[str], None]) -> int:
+    """A command around ``validate``: exit 0 valid, 1 with the reason on stderr."""
+    try:
+        validate(sys.argv[1])
+    except ValueError as exc:
+        print(f"schedule validate: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,15 @@
+"""A validate command that prints its reason on stdout and leaves stderr empty."""
+import sys
+
+from mutants.validate._parts import command_option, validator
+
+ROLE = "validate"
+KILLS = ("VAL-002",)
+OPTIONS = [command_option(), "-k", "minimal or version-true"]
+
+if __name__ == "__main__":
+    try:
+        validator()(sys.argv[1])
+    except ValueError as exc:
+        print(exc)
+        sys.exit(1)

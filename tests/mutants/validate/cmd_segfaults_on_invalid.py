@@ -1,0 +1,16 @@
+"""A validate command that dies on a signal when the manifest is invalid: a crash is not a verdict."""
+import os
+import signal
+import sys
+
+from mutants.validate._parts import command_option, validator
+
+ROLE = "validate"
+KILLS = ("VAL-001",)
+OPTIONS = [command_option(), "-k", "minimal or version-true"]
+
+if __name__ == "__main__":
+    try:
+        validator()(sys.argv[1])
+    except ValueError:
+        os.kill(os.getpid(), signal.SIGSEGV)

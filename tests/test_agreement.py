@@ -1,0 +1,193 @@
+"""Cross-role parity: everything that decides opt-in agrees, manifest for manifest.
+
+If ``schedule validate`` says "valid" where the resolver says "excluded", a repo silently never
+gets scheduled. No single role's suite can see that disagreement; these tests hold the kit's
+own pieces to each other on every manifest of the corpus:
+
+- the reference validator and the reference resolver (end to end, against a mocked hub);
+- the kit's own checker (``manifest_check``, used for INI-001) and the corpus labels;
+- ``manifest_check`` and the reference reader on thousands of mutated manifests;
+- the reference init's scaffold and every reader.
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+from pathlib import Path
+
+import pytest
+import respx
+
+from kaizen_conformance import manifest_check
+from kaizen_conformance.cases import ManifestEntry, manifest_corpus, new_workspace
+from kaizen_conformance.reference import manifest_tools, resolver, schedule
+
+KIT = Path(manifest_check.__file__).resolve().parent
+HUB = "http://hub.agreement.invalid"
+CORPUS = manifest_corpus()
+
+
+def place(entry: ManifestEntry, root: Path) -> Path:
+    workspace = new_workspace(root, None)
+    checkout = workspace.repos / "subject"
+    entry.place(workspace, checkout)
+    return checkout
+
+
+def validator_accepts(checkout: Path) -> bool:
+    try:
+        manifest_tools.validate(str(checkout))
+    except manifest_tools.ScheduleInvalid:
+        return False
+    return True
+
+
+def resolver_includes(checkout: Path, profile: str) -> bool:
+    record = {"slug": "fleet/subject", "domain": "fleet", "host_paths": {"runner-01": str(checkout)},
+              "kaizen_schedule_enabled": True, "kaizen_schedule_updated_at": "2026-06-17T06:19:51Z"}
+    with respx.mock(assert_all_called=True) as hub:
+        hub.get(url__startswith=HUB).respond(json=[record])
+        included = resolver.resolve(HUB, "runner-01", profile=profile)
+    return [repo["slug"] for repo in included] == ["fleet/subject"]
+
+
+@pytest.mark.parametrize("entry", CORPUS, ids=lambda entry: entry.id)
+def test_reference_validator_and_resolver_agree_with_the_corpus(entry: ManifestEntry, tmp_path: Path) -> None:
+    checkout = place(entry, tmp_path / "workspace")
+    verdicts = {
+        "corpus label": entry.valid,
+        "reference validate": validator_accepts(checkout),
+        "reference resolver v1": resolver_includes(checkout, "v1"),
+        "reference resolver v2": resolver_includes(checkout, "v2"),
+    }
+    assert len(set(verdicts.values())) == 1, f"{entry.id}: {verdicts}"
+    assert not (tmp_path / "workspace" / "marker-code-was-executed").exists()
+
+
+@pytest.mark.parametrize("entry", CORPUS, ids=lambda entry: entry.id)
+def test_the_kits_own_checker_agrees_with_the_corpus_labels(entry: ManifestEntry, tmp_path: Path) -> None:
+    checkout = place(entry, tmp_path / "workspace")
+    verdict = manifest_check.check_checkout(checkout)
+    assert verdict.valid == entry.valid, f"{entry.id} is labelled valid={entry.valid}; manifest_check: {verdict.reason}"
+    assert not (tmp_path / "workspace" / "marker-code-was-executed").exists()
+
+
+def mutations(count: int, seed: int = 20260617) -> list[bytes]:
+    """Corpus manifests with a few bytes deleted, inserted or spliced: the edges of YAML."""
+    rng = random.Random(seed)
+    sources = [entry.content() for entry in CORPUS if entry.file and entry.valid]
+    alphabet = b" \n\r\t:-[]{}&*!#'\"?|>,%@`<=+~.0123456789abcyesnotrueTrueNULL\x00\x85\xef\xbb\xbf\xc3\xa9"
+    produced = []
+    for _ in range(count):
+        data = bytearray(rng.choice(sources))
+        for _ in range(rng.randint(1, 4)):
+            at, roll = rng.randrange(len(data) + 1), rng.random()
+            if roll < 0.4:
+                del data[at : at + rng.randint(1, 3)]
+            elif roll < 0.8:
+                data[at:at] = bytes(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))
+            else:
+                donor = rng.choice(sources)
+                start = rng.randrange(len(donor))
+                data[at:at] = donor[start : start + rng.randint(1, 20)]
+        produced.append(bytes(data))
+    return produced
+
+
+def test_the_kits_checker_and_the_reference_reader_agree_beyond_the_corpus() -> None:
+    disagreements, accepted = [], 0
+    for data in mutations(3000):
+        kit = manifest_check.check_bytes(data)
+        try:
+            schedule.parse_manifest(data)
+            reference = True
+        except schedule.ManifestInvalid:
+            reference = False
+        accepted += reference
+        if kit.valid != reference:
+            disagreements.append(f"{data[:120]!r}: kit {kit.valid} ({kit.reason}), reference {reference}")
+    assert not disagreements, "\n".join(disagreements[:10])
+    assert accepted > 50  # the mutations reach both sides of the line
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("version: !!int '1'\nagents: [{name: a, cadence: daily}]\n", True),
+        ("version: !!str 1\nagents: [{name: a, cadence: daily}]\n", False),
+        ("version: 1\nagents: !!set {a}\n", False),
+        ("version: 1\nagents: [{name: a, cadence: daily, description: !!binary aGk=}]\n", False),
+        ("version: 1\nagents: [{name: a, cadence: daily, description: 2026-01-01}]\n", False),
+        pytest.param(
+            "version: 1\nagents: [{name: a, cadence: daily, enabled: !!bool maybe}]\n", False,
+            id="explicit-tag-that-does-not-fit",
+        ),
+        ("base: &b {cadence: daily}\nversion: 1\nagents: [{<<: *b, name: a}]\n", False),
+        ("version: 1\nagents: [{<<: {cadence: daily}, name: a}]\n", True),
+        ("!!omap [version: 1]\n", False),
+        ("version: 1\nagents: [{name: a, cadence: daily}]\n? [x]\n: y\n", False),
+    ],
+)
+def test_both_readers_on_tags_merges_and_odd_keys(text: str, valid: bool) -> None:
+    data = text.encode("utf-8")
+    try:
+        schedule.parse_manifest(data)
+        reference = True
+    except schedule.ManifestInvalid:
+        reference = False
+    assert (manifest_check.check_bytes(data).valid, reference) == (valid, valid)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("    enabled: yes\n", "'yes' reads differently under YAML 1.1 and 1.2"),
+        ("    enabled: On\n", "'On' reads differently"),
+        ("    description: 1e3\n", "'1e3' reads differently"),
+        ("    description: 0o17\n", "'0o17' reads differently"),
+        ("    description: 1E3\n", "'1E3' reads differently"),
+        ("    description: n\n", "'n' reads differently"),
+        ("  - name\t: mentor\n    cadence: daily\n", "YAML parsers disagree"),
+    ],
+)
+def test_a_portable_manifest_reads_the_same_everywhere(text: str, why: str) -> None:
+    data = ("version: 1\nagents:\n  - name: coach\n    cadence: weekly\n" + text).encode("utf-8")
+    verdict = manifest_check.check_bytes(data, portable=True)
+    assert not verdict.valid and why in verdict.reason
+
+
+def test_the_reference_scaffold_is_valid_to_every_reader(tmp_path: Path) -> None:
+    manifest_tools.init(str(tmp_path))
+    assert manifest_check.check_checkout(tmp_path, portable=True).valid
+    manifest_tools.validate(str(tmp_path))
+    assert schedule.load_manifest(tmp_path)["agents"][0]["name"] == "coach"
+    with pytest.raises(manifest_tools.InitRefused):
+        manifest_tools.init(str(tmp_path))
+
+
+# --------------------------------------------------------------------------- independence
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_the_kits_checker_does_not_share_the_reference_reader() -> None:
+    modules = imported_modules(KIT / "manifest_check.py")
+    assert not {m for m in modules if m.startswith("kaizen_conformance.reference")}, modules
+
+
+def test_the_reference_manifest_tools_import_no_checking_code() -> None:
+    modules = imported_modules(KIT / "reference" / "manifest_tools.py")
+    kit_modules = {m for m in modules if m.startswith("kaizen_conformance")}
+    assert kit_modules <= {"kaizen_conformance.reference.schedule", "kaizen_conformance.reference.schedule.ManifestInvalid",
+                           "kaizen_conformance.reference.schedule.load_manifest"}, kit_modules

@@ -21,12 +21,15 @@ SUITES: dict[str, str] = {
     "resolver": "kaizen_conformance.roles.resolver",
     "validate": "kaizen_conformance.roles.validate",
     "init": "kaizen_conformance.roles.init",
+    "prepare": "kaizen_conformance.roles.prepare",
+    "hub": "kaizen_conformance.roles.hub",
 }
 
 
 def configure(config: pytest.Config) -> None:
     config.stash[SETTINGS] = build(config)
     config.stash[MEMO] = {}
+    importlib.import_module("kaizen_conformance._snapshot_guard").configure(config)
     from kaizen_conformance.summary import ConformanceReporter
 
     config.pluginmanager.register(ConformanceReporter(config), "kaizen-conformance-reporter")

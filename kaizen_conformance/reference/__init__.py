@@ -16,6 +16,7 @@ IMPLEMENTATIONS: dict[str, dict[str | None, tuple[str, str]]] = {
     },
     "validate": {None: ("callable", "kaizen_conformance.reference.manifest_tools:validate")},
     "init": {None: ("callable", "kaizen_conformance.reference.manifest_tools:init")},
+    "prepare": {None: ("callable", "kaizen_conformance.reference.prepare:prepare")},
 }
 
 

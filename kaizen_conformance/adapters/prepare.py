@@ -1,0 +1,294 @@
+"""Calling prepare: ``function(repo, agent)`` in-process, or ``CMD {agent} {repo}`` as a command.
+
+Both roads end in one ``PrepareResult``: the event (as JSON data), or how prepare failed
+(exception, exit status, time limit), what it printed, and what the offline guard saw.
+
+Offline (PRE-005). In-process, the call runs under the kit's audit hook, which refuses and
+records any socket connect, DNS lookup or bind of the process (a raw socket included), and
+under respx, which refuses and records any httpx request before it reaches a socket (so the
+report names the URL). A command runs in a fresh network namespace where the machine allows
+it, with an audit hook injected into Python commands; the result says which applied.
+
+Reads of files prepare must never read (PRE-004): in-process, an audit hook records every
+open of a watched file; for any implementation the role also watches access times.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from kaizen_conformance._sandbox import call_offline, run_command_offline
+from kaizen_conformance._settings import Settings
+
+IN_PROCESS_ENFORCEMENT = "Python audit hook (socket connect, DNS, bind: raw sockets included) + respx (httpx requests)"
+EVENT_TYPE = "kaizen.schedule.prepared"
+
+
+@dataclass
+class PrepareResult:
+    """What one prepare invocation did, judged by no rule yet."""
+
+    via: str  # "callable" or "command"
+    event: dict[str, Any] | None = None  # the event, when prepare succeeded and produced one JSON object
+    failed: bool = False  # raised, exited non-zero, was killed at the limit or could not start
+    timed_out: bool = False
+    never_ran: bool = False  # the command could not be started: no verdict on what prepare does
+    failure: str = ""  # how it failed, for messages
+    message: str = ""  # the error message: the exception's text, or stderr
+    problem: str = ""  # why a successful run's output is not an event ("returned ...", "exited 0, but ...")
+    printed: str = ""  # the start of stdout (commands) or the returned value (callables), for messages
+    printed_event: bool = False  # an event (or what looks like one) came out although prepare failed
+    network_attempts: list[str] = field(default_factory=list)
+    enforcement: str = ""
+    opened: list[str] = field(default_factory=list)  # watched files opened (in-process only)
+    seconds: float = 0.0
+
+    @property
+    def outcome_text(self) -> str:
+        """One line saying what prepare did, for any message."""
+        if self.failed:
+            return self.failure
+        if self.problem:
+            return self.problem
+        return "produced an event"
+
+
+# --------------------------------------------------------------------------- JSON shape
+
+
+def json_problem(value: Any, where: str = "$") -> str | None:
+    """Why ``value`` is not plain JSON data (dicts with string keys, lists, strings, finite numbers...)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{where} is {value!r}, which JSON cannot carry"
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return f"{where} has a key {key!r} that is not a string"
+            found = json_problem(item, f"{where}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found = json_problem(item, f"{where}[{index}]")
+            if found:
+                return found
+        return None
+    return f"{where} is a {type(value).__name__} ({value!r:.60}), not JSON data"
+
+
+def _as_json(value: Any) -> Any:
+    """Plain JSON data (tuples become lists, mappings dicts), as a command's output would parse."""
+    return json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False))
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_stdout(data: bytes, size: int, head: str) -> tuple[dict[str, Any] | None, str]:
+    """The one JSON object a command printed, or why its stdout is not exactly that."""
+    if size > len(data):
+        return None, f"its stdout holds {size} bytes, more than the kit keeps: {head}"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"its stdout is not UTF-8 ({exc.reason} at byte {exc.start}); it began with {head}"
+    if not text.strip():
+        return None, "it printed nothing on stdout (the event goes to stdout)"
+    try:
+        value = json.loads(text.strip(), parse_constant=_reject_constant)
+    except ValueError as exc:
+        return None, f"its stdout is not one JSON object ({exc}); it began with {head}"
+    if not isinstance(value, dict):
+        return None, f"its stdout holds a JSON {json_kind(value)}, not the event object; it began with {head}"
+    return value, ""
+
+
+def json_kind(value: Any) -> str:
+    kinds = {list: "array", str: "string", bool: "boolean", int: "number", float: "number", type(None): "null"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def looks_like_an_event(data: bytes) -> bool:
+    """An error must leave stdout without an event: any JSON object, or the event type anywhere."""
+    text = data.decode("utf-8", errors="replace")
+    if EVENT_TYPE in text:
+        return True
+    try:
+        return isinstance(json.loads(text.strip()), dict)
+    except ValueError:
+        return False
+
+
+# --------------------------------------------------------------------------- watching opens (in-process)
+
+_watch_lock = threading.Lock()
+_watches: list[tuple[frozenset[str], list[str]]] = []
+_hook_installed = False
+
+
+def _open_hook(event: str, args: tuple[Any, ...]) -> None:
+    if event != "open" or not _watches or not args:
+        return
+    path = args[0]
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        return  # a file descriptor
+    try:
+        real = os.path.realpath(os.fsdecode(path))
+    except (OSError, ValueError):
+        return
+    for targets, hits in list(_watches):
+        if real in targets:
+            hits.append(os.fsdecode(path))
+
+
+@contextmanager
+def watching_opens(paths: Sequence[Path]) -> Iterator[list[str]]:
+    """Record every open of one of ``paths`` by this process while the block runs (hits are returned).
+
+    An audit hook stays for the life of the process, so one is installed and idles with no watch.
+    """
+    global _hook_installed
+    hits: list[str] = []
+    if not paths:
+        yield hits
+        return
+    entry = (frozenset(os.path.realpath(p) for p in paths), hits)
+    with _watch_lock:
+        if not _hook_installed:
+            sys.addaudithook(_open_hook)
+            _hook_installed = True
+        _watches.append(entry)
+    try:
+        yield hits
+    finally:
+        with _watch_lock:
+            _watches.remove(entry)
+
+
+@contextmanager
+def refusing_httpx(attempts: list[str]) -> Iterator[None]:
+    """Every httpx request is refused and recorded before it reaches a socket (names the URL)."""
+    import httpx
+    import respx
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        attempts.append(f"httpx {request.method} {request.url}")
+        raise httpx.ConnectError("kaizen-conformance: network access is forbidden here (PRE-005)", request=request)
+
+    with respx.mock(assert_all_called=False, assert_all_mocked=False) as router:
+        router.route().mock(side_effect=refuse)
+        yield
+
+
+# --------------------------------------------------------------------------- the two roads
+
+
+def call_prepare(
+    settings: Settings,
+    repo: str,
+    agent: str,
+    *,
+    scratch: Path | None = None,
+    cwd: Path | None = None,
+    watch: Sequence[Path] = (),
+    label: str = "prepare",
+) -> PrepareResult:
+    """Run the configured prepare once on ``repo`` and ``agent``, offline, within the per-call limit.
+
+    ``scratch`` is a fresh kit-owned directory for a command's offline guard (commands only). A
+    command runs in ``cwd``, by default pytest's own working directory, like the user's other
+    commands, so that relative paths in the command line (``python tools/prepare.py``) work.
+    """
+    target = settings.target("prepare")
+    assert target is not None
+    if target.kind == "command":
+        if scratch is None:
+            raise ValueError("a prepare command needs a fresh scratch directory for its offline guard")
+        return _run_command(settings, repo, agent, scratch=scratch, cwd=cwd)
+    return _call(settings, repo, agent, watch=watch, label=label)
+
+
+def _call(settings: Settings, repo: str, agent: str, *, watch: Sequence[Path], label: str) -> PrepareResult:
+    function = settings.implementation("prepare")
+    result = PrepareResult(via="callable", enforcement=IN_PROCESS_ENFORCEMENT)
+    http_attempts: list[str] = []
+    with watching_opens(watch) as opened, refusing_httpx(http_attempts):
+        outcome, socket_attempts = call_offline(lambda: function(repo, agent), settings.timeout, label)
+    result.network_attempts = http_attempts + socket_attempts
+    result.opened = list(opened)
+    result.seconds = outcome.seconds
+    if outcome.timed_out:
+        result.failed = result.timed_out = True
+        result.failure = f"did not return within the per-call limit of {settings.timeout:g} s (--kaizen-timeout)"
+        return result
+    if outcome.error is not None:
+        error = outcome.error
+        result.failed = True
+        result.message = str(error)
+        notes = getattr(error, "__notes__", None)
+        if notes:
+            result.message += "\n" + "\n".join(str(n) for n in notes)
+        result.failure = f"raised {type(error).__name__}: {str(error)[:300]}"
+        return result
+    value = outcome.value
+    result.printed = f"{value!r:.300}"
+    if not isinstance(value, Mapping):
+        result.problem = f"returned {type(value).__name__} {value!r:.120}, not the event as a dict"
+        return result
+    problem = json_problem(value)
+    if problem:
+        result.problem = f"returned a dict that is not JSON data: {problem}"
+        return result
+    result.event = _as_json(value)
+    return result
+
+
+def command_argv(settings: Settings, repo: str, agent: str) -> list[str]:
+    """The command template with {agent} and {repo} filled in, word by word (no shell)."""
+    return [word.format_map({"agent": agent, "repo": repo}) for word in settings.command("prepare")]
+
+
+def _run_command(settings: Settings, repo: str, agent: str, *, scratch: Path, cwd: Path | None) -> PrepareResult:
+    argv = command_argv(settings, repo, agent)
+    program = argv[0] if cwd is None or "/" not in argv[0] else os.path.join(cwd, argv[0])
+    if shutil.which(program) is None:
+        # Checked here because, run inside a network namespace, a missing program is only unshare's exit 127.
+        return PrepareResult(
+            via="command", failed=True, never_ran=True,
+            failure=f"could not start {argv[0]!r}: no such executable "
+            f"(as seen from {cwd or os.getcwd()}, PATH included)",
+        )
+    guarded = run_command_offline(argv, limit=settings.timeout, scratch=scratch, cwd=cwd)
+    outcome = guarded.outcome
+    result = PrepareResult(
+        via="command",
+        network_attempts=list(guarded.network_attempts),
+        enforcement=guarded.enforcement,
+        seconds=outcome.seconds,
+        printed=outcome.head("stdout"),
+    )
+    result.message = outcome.stderr.decode("utf-8", errors="replace")
+    if not outcome.ok:
+        result.failed = True
+        result.timed_out = outcome.timed_out
+        result.never_ran = bool(outcome.start_error)
+        result.failure = outcome.describe()
+        result.printed_event = looks_like_an_event(outcome.stdout)
+        return result
+    event, problem = parse_stdout(outcome.stdout, outcome.stdout_size, outcome.head("stdout"))
+    result.event, result.problem = event, f"exited 0, but {problem}" if problem else ""
+    return result

@@ -1,0 +1,16 @@
+"""As a command: on failure prints a placeholder event on stdout, then exits 1."""
+import json
+import sys
+
+from mutants.prepare._parts import command_main, command_option, prepare
+
+ROLE = "prepare"
+KILLS = ("PRE-009",)
+OPTIONS = [command_option(), "-k", "missing-prompt or bad-metrics"]
+
+if __name__ == "__main__":
+    code = command_main(prepare())
+    if code:
+        placeholder = {"specversion": "1.0", "type": "kaizen.schedule.prepared", "subject": sys.argv[1], "data": None}
+        print(json.dumps(placeholder))
+    sys.exit(code)

@@ -201,3 +201,26 @@ def test_the_suite_runs_under_xdist_with_the_same_outcomes(pytester: pytest.Pyte
     parallel = run_kit(pytester, "--kaizen-reference", "-k", "test_resolver", "-n", "2")
     assert parallel.outcomes() == serial.outcomes()
     parallel.result.stdout.fnmatch_lines(["*= kaizen conformance =*", "  verdict: CONFORMS"])
+
+
+URLLIB_RESOLVER = """
+import json, urllib.request
+
+def resolve(hub_url, hostname, domain=None):
+    with urllib.request.urlopen(hub_url + "/repos/?kaizen_schedule_enabled=true", timeout=5) as response:
+        records = json.load(response)
+    return [{"slug": r["slug"], "local_path": r["host_paths"][hostname]} for r in records]
+"""
+
+
+def test_a_client_respx_cannot_see_is_named_with_the_fix(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(urllib_resolver=URLLIB_RESOLVER)
+    pytester.syspathinsert()
+    result = pytester.runpytest(
+        "--pyargs", "kaizen_conformance", "-p", "no:cacheprovider", "--kaizen-resolver=urllib_resolver:resolve",
+        "-k", "RES-002 and flag-true-file-missing",
+    )
+    result.stdout.fnmatch_lines(
+        ["*the resolver never reached the hub double: its HTTP client is not httpx*--kaizen-hub-double=server*"]
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED

@@ -109,6 +109,11 @@ def build(config: pytest.Config) -> Settings:
                 found = reference_for(role, profiles[role])
                 if found is not None:
                     targets[role] = RoleTarget(role, found[0], found[1], "--kaizen-reference")
+        hub = targets.get("hub")
+        if hub is not None and hub.origin == "--kaizen-reference" and not values.get("kaizen_hub_seed"):
+            from kaizen_conformance.reference import SEEDS
+
+            values["kaizen_hub_seed"] = SEEDS["hub"]  # the reference hub is seeded by its own seed function
     settings = Settings(
         targets=targets,
         profiles=profiles,
@@ -142,6 +147,10 @@ def _check_targets(settings: Settings) -> None:
                 )
         elif target.kind == "command":
             _check_command(role, target)
+    if "hub" in settings.targets or settings.values.get("kaizen_hub_seed") or settings.values.get("kaizen_hub_app_kind"):
+        from kaizen_conformance.adapters.hub import check_hub_options
+
+        check_hub_options(settings)  # app importable and ASGI or WSGI, URL well-formed, seed importable
 
 
 def _check_command(role: str, target: RoleTarget) -> None:

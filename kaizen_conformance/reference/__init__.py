@@ -17,7 +17,13 @@ IMPLEMENTATIONS: dict[str, dict[str | None, tuple[str, str]]] = {
     "validate": {None: ("callable", "kaizen_conformance.reference.manifest_tools:validate")},
     "init": {None: ("callable", "kaizen_conformance.reference.manifest_tools:init")},
     "prepare": {None: ("callable", "kaizen_conformance.reference.prepare:prepare")},
+    "hub": {
+        "v1": ("app", "kaizen_conformance.reference.hub:app_v1"),
+        "v2": ("app", "kaizen_conformance.reference.hub:app"),
+    },
 }
+# role -> the seed function --kaizen-reference supplies with that role's reference (the hub's data)
+SEEDS: dict[str, str] = {"hub": "kaizen_conformance.reference.hub:seed"}
 
 
 def reference_for(role: str, profile: str | None) -> tuple[str, str] | None:

@@ -1,0 +1,822 @@
+"""Hub conformance: state-hub's ``GET /repos/`` against the golden rosters of ``fixtures/hub/``.
+
+Seeded (``--kaizen-hub-seed``): for each case the seed function replaces the hub's data with
+the case's records, then the kit reads every view once — the unfiltered list three times
+(first, at once again, and after everything else), each query of the case, an unknown domain
+and every unparseable flag value of ``fixtures/hub/probes.yml`` — and one item per rule
+(``HUB-012[mixed-fleet]``) judges those answers against the case's exact expected slugs.
+
+Unseeded (a hub whose data the kit cannot set): one case, ``unseeded``, whose queries are
+derived from what the unfiltered list holds; every rule that holds between the unfiltered
+and the filtered views is checked, and HUB-003 is skipped with the reason (never a pass).
+
+Seeding and reading happen in the item's setup (``suite/test_hub.py``), so a seed function
+that fails, or a hub that cannot be reached at all, is a setup error of the run that names
+the option to fix — not a failed HUB rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache, partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kaizen_conformance._checks import Check, CheckContext, Violation
+from kaizen_conformance._settings import Settings
+from kaizen_conformance.adapters.hub import (
+    HubAnswer,
+    HubDriver,
+    HubUnavailable,
+    Params,
+    SeedFailure,
+    json_type,
+    open_driver,
+    seed_hub,
+    seed_spec,
+)
+from kaizen_conformance.cases import FixtureError, check_against, read_yaml
+
+ROLE = "hub"
+FLAG = "kaizen_schedule_enabled"
+STAMP = "kaizen_schedule_updated_at"
+UNSEEDED = "unseeded"
+MAX_PROBLEMS = 12  # a violation lists this many problems, then counts the rest
+
+# --------------------------------------------------------------------------- RFC 3339
+
+_DATE_TIME = re.compile(
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[Tt]"
+    r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})(?P<fraction>\.[0-9]+)?"
+    r"(?:(?P<utc>[Zz])|(?P<sign>[+-])(?P<offset_hour>[0-9]{2}):(?P<offset_minute>[0-9]{2}))"
+)
+# Near misses, to say what is wrong rather than only that something is.
+_NEAR_MISS = re.compile(
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?P<separator>.)(?P<time>[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)"
+    r"(?P<rest>.*)",
+    re.DOTALL,
+)
+_OFFSET = re.compile(r"[Zz]|[+-][0-9]{2}:[0-9]{2}")
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 in the proleptic Gregorian calendar, for any year 0000-9999."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+
+
+def rfc3339_problem(value: Any) -> str:
+    """'' when ``value`` is an RFC 3339 ``date-time`` (section 5.6, with its section 5.7 limits).
+
+    The whole string must match the grammar (ASCII digits only, 'T' between date and time, an
+    offset: a local time names no instant), and each field must be in range: the day exists in
+    that month of that year, hours below 24, a leap second only at 23:59:60 UTC.
+    """
+    if not isinstance(value, str):
+        return f"a JSON {json_type(value)}, not a date-time string"
+    match = _DATE_TIME.fullmatch(value)
+    if match is None:
+        return _near_miss(value)
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"])
+    if not 1 <= month <= 12:
+        return f"{value!r} has month {month:02d}"
+    if not 1 <= day <= _days_in_month(year, month):
+        return f"{value!r}: day {day:02d} does not exist in {year:04d}-{month:02d}"
+    if hour > 23 or minute > 59 or second > 60:
+        return f"{value!r} has a time of day out of range ({hour:02d}:{minute:02d}:{second:02d})"
+    if match["sign"]:
+        offset_hour, offset_minute = int(match["offset_hour"]), int(match["offset_minute"])
+        if offset_hour > 23 or offset_minute > 59:
+            return f"{value!r} has an offset out of range ({match['sign']}{offset_hour:02d}:{offset_minute:02d})"
+    if second == 60:
+        sign = -1 if match["sign"] == "-" else 1
+        offset = sign * (int(match["offset_hour"] or 0) * 60 + int(match["offset_minute"] or 0))
+        if (hour * 60 + minute - offset) % 1440 != 23 * 60 + 59:
+            return f"{value!r} has second 60, which exists only at 23:59:60 UTC (a leap second)"
+    return ""
+
+
+def _near_miss(value: str) -> str:
+    shape = "YYYY-MM-DDThh:mm:ss[.fraction] followed by Z or ±hh:mm"
+    if not value.isascii():
+        return f"{value!r} is not an RFC 3339 date-time: it has characters outside ASCII ({shape})"
+    near = _NEAR_MISS.fullmatch(value)
+    if near is None:
+        return f"{value!r} is not an RFC 3339 date-time ({shape})"
+    if near["separator"] not in "Tt":
+        return f"{value!r} separates date and time with {near['separator']!r}; an RFC 3339 date-time uses 'T'"
+    if near["time"].count(":") < 2:
+        return f"{value!r} has no seconds ({shape})"
+    rest = near["rest"]
+    if not rest:
+        return f"{value!r} has no offset: a local time names no instant; add Z or ±hh:mm"
+    if not _OFFSET.fullmatch(rest):
+        return f"{value!r} has the offset {rest!r}; RFC 3339 wants Z or ±hh:mm"
+    return f"{value!r} is not an RFC 3339 date-time ({shape})"
+
+
+def rfc3339_instant(value: str) -> Fraction:
+    """Seconds since the epoch, exactly (fractions of any length); ``value`` must be valid."""
+    match = _DATE_TIME.fullmatch(value)
+    assert match is not None
+    days = _days_from_civil(int(match["year"]), int(match["month"]), int(match["day"]))
+    seconds = Fraction(days * 86400 + int(match["hour"]) * 3600 + int(match["minute"]) * 60 + int(match["second"]))
+    if match["fraction"]:
+        seconds += Fraction(match["fraction"])
+    if match["sign"]:
+        offset = int(match["offset_hour"]) * 3600 + int(match["offset_minute"]) * 60
+        seconds -= offset if match["sign"] == "+" else -offset
+    return seconds
+
+
+# --------------------------------------------------------------------------- cases
+
+
+@dataclass(frozen=True)
+class HubQuery:
+    """One filtered view and exactly the slugs it must list (order free)."""
+
+    params: Params
+    expect: tuple[str, ...]
+    rule: str
+
+    @property
+    def params_dict(self) -> dict[str, str]:
+        return dict(self.params)
+
+
+def rule_of(params: Params) -> str:
+    """The rule a filtered view evidences, from the parameters it combines."""
+    names = {name for name, _ in params}
+    if names == {"domain"}:
+        return "HUB-004"
+    if names == {FLAG}:
+        return "HUB-012" if dict(params)[FLAG] == "true" else "HUB-013"
+    return "HUB-014"
+
+
+def select(records: Iterable[Any], params: Params) -> list[str]:
+    """What a conforming hub lists for ``params``: the contract's filter semantics, once."""
+    wanted = dict(params)
+    chosen = []
+    for record in records:
+        if not isinstance(record, dict) or not isinstance(record.get("slug"), str):
+            continue
+        if "domain" in wanted and record.get("domain") != wanted["domain"]:
+            continue
+        if FLAG in wanted and (record.get(FLAG) is True) != (wanted[FLAG] == "true"):
+            continue
+        chosen.append(record["slug"])
+    return chosen
+
+
+@dataclass(frozen=True)
+class HubCase:
+    """A golden roster: what the seed function receives and what each view must list."""
+
+    id: str
+    source: Path
+    description: str
+    profiles: tuple[str, ...]
+    records: tuple[dict[str, Any], ...]
+    queries: tuple[HubQuery, ...]
+
+    def never_flagged(self) -> set[str]:
+        return {r["slug"] for r in self.records if FLAG not in r}
+
+    def queries_for(self, profile: str) -> list[HubQuery]:
+        return [q for q in self.queries if profile == "v2" or q.rule == "HUB-004"]
+
+
+@dataclass(frozen=True)
+class Probes:
+    unknown_domain: str
+    unparseable_flag_values: tuple[str, ...]
+    max_domains: int
+    max_combined_domains: int
+
+
+@cache
+def probes(root: Path | None = None) -> Probes:
+    from kaizen_conformance._paths import fixtures_dir
+
+    source = (root or fixtures_dir()) / "hub" / "probes.yml"
+    data = read_yaml(source)
+    check_against("hub-probes", data, source)
+    return Probes(data["unknown_domain"], tuple(data["unparseable_flag_values"]), data.get("max_domains", 20),
+                  data.get("max_combined_domains", 5))
+
+
+def load_hub_case(case_dir: Path, known: Probes) -> HubCase:
+    """Read one case and lint it: the expectations must be what the records give."""
+    source = case_dir / "case.yml"
+    data = read_yaml(source)
+    check_against("hub-case", data, source)
+    records = data["records"]
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        where = f"$.records[{index}]"
+        if record["slug"] in seen:
+            raise FixtureError(source, f"slug {record['slug']!r} is seeded twice", where=f"{where}.slug",
+                               fix="give each seeded repo its own slug (HUB-002 makes slugs unique)")
+        seen.add(record["slug"])
+        if record["domain"] == known.unknown_domain:
+            raise FixtureError(source, f"domain {record['domain']!r} is the probe for an unknown domain",
+                               where=f"{where}.domain", fix="use another domain name")
+        if (FLAG in record) != (STAMP in record):
+            raise FixtureError(source, f"a record gives one of {FLAG} and {STAMP} without the other", where=where,
+                               fix="give both (a flagged repo), or neither (a repo never flagged)")
+        if record.get(STAMP) is not None and (problem := rfc3339_problem(record[STAMP])):
+            raise FixtureError(source, problem, where=f"{where}.{STAMP}",
+                               fix="write an RFC 3339 date-time with an offset, quoted")
+    queries = []
+    for index, row in enumerate(data["queries"]):
+        params: Params = tuple((name, str(value)) for name, value in row["params"].items())
+        computed = select(records, params)
+        if sorted(computed) != sorted(row["expect"]):
+            raise FixtureError(
+                source,
+                f"expect lists {sorted(row['expect'])} but the records give {sorted(computed)} for {dict(params)}",
+                where=f"$.queries[{index}].expect",
+                fix="correct the expected slugs (or the records): domain is an exact match, and a repo never "
+                    "flagged counts as false",
+            )
+        queries.append(HubQuery(params, tuple(row["expect"]), rule_of(params)))
+    return HubCase(
+        id=case_dir.name,
+        source=source,
+        description=" ".join(data["description"].split()),
+        profiles=tuple(data.get("profiles", ("v1", "v2"))),
+        records=tuple(records),
+        queries=tuple(queries),
+    )
+
+
+@cache
+def hub_cases(root: Path | None = None) -> tuple[HubCase, ...]:
+    """Every case under ``fixtures/hub/``, sorted by id."""
+    from kaizen_conformance._paths import fixtures_dir
+
+    base = (root or fixtures_dir()) / "hub"
+    known = probes(root)
+    cases = []
+    for case_dir in sorted(p for p in base.iterdir() if p.is_dir()):
+        if not (case_dir / "case.yml").is_file():
+            raise FixtureError(case_dir, "a case directory without case.yml",
+                               fix="add case.yml (schema: hub-case.schema.json) or remove the directory")
+        if case_dir.name == UNSEEDED:
+            raise FixtureError(case_dir, f"the case id {UNSEEDED!r} is reserved for unseeded runs", fix="rename it")
+        cases.append(load_hub_case(case_dir, known))
+    return tuple(cases)
+
+
+# --------------------------------------------------------------------------- collection
+
+ALWAYS = ("HUB-001", "HUB-002", "HUB-003", "HUB-004", "HUB-005", "HUB-010", "HUB-011", "HUB-015")
+
+
+def seeded(settings: Settings) -> bool:
+    return seed_spec(settings) is not None
+
+
+def collect(settings: Settings) -> list[Check]:
+    from kaizen_conformance import contract
+
+    profile = settings.profile(ROLE)
+    applicable = [rule.id for rule in contract.rules_for(ROLE, profile)]
+    checks = []
+    if settings.target(ROLE) is not None and not seeded(settings):
+        for rule in applicable:
+            checks.append(Check(ROLE, (rule,), UNSEEDED, partial(run_rule, rule, None),
+                                "the hub's own data, between its unfiltered and filtered views"))
+        return checks
+    for case in hub_cases():
+        if profile not in case.profiles:
+            continue
+        present = set(ALWAYS) | {q.rule for q in case.queries_for(profile)}
+        for rule in applicable:
+            if rule in present:
+                checks.append(Check(ROLE, (rule,), case.id, partial(run_rule, rule, case), case.description))
+    return checks
+
+
+# --------------------------------------------------------------------------- observing
+
+
+@dataclass
+class Observation:
+    """Every answer of one case, read right after seeding (or from the hub's own data)."""
+
+    case: HubCase | None
+    profile: str
+    first: HubAnswer
+    again: HubAnswer
+    last: HubAnswer
+    views: list[tuple[HubQuery, HubAnswer]] = field(default_factory=list)
+    refusals: list[HubAnswer] = field(default_factory=list)
+    seed_target: str = "app"  # what a seed function would receive: "app" or "url"
+
+    @property
+    def unfiltered(self) -> tuple[HubAnswer, HubAnswer, HubAnswer]:
+        return self.first, self.again, self.last
+
+    def baseline(self) -> tuple[dict[str, Any] | None, str]:
+        """The first unfiltered list by slug (first occurrence), or why there is none."""
+        records, problem = self.first.listing()
+        if records is None:
+            return None, problem
+        by_slug: dict[str, Any] = {}
+        for record in records:
+            if isinstance(record, dict) and isinstance(record.get("slug"), str):
+                by_slug.setdefault(record["slug"], record)
+        return by_slug, ""
+
+    def listings(self) -> list[tuple[HubAnswer, list[Any]]]:
+        """Every answer that is a usable list, unfiltered and filtered, each once."""
+        found = []
+        for answer in [*self.unfiltered, *(a for _, a in self.views)]:
+            records, _ = answer.listing()
+            if records is not None:
+                found.append((answer, records))
+        return found
+
+
+def derived_queries(first: HubAnswer, profile: str, known: Probes) -> list[HubQuery]:
+    """Unseeded: the views to ask, and what each must list, from the unfiltered list itself."""
+    records, _ = first.listing()
+    if records is None:
+        return []
+    domains = sorted({r["domain"] for r in records if isinstance(r, dict) and isinstance(r.get("domain"), str)})
+    domains = domains[: known.max_domains]
+    params_list: list[Params] = [(("domain", d),) for d in domains]
+    if profile == "v2":
+        params_list += [((FLAG, "true"),), ((FLAG, "false"),)]
+        params_list += [((FLAG, flag), ("domain", d)) for d in domains[: known.max_combined_domains]
+                        for flag in ("true", "false")]
+    return [HubQuery(params, tuple(select(records, params)), rule_of(params)) for params in params_list]
+
+
+def unknown_domain(known: Probes, first: HubAnswer) -> str:
+    records, _ = first.listing()
+    taken = {r.get("domain") for r in records or [] if isinstance(r, dict)}
+    name, suffix = known.unknown_domain, 1
+    while name in taken:
+        suffix += 1
+        name = f"{known.unknown_domain}-{suffix}"
+    return name
+
+
+def observe(driver: HubDriver, settings: Settings, case: HubCase | None) -> Observation:
+    profile = settings.profile(ROLE)
+    known = probes()
+    with driver.exclusive(seeded=case is not None):
+        if case is not None:
+            seed_hub(settings, driver, case.records, case.id)
+        driver.begin_case()
+        first = driver.get(())
+        again = driver.get(())
+        queries = case.queries_for(profile) if case is not None else derived_queries(first, profile, known)
+        queries = queries + [HubQuery((("domain", unknown_domain(known, first)),), (), "HUB-004")]
+        views = [(query, driver.get(query.params)) for query in queries]
+        refusals = [driver.get(((FLAG, value),)) for value in known.unparseable_flag_values] if profile == "v2" else []
+        last = driver.get(())
+    return Observation(case, profile, first, again, last, views, refusals, "url" if driver.kind == "url" else "app")
+
+
+@dataclass(frozen=True)
+class SetupFailure:
+    """A configuration error remembered for every item of the case (the seed runs once)."""
+
+    message: str
+
+
+def driver_of(context: CheckContext) -> HubDriver | SetupFailure:
+    def start() -> HubDriver | SetupFailure:
+        try:
+            driver = open_driver(context.settings)
+        except HubUnavailable as exc:
+            target = context.settings.target(ROLE)
+            return SetupFailure(f"the hub {target.describe() if target else ''} cannot be used: {exc}")
+        context.request.config.add_cleanup(driver.close)
+        return driver
+
+    found: HubDriver | SetupFailure = context.remember((ROLE, "driver"), start)
+    return found
+
+
+def observation_of(context: CheckContext, case: HubCase | None) -> Observation | SetupFailure:
+    def compute() -> Observation | SetupFailure:
+        driver = driver_of(context)
+        if isinstance(driver, SetupFailure):
+            return driver
+        try:
+            return observe(driver, context.settings, case)
+        except SeedFailure as exc:
+            return SetupFailure(str(exc))
+
+    key = (ROLE, case.id if case else UNSEEDED, context.settings.profile(ROLE))
+    found: Observation | SetupFailure = context.remember(key, compute)
+    return found
+
+
+def case_named(case_id: str) -> HubCase | None:
+    if case_id == UNSEEDED:
+        return None
+    return next(c for c in hub_cases() if c.id == case_id)
+
+
+def prepare(context: CheckContext, case_id: str) -> None:
+    """Item setup: seed and read the case once; a configuration error fails the setup, cleanly."""
+    __tracebackhide__ = True
+    found = observation_of(context, case_named(case_id))
+    if isinstance(found, SetupFailure):
+        lead = (f"kaizen configuration error (not a verdict on the hub; the HUB rules of case {case_id} were not "
+                "checked):\n")
+        # The same failure repeats for every item of every case: explain it once, then point back.
+        first_seen = context.remember((ROLE, "explained", found.message), lambda: context.request.node.name)
+        if first_seen != context.request.node.name:
+            headline = found.message.splitlines()[0]
+            pytest.fail(f"{lead}{headline}\n(the whole message, with the traceback, is at {first_seen})",
+                        pytrace=False)
+        pytest.fail(lead + found.message, pytrace=False)
+
+
+# --------------------------------------------------------------------------- judging
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    """Equality of JSON values: true is not 1, and key order does not matter."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def short(value: Any, width: int = 90) -> str:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def record_difference(got: Any, want: Any) -> str:
+    """How two records differ, field by field, briefly."""
+    if not isinstance(got, dict) or not isinstance(want, dict):
+        return f"{short(got)} instead of {short(want)}"
+    parts = []
+    for key in sorted(set(got) | set(want)):
+        if key not in got:
+            parts.append(f"{key} missing")
+        elif key not in want:
+            parts.append(f"{key} added ({short(got[key], 40)})")
+        elif not json_equal(got[key], want[key]):
+            parts.append(f"{key} {short(got[key], 50)} instead of {short(want[key], 50)}")
+    return "; ".join(parts) or "key order only"
+
+
+def slug_of(record: Any) -> str:
+    if isinstance(record, dict) and isinstance(record.get("slug"), str):
+        return str(record["slug"])
+    return f"<record without a string slug: {short(record, 60)}>"
+
+
+def fail(problems: list[str], lead: str) -> None:
+    """Raise one Violation listing the problems under a line that says what the rule wants."""
+    if not problems:
+        return
+    shown = problems[:MAX_PROBLEMS]
+    more = f"\n  ... and {len(problems) - MAX_PROBLEMS} more" if len(problems) > MAX_PROBLEMS else ""
+    raise Violation(lead + "\n" + "\n".join(f"  - {p}" for p in shown) + more)
+
+
+def validator_for(profile: str) -> Any:
+    return _validators()[profile]
+
+
+@cache
+def _validators() -> dict[str, Any]:
+    """The shipped record schema per profile, with a strict date-time (the same test as HUB-011).
+
+    v2 is the schema's own ``$defs/hub-record-v2`` (the record plus two required fields)
+    written out flat: following its ``$ref`` for every record of every list doubles the cost.
+    """
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    from kaizen_conformance import contract
+
+    checker = FormatChecker(formats=())
+    checker.checks("date-time")(lambda value: not isinstance(value, str) or not rfc3339_problem(value))
+    record = contract.schema("hub-record")
+    v1 = {key: value for key, value in record.items() if key != "$defs"}
+    extension = record["$defs"]["hub-record-v2"]
+    if set(extension) != {"$ref", "required"} or extension["$ref"] != "#":
+        raise ValueError("hub-record.schema.json: $defs/hub-record-v2 must stay {'$ref': '#', 'required': [...]}")
+    v2 = {**v1, "required": [*v1["required"], *extension["required"]]}
+    return {name: Draft202012Validator(schema, format_checker=checker) for name, schema in (("v1", v1), ("v2", v2))}
+
+
+def check_listing_format(obs: Observation) -> None:
+    """HUB-001: the unfiltered GET is 200, application/json, an array of schema-valid records."""
+    problems: list[str] = []
+    checked_bodies: set[bytes] = set()
+    from jsonschema.exceptions import best_match
+
+    validator = validator_for(obs.profile)
+    for answer in obs.unfiltered:
+        records, problem = answer.listing()
+        if records is None:
+            problems.append(problem)
+            continue
+        if answer.media_type != "application/json":
+            problems.append(f"{answer.request} answered Content-Type {answer.content_type or '(none)'!r}, "
+                            "not application/json")
+        if answer.body in checked_bodies:
+            continue
+        checked_bodies.add(answer.body)
+        for index, record in enumerate(records):
+            if validator.is_valid(record):  # the common case, a third cheaper than collecting errors
+                continue
+            for error in sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))[:3]:
+                error = best_match([error]) or error  # inside an anyOf: the branch that nearly matched
+                where = error.json_path.replace("$", f"[{index}] {slug_of(record)}", 1)
+                problems.append(f"{answer.request}: record {where}: {error.message}")
+    fail(list(dict.fromkeys(problems)), "GET /repos/ must answer 200, application/json, an array of records "
+                                        f"valid against the {obs.profile} record schema:")
+
+
+def unusable_baseline(obs: Observation) -> list[str]:
+    _, problem = obs.baseline()
+    return [f"cannot check: the unfiltered list is unusable: {problem}"] if problem else []
+
+
+def check_unique_slugs(obs: Observation) -> None:
+    """HUB-002."""
+    problems = unusable_baseline(obs)
+    for answer, records in obs.listings():
+        counts = Counter(slug_of(r) for r in records)
+        repeated = {slug: n for slug, n in counts.items() if n > 1}
+        if repeated:
+            listed = ", ".join(f"{slug} ({n} times)" for slug, n in sorted(repeated.items()))
+            problems.append(f"{answer.request} lists {listed}")
+    fail(list(dict.fromkeys(problems)), "slugs must be unique within one response:")
+
+
+def check_roster_whole(obs: Observation) -> None:
+    """HUB-003: each seeded repo exactly once, its fields unchanged (the flag and instant under v2)."""
+    case = obs.case
+    if case is None:
+        pytest.skip(unseeded_reason(obs))
+    records, problem = obs.first.listing()
+    if records is None:
+        fail([f"cannot check: {problem}"], "the seeded roster must come back whole and unchanged:")
+        return
+    counts = Counter(slug_of(r) for r in records)
+    problems = []
+    seeded_slugs = [r["slug"] for r in case.records]
+    if missing := [s for s in seeded_slugs if counts[s] == 0]:
+        problems.append(f"missing: {', '.join(missing[:20])}"
+                        + (f" (+{len(missing) - 20} more)" if len(missing) > 20 else "")
+                        + f" — {len(records)} of {len(seeded_slugs)} seeded repos came back"
+                        + (" (a default page size?)" if 0 < len(records) < len(seeded_slugs) else ""))
+    if repeated := sorted(s for s, n in counts.items() if n > 1 and s in set(seeded_slugs)):
+        problems.append(f"listed more than once: {', '.join(repeated)}")
+    if extra := sorted(s for s in counts if s not in set(seeded_slugs)):
+        problems.append(f"not seeded, yet listed: {', '.join(extra[:10])} — the seed function must replace the hub's "
+                        "data, not add to it")
+    by_slug, _ = obs.baseline()
+    assert by_slug is not None
+    for seed in case.records:
+        got = by_slug.get(seed["slug"])
+        if got is None:
+            continue
+        fields = ["domain", "host_paths"] + ([FLAG] if obs.profile == "v2" and FLAG in seed else [])
+        for name in fields:
+            if name not in got:
+                problems.append(f"{seed['slug']}: {name} is missing (seeded {short(seed[name], 60)})")
+            elif not json_equal(got[name], seed[name]):
+                problems.append(f"{seed['slug']}: {name} is {short(got[name], 60)}, seeded {short(seed[name], 60)}")
+        if obs.profile == "v2" and STAMP in seed:
+            problems.extend(same_instant(seed["slug"], got.get(STAMP, "<missing>"), seed[STAMP]))
+    fail(problems, f"the seeded roster ({len(case.records)} repos) must come back whole and unchanged:")
+
+
+def same_instant(slug: str, got: Any, seeded_value: Any) -> list[str]:
+    if seeded_value is None:
+        return [] if got is None else [f"{slug}: {STAMP} is {short(got)}, seeded null"]
+    if not isinstance(got, str) or rfc3339_problem(got):
+        return [f"{slug}: {STAMP} is {short(got)}, not an RFC 3339 date-time (seeded {seeded_value!r})"]
+    if rfc3339_instant(got) != rfc3339_instant(seeded_value):
+        delta = float(rfc3339_instant(got) - rfc3339_instant(seeded_value))
+        return [f"{slug}: {STAMP} {got!r} is not the seeded instant {seeded_value!r} ({delta:+g} s)"]
+    return []
+
+
+def check_views(obs: Observation, rule: str) -> None:
+    """HUB-004 and HUB-012..014: each view lists exactly its records, each as the unfiltered list has it."""
+    problems: list[str] = []
+    by_slug, baseline_problem = obs.baseline()
+    mine = [(q, a) for q, a in obs.views if q.rule == rule]
+    if obs.case is None and baseline_problem:
+        problems.append(f"only the unknown-domain view could be checked: the unfiltered list, which says what "
+                        f"each view must hold, is unusable: {baseline_problem}")
+    for query, answer in mine:
+        records, problem = answer.listing()
+        if records is None:
+            problems.append(problem)
+            continue
+        slugs = {slug_of(r) for r in records}
+        want = set(query.expect)
+        if missing := sorted(want - slugs):
+            problems.append(f"{answer.request} is missing {', '.join(missing[:10])}"
+                            + (f" (+{len(missing) - 10} more)" if len(missing) > 10 else ""))
+        if extra := sorted(slugs - want):
+            problems.append(f"{answer.request} lists {', '.join(extra[:10])}"
+                            + (f" (+{len(extra) - 10} more)" if len(extra) > 10 else "")
+                            + f", which {'are' if len(extra) > 1 else 'is'} not {describe_view(query)}")
+        if by_slug is None:
+            if records and obs.case is not None:
+                problems.append(f"{answer.request}: cannot compare its records with the unfiltered list: "
+                                f"{baseline_problem}")
+            continue
+        for record in records:
+            base = by_slug.get(slug_of(record))
+            if base is not None and not json_equal(record, base):
+                problems.append(f"{answer.request}: {slug_of(record)} differs from its unfiltered record: "
+                                f"{record_difference(record, base)}")
+    fail(list(dict.fromkeys(problems)), VIEW_LEADS[rule])
+
+
+def describe_view(query: HubQuery) -> str:
+    """'flagged true in domain 'custodian'': what every record of the view has."""
+    wanted = dict(query.params)
+    parts = [f"flagged {wanted[FLAG]}"] if FLAG in wanted else []
+    if "domain" in wanted:
+        parts.append(f"in domain {wanted['domain']!r}")
+    return " ".join(parts)
+
+
+VIEW_LEADS = {
+    "HUB-004": "?domain=X must list exactly the records of domain X, each as the unfiltered list has it "
+               "(an unknown domain: 200 and []):",
+    "HUB-012": "?kaizen_schedule_enabled=true must list exactly the records flagged true, each as the unfiltered "
+               "list has it:",
+    "HUB-013": "?kaizen_schedule_enabled=false must list exactly the records flagged false, the never-flagged "
+               "included, each as the unfiltered list has it:",
+    "HUB-014": "the flag and domain filters together must list exactly the records that pass both (AND):",
+}
+
+
+def check_reads_change_nothing(obs: Observation) -> None:
+    """HUB-005: the unfiltered list, read twice at once and again after every other query, is the same."""
+    ok, first = obs.first.decoded
+    if not obs.first.answered or not ok:
+        fail([f"cannot check: the first GET gave no JSON to compare: {obs.first.describe()}"],
+             f"{obs.first.request} must give the same body each time (reads change nothing):")
+    problems = []
+    for label, answer in (("the second GET, right after the first,", obs.again),
+                          ("the last GET, after every other query,", obs.last)):
+        ok, value = answer.decoded
+        if not answer.answered or not ok or answer.status != obs.first.status:
+            problems.append(f"{label} answered differently: {answer.describe()} (first: {obs.first.describe()})")
+        elif not json_equal(value, first):
+            problems.append(f"{label} differs from the first: {listing_difference(value, first)}")
+    fail(problems, f"{obs.first.request} must give the same body each time (reads change nothing):")
+
+
+def listing_difference(got: Any, want: Any) -> str:
+    if not isinstance(got, list) or not isinstance(want, list):
+        return f"{short(got)} instead of {short(want)}"
+    got_slugs, want_slugs = [slug_of(r) for r in got], [slug_of(r) for r in want]
+    if sorted(got_slugs) == sorted(want_slugs) and got_slugs != want_slugs:
+        return f"same records in another order: {short(got_slugs, 120)} instead of {short(want_slugs, 120)}"
+    if set(got_slugs) != set(want_slugs):
+        return f"slugs {short(sorted(set(got_slugs) ^ set(want_slugs)), 120)} appear in one list only"
+    first_want = dict(zip(want_slugs, want, strict=True))
+    for slug, record in zip(got_slugs, got, strict=True):
+        if not json_equal(record, first_want.get(slug)):
+            return f"{slug}: {record_difference(record, first_want.get(slug))}"
+    return "the bodies differ"
+
+
+def check_flag_field(obs: Observation) -> None:
+    """HUB-010: a JSON boolean on every record; false for a repo never flagged."""
+    problems = unusable_baseline(obs)
+    for answer, records in obs.listings():
+        for record in records:
+            if not isinstance(record, dict):
+                continue
+            if FLAG not in record:
+                problems.append(f"{answer.request}: {slug_of(record)} has no {FLAG}")
+            elif not isinstance(record[FLAG], bool):
+                problems.append(f"{answer.request}: {slug_of(record)} has {FLAG} {short(record[FLAG])}, "
+                                "not a JSON boolean")
+    by_slug, _ = obs.baseline()
+    if obs.case is not None and by_slug is not None:
+        for slug in sorted(obs.case.never_flagged()):
+            record = by_slug.get(slug)
+            if record is not None and FLAG in record and record[FLAG] is not False:
+                problems.append(f"{slug} was never flagged (seeded without {FLAG}) yet reports "
+                                f"{short(record[FLAG])}; it must report false")
+    fail(list(dict.fromkeys(problems)), f"every record must carry {FLAG} as a JSON boolean (false when never flagged):")
+
+
+def check_timestamp_field(obs: Observation) -> None:
+    """HUB-011: an RFC 3339 date-time with offset, or null; null for a repo never flagged."""
+    problems = unusable_baseline(obs)
+    for answer, records in obs.listings():
+        for record in records:
+            if not isinstance(record, dict):
+                continue
+            if STAMP not in record:
+                problems.append(f"{answer.request}: {slug_of(record)} has no {STAMP}")
+            elif record[STAMP] is not None and (problem := rfc3339_problem(record[STAMP])):
+                problems.append(f"{answer.request}: {slug_of(record)}: {STAMP} {problem}")
+    by_slug, _ = obs.baseline()
+    if obs.case is not None and by_slug is not None:
+        for slug in sorted(obs.case.never_flagged()):
+            record = by_slug.get(slug)
+            if record is not None and STAMP in record and record[STAMP] is not None:
+                problems.append(f"{slug} was never flagged (seeded without {STAMP}) yet reports "
+                                f"{short(record[STAMP])}; it must report null")
+    fail(list(dict.fromkeys(problems)), f"every record must carry {STAMP}, an RFC 3339 date-time with an offset or "
+                                        "null (null when never flagged):")
+
+
+def check_refusals(obs: Observation) -> None:
+    """HUB-015: every unparseable flag value answers 400 or 422 with a JSON body."""
+    problems = []
+    for answer in obs.refusals:
+        if not answer.answered:
+            problems.append(answer.describe())
+            continue
+        ok, why = answer.decoded
+        if answer.status not in (400, 422):
+            problems.append(f"{answer.describe()} — an unparseable value must be refused with 400 or 422")
+        elif not ok:
+            problems.append(f"{answer.describe()} — the refusal must have a JSON body: {why}")
+        elif not (answer.media_type == "application/json" or answer.media_type.endswith("+json")):
+            problems.append(f"{answer.request} answered {answer.status} with Content-Type "
+                            f"{answer.content_type or '(none)'!r}; a JSON body is application/json")
+    fail(problems, "an unparseable kaizen_schedule_enabled must be refused with 400 or 422 and a JSON body, never 200:")
+
+
+CHECKERS: dict[str, Callable[[Observation], None]] = {
+    "HUB-001": check_listing_format,
+    "HUB-002": check_unique_slugs,
+    "HUB-003": check_roster_whole,
+    "HUB-004": partial(check_views, rule="HUB-004"),
+    "HUB-005": check_reads_change_nothing,
+    "HUB-010": check_flag_field,
+    "HUB-011": check_timestamp_field,
+    "HUB-012": partial(check_views, rule="HUB-012"),
+    "HUB-013": partial(check_views, rule="HUB-013"),
+    "HUB-014": partial(check_views, rule="HUB-014"),
+    "HUB-015": check_refusals,
+}
+
+
+def unseeded_reason(obs: Observation) -> str:
+    records, _ = obs.first.listing()
+    holding = ""
+    if records is not None:
+        domains = {r.get("domain") for r in records if isinstance(r, dict)}
+        flagged = sum(1 for r in records if isinstance(r, dict) and r.get(FLAG) is True)
+        holding = f" The hub holds {len(records)} records in {len(domains)} domains ({flagged} flagged true)"
+        holding += "; with no records, the filter rules were checked on empty views only." if not records else "."
+    partly = (" HUB-010 and HUB-011 were checked on every record, but not that a repo never flagged reports "
+              "false / null, which only a seeded roster tells." if obs.profile == "v2" else "")
+    return (
+        "HUB-003 not checked (not a pass): without a seed function the kit cannot know what the hub should "
+        f"hold.{partly}{holding} Give --kaizen-hub-seed=module:function "
+        f"(called function({obs.seed_target}, records)) to check "
+        f"{'them' if partly else 'it'}."
+    )
+
+
+def run_rule(rule: str, case: HubCase | None, context: CheckContext) -> None:
+    found = observation_of(context, case)
+    if isinstance(found, SetupFailure):  # setup already failed; never reached in a normal run
+        raise Violation(found.message)
+    CHECKERS[rule](found)

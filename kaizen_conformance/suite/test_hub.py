@@ -1,0 +1,29 @@
+"""Hub conformance (contract section 2), one item per rule and case: ``HUB-012[mixed-fleet]``."""
+
+import pytest
+
+from kaizen_conformance._session import conformance_checks
+
+
+@pytest.fixture(autouse=True)
+def kaizen_hub_case(request: pytest.FixtureRequest) -> None:
+    """Seed the hub with the item's case and read every view, once per case, in setup.
+
+    Doing it in setup makes a seed function that raises, or a hub that cannot be reached at
+    all, an error of the run's configuration (pytest reports ERROR, naming the option),
+    never a failed HUB rule.
+    """
+    __tracebackhide__ = True
+    from kaizen_conformance import _session
+    from kaizen_conformance._checks import CheckContext
+    from kaizen_conformance.roles.hub import prepare
+
+    check = request.node.stash.get(_session.CHECK, None)
+    if check is None:
+        return
+    context = CheckContext(request=request, settings=_session.settings_of(request.config),
+                           memo=request.config.stash[_session.MEMO])
+    prepare(context, check.case)
+
+
+test_hub = conformance_checks("hub")

@@ -1,0 +1,15 @@
+"""Pages the listing by default (limit=100): a large fleet silently loses repos."""
+from mutants.hub._parts import MutantHub, json_reply, reference_seed
+
+seed = reference_seed  # the reference hub's seed function seeds every MutantHub
+ROLE = "hub"
+KILLS = ("HUB-003",)
+OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
+
+
+class Hub(MutantHub):
+    def render(self, rows, params):
+        return json_reply(rows[:100])
+
+
+app = Hub().asgi

@@ -187,7 +187,7 @@ def rules_failed_in(path_text: str) -> set[str]:
             rule["id"]
             for role in report["roles"].values()
             for rule in role["rules"]
-            if rule["verdict"] in ("failed", "not-met", "expected-failure")
+            if rule["verdict"] in ("failed", "error", "not-met", "expected-failure")
         }
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise pytest.UsageError(

@@ -18,9 +18,10 @@ from kaizen_conformance._options import ROLES
 
 XDIST_HEADER = re.compile(r"^\[gw\d+\] .*\n")
 # Item outcomes, worst first: a rule's verdict is the worst outcome among its cases.
-OUTCOME_ORDER = ("failed", "expected-failure", "not-met", "skipped", "passed")
+OUTCOME_ORDER = ("failed", "error", "expected-failure", "not-met", "skipped", "passed")
 LABEL = {
     "failed": "FAILED",
+    "error": "ERROR",
     "expected-failure": "KNOWN-FAIL",
     "not-met": "NOT-MET",
     "skipped": "skipped",
@@ -49,6 +50,7 @@ class RuleVerdict:
     cases_passed: int = 0
     cases_total: int = 0
     failed_cases: list[str] = field(default_factory=list)
+    skip_reason: str = ""
 
 
 @dataclass
@@ -83,7 +85,7 @@ def verdict_of(results: list[ItemResult]) -> str:
     if not results:
         return "not-run"
     outcomes = Counter(r.outcome for r in results)
-    for outcome in OUTCOME_ORDER[:3]:
+    for outcome in OUTCOME_ORDER[:4]:
         if outcomes[outcome]:
             return outcome
     if outcomes["passed"] == len(results):
@@ -110,7 +112,8 @@ def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
                     verdict=verdict_of(of_rule),
                     cases_passed=sum(i.outcome == "passed" for i in of_rule),
                     cases_total=len(of_rule),
-                    failed_cases=sorted(i.case for i in of_rule if i.outcome in ("failed", "expected-failure", "not-met")),
+                    failed_cases=sorted(i.case for i in of_rule if i.outcome in ("failed", "error", "expected-failure", "not-met")),
+                    skip_reason=next((i.message for i in of_rule if i.outcome == "skipped" and i.message), ""),
                 )
             )
         target = settings.target(role)
@@ -123,7 +126,9 @@ def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
 
 def outcome_of(report: pytest.TestReport, previous: str | None) -> str | None:
     if report.failed:
-        return "failed"
+        # a failure outside the check itself (a seed that raises, a hub that will not start) is a
+        # configuration error: the rule was not judged, which is neither a pass nor a failure
+        return "failed" if report.when == "call" or previous == "failed" else "error"
     if hasattr(report, "wasxfail") and report.skipped:
         if previous == "failed":
             return previous
@@ -138,6 +143,7 @@ def outcome_of(report: pytest.TestReport, previous: str | None) -> str | None:
 COUNT_LABEL = {
     "passed": "passed",
     "failed": "failed",
+    "error": "not judged (errors)",
     "expected-failure": "known failures",
     "not-met": "not met",
     "skipped": "skipped",
@@ -147,7 +153,7 @@ COUNT_LABEL = {
 HEADLINE = {
     "conforms": "CONFORMS",
     "does-not-conform": "DOES NOT CONFORM",
-    "incomplete": "INCOMPLETE: some MUST rules were not checked (deselected, skipped or not run)",
+    "incomplete": "INCOMPLETE: some MUST rules were not checked (deselected, skipped, not run or errors)",
     "not-configured": "NOT CONFIGURED (not a pass)",
 }
 
@@ -165,7 +171,8 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
             continue
         parts = [f"{counts[k]} {COUNT_LABEL[k]}" for k in COUNT_LABEL if counts[k] or k in ("passed", "failed")]
         lines.append(f"  {level:<6} {total:>3} rules: {', '.join(parts)}")
-    order = {v: i for i, v in enumerate(("failed", "expected-failure", "not-met", "incomplete", "skipped", "not-run", "passed"))}
+    order = {v: i for i, v in enumerate(("failed", "error", "expected-failure", "not-met", "incomplete", "skipped",
+                                         "not-run", "passed"))}
     shown = sorted(summary.rules, key=lambda v: (order[v.verdict], v.rule.id))
     for verdict in shown:
         if verdict.verdict == "passed" and not verbose:
@@ -176,6 +183,8 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
             f"  {LABEL[verdict.verdict]:<10} {verdict.rule.id} {verdict.rule.level:<6} "
             f"{verdict.cases_passed}/{verdict.cases_total} cases  {verdict.rule.text}"
         )
+        if verdict.verdict == "skipped" and verdict.skip_reason and summary.configured:
+            lines.append(f"{'':13}why: {verdict.skip_reason}")
         if verdict.failed_cases:
             more = len(verdict.failed_cases) - 8
             lines.append(f"{'':13}cases: {', '.join(verdict.failed_cases[:8])}" + (f" (+{more} more)" if more > 0 else ""))
@@ -221,9 +230,11 @@ class ConformanceReporter:
         outcome = outcome_of(report, result.outcome)
         if outcome != result.outcome:
             result.outcome = outcome
-            if outcome in ("failed", "expected-failure", "not-met"):
+            if outcome in ("failed", "error", "expected-failure", "not-met"):
                 text = str(getattr(report, "wasxfail", "") or report.longreprtext)
                 result.message = XDIST_HEADER.sub("", text)[:4000]
+            elif outcome == "skipped" and isinstance(report.longrepr, tuple):
+                result.message = str(report.longrepr[2]).removeprefix("Skipped: ")[:500]
 
     def results(self) -> list[ItemResult]:
         return sorted(self.items.values(), key=lambda r: (r.role, r.name))

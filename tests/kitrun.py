@@ -41,8 +41,11 @@ def read_junit(path: Path) -> list[ItemOutcome]:
         properties = {p.get("name", ""): p.get("value", "") for p in case.iter("property")}
         outcome, message = "passed", ""
         for child in case:
-            if child.tag in ("failure", "error"):
+            if child.tag == "failure":
                 outcome, message = "failed", (child.get("message") or "") + (child.text or "")
+            elif child.tag == "error" and outcome != "failed":
+                # a setup error (a broken seed) is not the suite catching a mutant on a rule
+                outcome, message = "error", (child.get("message") or "") + (child.text or "")
             elif child.tag == "skipped":
                 is_xfail = (child.get("type") or "") == "pytest.xfail"
                 outcome, message = ("xfailed" if is_xfail else "skipped"), child.get("message") or ""

@@ -32,6 +32,12 @@ SHIMS = {
         "activity_core/kaizen.py": "from kaizen_conformance.reference.resolver import resolve_v2 as discover_kaizen_scheduled_repos\n",
     },
     "kaizen-agentic": {"bin/kaizen-agentic": f"#!{sys.executable}\n" + KAIZEN_AGENTIC_CLI},
+    "state-hub": {
+        "state_hub/__init__.py": "",
+        "state_hub/main.py": "from kaizen_conformance.reference.hub import app\n",
+        "tests/__init__.py": "",
+        "tests/kaizen.py": "from kaizen_conformance.reference.hub import seed\n",
+    },
 }
 
 

@@ -54,7 +54,7 @@ def main() -> None:
         kit = [sys.executable, "-m", "pytest", "--pyargs", "kaizen_conformance", "--kaizen-reference",
                f"--kaizen-resolver-profile={args.profile}", "-k", "test_resolver", "-q", "-p", "no:cacheprovider"]
         _, out = run(kit, work)
-        count = int(re.search(r"(\d+) passed in", out).group(1))  # type: ignore[union-attr]
+        count = int(re.findall(r"(\d+) passed", out)[-1])  # the closing line, not the rule summary
         (work / "bare").mkdir()
         (work / "bare" / "test_bare.py").write_text(
             "import pytest\n\n"

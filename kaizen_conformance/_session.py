@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kaizen_conformance import contract
 from kaizen_conformance._checks import Check, CheckContext, Violation
 from kaizen_conformance._options import ROLES, usage_lines
 from kaizen_conformance._settings import Settings, build
@@ -73,14 +74,21 @@ def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.It
     settings = settings_of(collector.config)
     if role not in SUITES:
         return []
-    try:
-        checks = importlib.import_module(SUITES[role]).collect(settings)
-    except FixtureError as exc:
-        raise collector.CollectError(f"kaizen fixture error\n{exc}") from None
     target = settings.target(role)
+    if target is None:
+        # One skipped item stands for the whole role: it is named in the summary with every rule
+        # skipped (never passed), without loading its cases or printing hundreds of skips.
+        rules = tuple(rule.id for rule in contract.rules_for(role, settings.profile(role) if role in ("resolver", "hub") else None))
+        checks = [Check(role, rules, "not-configured", lambda context: None)]
+    else:
+        try:
+            checks = importlib.import_module(SUITES[role]).collect(settings)
+        except FixtureError as exc:
+            raise collector.CollectError(f"kaizen fixture error\n{exc}") from None
     items = []
     for check in checks:
-        item = ConformanceItem.from_parent(collector, name=check.name, callobj=obj)
+        name = check.name if target is not None else f"{role}[not-configured]"
+        item = ConformanceItem.from_parent(collector, name=name, callobj=obj)
         item.stash[CHECK] = check
         item.add_marker(pytest.mark.kaizen(role=role, rules=check.rules, case=check.case, level=check.level))
         item.user_properties.extend(

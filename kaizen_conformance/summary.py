@@ -192,7 +192,7 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
     if summary.verdict == "not-configured":
         from kaizen_conformance._session import unconfigured_reason
 
-        headline += f" — {unconfigured_reason(summary.role)}"
+        headline = f"NOT CONFIGURED — {unconfigured_reason(summary.role)}"
     lines.append(f"  verdict: {headline}")
     return lines
 

@@ -15,6 +15,12 @@ from kaizen_conformance.contract_doc import markdown
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.parametrize("path", [p for p, _ in contract.catalogue_files()], ids=lambda p: p.name)
+def test_every_catalogue_file_matches_the_catalogue_schema(path: Path) -> None:
+    data = dict(contract.catalogue_files())[path]
+    contract.validator("catalogue").validate(data)
+
+
 def test_catalogue_ids_are_unique_and_match_their_section_file() -> None:
     for path in (contract.CONTRACT_DIR / "rules").glob("*.yml"):
         ids = [rule.id for rule in contract.catalogue().values() if rule.id.startswith(path.stem + "-")]

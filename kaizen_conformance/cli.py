@@ -75,6 +75,34 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     return int(pytest.main(forwarded + extra))
 
 
+def cmd_check_fixtures(args: argparse.Namespace) -> int:
+    """Lint the fixture tree: every problem, each naming its file, JSON path and fix; non-zero if any."""
+    import os
+    from pathlib import Path
+
+    from kaizen_conformance.cases import FIXTURES_ENV
+
+    if args.fixtures:
+        directory = Path(args.fixtures).resolve()
+        if not directory.is_dir():
+            print(f"kaizen-conformance: {args.fixtures} is not a directory", file=sys.stderr)
+            return 2
+        os.environ[FIXTURES_ENV] = str(directory)  # every loader, of every role, reads this tree
+    from kaizen_conformance.fixture_lint import lint
+
+    report = lint()
+    for problem in report.problems:
+        print(problem)
+    for note in report.notes:
+        print(f"note: {note}")
+    counts = ", ".join(f"{count} {what}" for what, count in report.counts.items())
+    if report.problems:
+        print(f"check-fixtures: {len(report.problems)} problem(s) ({counts})")
+        return 1
+    print(f"check-fixtures: OK ({counts})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kaizen-conformance", description="kaizen scheduling contract v1 tools")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -89,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     new_case.add_argument("name", help="the case id: lower-case letters, digits and dashes")
     new_case.add_argument("--fixtures", default="fixtures", help="the fixtures directory (default: ./fixtures)")
     new_case.set_defaults(run=cmd_new_case)
+    check = commands.add_parser("check-fixtures", help="lint every fixture: schemas, rule ids, files, placeholders, coverage")
+    check.add_argument("--fixtures", default=None,
+                       help="the fixtures directory to lint (default: the kit's own, or $KAIZEN_CONFORMANCE_FIXTURES)")
+    check.set_defaults(run=cmd_check_fixtures)
     run = commands.add_parser(
         "run",
         help="run the conformance suite (options as in pytest, without the --kaizen- prefix)",

@@ -1,25 +1,55 @@
-"""Calling a resolver: ``function(hub_url, hostname, domain=None)`` in-process."""
+"""Calling a resolver, whatever it is written in (contract section 5).
+
+Three ways in, one result shape:
+
+- ``--kaizen-resolver=module:function`` with ``--kaizen-hub-double=respx`` (default): the
+  function is called in-process and its httpx requests are routed to the hub double by respx;
+- the same with ``--kaizen-hub-double=server``: the double is served on 127.0.0.1, for
+  functions whose HTTP client respx cannot patch (requests, urllib, aiohttp, a C library);
+- ``--kaizen-resolver-cmd='CMD {hub_url} {hostname} {domain}'``: the command runs once per
+  case against the same loopback double, and prints a JSON array on stdout.
+
+The loopback double is started once per session (per pytest-xdist worker) and stopped when
+pytest unconfigures; each case mounts its own double under its own URL prefix.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from kaizen_conformance._calls import CallOutcome, call_with_limit
+import pytest
+
+from kaizen_conformance._calls import call_with_limit
+from kaizen_conformance._commands import MAX_OUTPUT, CommandOutcome, run_command
 from kaizen_conformance._settings import Settings
-from kaizen_conformance.hubdouble import HubDouble, respx_transport
+from kaizen_conformance.hubdouble import HubDouble, LoopbackHub, Stray, respx_transport
+
+ENV_FIELDS = {"hub_url": "KAIZEN_HUB_URL", "hostname": "KAIZEN_HOSTNAME", "domain": "KAIZEN_DOMAIN"}
+PROFILE_ENV = "KAIZEN_PROFILE"  # a kit extra: the profile the run holds the resolver to
+LOOPBACK = pytest.StashKey[LoopbackHub]()
 
 
 @dataclass
 class ResolverResult:
-    """The resolver's answer, already checked for shape."""
+    """What one resolver run did, whichever way it was run, with its output already checked for shape."""
 
-    outcome: CallOutcome
-    repos: list[Mapping[str, Any]] | None  # None when it failed, hung or answered malformed output
-    problem: str | None = None  # what is wrong with the output's shape
-    via: str = ""
+    via: str  # "respx", "server" or "command"
+    hub_url: str
+    repos: list[Mapping[str, Any]] | None = None  # None when it failed, hung or answered malformed output
+    problem: str | None = None  # what is wrong with the output (shape, or stdout not a JSON array)
+    failed: bool = False  # failed loudly: raised, or exited non-zero
+    timed_out: bool = False  # still running at the per-call limit
+    broken: str = ""  # could not be run at all (a command that does not start): never a loud failure
+    failure: str = ""  # how it failed or hung, for messages
+    answer: str = ""  # what it answered, bounded, for "... instead of failing loudly"
+    seconds: float = 0.0
+    strays: list[Stray] = field(default_factory=list)  # requests outside its base URL, meanwhile
 
 
 def closed_port_url() -> str:
@@ -43,20 +73,197 @@ def shape_problem(value: Any) -> str | None:
     return None
 
 
-def call_resolver(settings: Settings, double: HubDouble, hostname: str, domain: str | None, label: str) -> ResolverResult:
-    """Run the configured in-process resolver against ``double`` within the per-call limit."""
+def loopback_hub(config: pytest.Config, settings: Settings) -> LoopbackHub:
+    """This session's loopback hub double: started on first use, stopped when pytest unconfigures."""
+    hub = config.stash.get(LOOPBACK, None)
+    if hub is None or not hub.running:
+        hub = LoopbackHub(stall_cap=settings.timeout + 10).start()
+        config.stash[LOOPBACK] = hub
+        config.add_cleanup(hub.stop)
+    return hub
+
+
+def run_resolver(
+    settings: Settings,
+    config: pytest.Config,
+    double: HubDouble,
+    hostname: str,
+    domain: str | None,
+    label: str,
+) -> ResolverResult:
+    """Run the configured resolver once against ``double``, the way its options say."""
+    target = settings.target("resolver")
+    assert target is not None, "the resolver role is not configured"
+    if target.kind == "command":
+        return run_command_resolver(settings, loopback_hub(config, settings), double, hostname, domain)
+    if settings.hub_double == "server":
+        return call_resolver_server(settings, loopback_hub(config, settings), double, hostname, domain, label)
+    return call_resolver(settings, double, hostname, domain, label)
+
+
+# --------------------------------------------------------------------------- in-process
+
+
+def _invoke(settings: Settings, hub_url: str, hostname: str, domain: str | None) -> Any:
     function = settings.implementation("resolver")
-    hub_url = closed_port_url()
 
     def invoke() -> Any:
         produced = function(hub_url, hostname, domain)
         # A generator does its work lazily: consume it inside the time limit.
-        return list(produced) if isinstance(produced, Iterable) and not isinstance(produced, (str, bytes, Mapping)) else produced
+        if isinstance(produced, Iterable) and not isinstance(produced, (str, bytes, Mapping)):
+            return list(produced)
+        return produced
 
+    return invoke
+
+
+def _from_call(via: str, hub_url: str, outcome: Any, limit: float) -> ResolverResult:
+    result = ResolverResult(via, hub_url, seconds=outcome.seconds)
+    if outcome.timed_out:
+        result.timed_out = True
+        result.failure = f"did not return within the per-call limit of {limit:g} s (--kaizen-timeout)"
+        return result
+    if outcome.failed:
+        tail = "\n".join(outcome.error_text.splitlines()[-6:])
+        result.failed = True
+        result.failure = f"raised {type(outcome.error).__name__}: {outcome.error}\n{tail}"
+        return result
+    result.answer = f"returned {outcome.value!r:.300}"
+    result.problem = shape_problem(outcome.value)
+    if result.problem is None:
+        result.repos = [dict(repo) for repo in outcome.value]  # plain data: a run may be shared across workers
+    return result
+
+
+def call_resolver(
+    settings: Settings, double: HubDouble, hostname: str, domain: str | None, label: str
+) -> ResolverResult:
+    """Run the in-process resolver with respx routing its httpx requests to ``double``."""
+    hub_url = closed_port_url()
     with respx_transport(double, hub_url, stall_limit=settings.timeout):
-        outcome = call_with_limit(invoke, settings.timeout, label)
+        outcome = call_with_limit(_invoke(settings, hub_url, hostname, domain), settings.timeout, label)
         double.release()
-    if outcome.timed_out or outcome.failed:
-        return ResolverResult(outcome, None, via="respx")
-    problem = shape_problem(outcome.value)
-    return ResolverResult(outcome, None if problem else outcome.value, problem, via="respx")
+    return _from_call("respx", hub_url, outcome, settings.timeout)
+
+
+def call_resolver_server(
+    settings: Settings, hub: LoopbackHub, double: HubDouble, hostname: str, domain: str | None, label: str
+) -> ResolverResult:
+    """Run the in-process resolver against ``double`` served on 127.0.0.1 (any HTTP client works)."""
+    mark = hub.stray_mark()
+    with hub.mount(double) as hub_url:
+        outcome = call_with_limit(_invoke(settings, hub_url, hostname, domain), settings.timeout, label)
+    result = _from_call("server", hub_url, outcome, settings.timeout)
+    result.strays = hub.strays_since(mark)
+    return result
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def command_fields(hub_url: str, hostname: str, domain: str | None) -> dict[str, str]:
+    return {"hub_url": hub_url, "hostname": hostname, "domain": domain or ""}
+
+
+def command_argv(template: list[str], fields: Mapping[str, str]) -> list[str]:
+    """Substitute the placeholders in every shlex-split word; ``{domain}`` stays an (empty) argument."""
+    return [word.format_map(fields) for word in template]
+
+
+def command_env(fields: Mapping[str, str], profile: str) -> dict[str, str]:
+    """The caller's environment plus ``KAIZEN_*``, with this Python's scripts directory first on PATH.
+
+    pytest may run from a virtualenv that is not activated (``.venv/bin/pytest``); putting
+    its ``bin`` first makes ``python`` and the console scripts installed beside the kit the
+    ones a command template names.
+    """
+    env = dict(os.environ)
+    for name, variable in ENV_FIELDS.items():
+        env[variable] = fields[name]
+    env[PROFILE_ENV] = profile
+    scripts = os.path.dirname(sys.executable)
+    path = env.get("PATH", "")
+    if path.split(os.pathsep)[0] != scripts:
+        env["PATH"] = scripts + (os.pathsep + path if path else "")
+    return env
+
+
+def parse_stdout(outcome: CommandOutcome) -> tuple[Any, str | None]:
+    """The JSON array a command printed, or what is wrong with its stdout (bounded)."""
+    if outcome.stdout_size > len(outcome.stdout):
+        return None, (
+            f"printed {outcome.stdout_size} bytes on stdout, more than the {MAX_OUTPUT} the kit reads; "
+            f"it starts {outcome.head('stdout', 120)}"
+        )
+    try:
+        text = outcome.stdout.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"stdout is not UTF-8 ({exc.reason} at byte {exc.start}); it starts {outcome.head('stdout', 120)}"
+    if not text.strip():
+        return (
+            None,
+            f"printed nothing on stdout (a resolver prints a JSON array); stderr ends {tail(outcome, 'stderr')}",
+        )
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        return None, (
+            f"stdout is not one JSON document ({exc}); it starts {outcome.head('stdout', 160)}. "
+            "Print only the JSON array on stdout, and logs on stderr"
+        )
+    if not isinstance(value, list):
+        return value, f"printed JSON {type(value).__name__}, not an array; it starts {outcome.head('stdout', 120)}"
+    return value, shape_problem(value)
+
+
+def tail(outcome: CommandOutcome, stream: str, limit: int = 400) -> str:
+    """The last bytes of a stream, printable, with its full size: a traceback's last lines say the most.
+
+    The runner keeps only the first MAX_OUTPUT bytes of a stream; past that, the true end
+    is gone, so the message says so and shows the beginning instead.
+    """
+    data: bytes = getattr(outcome, stream)
+    size: int = getattr(outcome, f"{stream}_size")
+    if size > len(data):
+        return f"unseen: it wrote {size} bytes, of which the kit keeps the first {len(data)}; they start " + repr(
+            data[: limit // 2].decode("utf-8", errors="replace")
+        )
+    text = data[-limit:].decode("utf-8", errors="replace")
+    return f"{text!r}" + (f" (the last {limit} of {size} bytes)" if size > limit else "")
+
+
+def run_command_resolver(
+    settings: Settings, hub: LoopbackHub, double: HubDouble, hostname: str, domain: str | None
+) -> ResolverResult:
+    """Run the resolver command once against ``double`` served on 127.0.0.1, within the per-call limit."""
+    mark = hub.stray_mark()
+    with hub.mount(double) as hub_url:
+        fields = command_fields(hub_url, hostname, domain)
+        argv = command_argv(settings.command("resolver"), fields)
+        outcome = run_command(argv, limit=settings.timeout, env=command_env(fields, settings.profile("resolver")))
+    result = ResolverResult("command", hub_url, seconds=outcome.seconds, strays=hub.strays_since(mark))
+    if outcome.start_error:
+        result.broken = (
+            f"{outcome.describe()}. Fix --kaizen-resolver-cmd (the kit runs it without a shell, "
+            f"with {os.path.dirname(sys.executable)} first on PATH)"
+        )
+        return result
+    if outcome.timed_out:
+        result.timed_out = True
+        result.failure = (
+            f"did not exit within the per-call limit of {settings.timeout:g} s (--kaizen-timeout); "
+            f"killed with its process group. stderr ends {tail(outcome, 'stderr')}"
+        )
+        return result
+    if outcome.returncode != 0:
+        result.failed = True
+        result.failure = (
+            f"exited {outcome.returncode} after {outcome.seconds:.2f} s; stderr ends "
+            f"{tail(outcome, 'stderr')}; stdout {outcome.head('stdout', 160)}"
+        )
+        return result
+    value, result.problem = parse_stdout(outcome)
+    result.answer = f"exited 0 and printed {outcome.head('stdout', 200)}"
+    if result.problem is None:
+        result.repos = value
+    return result

@@ -7,6 +7,7 @@ implementation runs once per case; the case's checks share that run.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -14,9 +15,10 @@ from typing import Any
 from kaizen_conformance import _trees
 from kaizen_conformance._checks import Check, CheckContext, Violation
 from kaizen_conformance._settings import Settings
-from kaizen_conformance.adapters.resolver import ResolverResult, call_resolver
+from kaizen_conformance._shared_runs import remember_shared
+from kaizen_conformance.adapters.resolver import ResolverResult, run_resolver
 from kaizen_conformance.cases import ManifestEntry, ResolverCase, Workspace, manifest_corpus, resolver_cases
-from kaizen_conformance.hubdouble import FLAG, HubDouble
+from kaizen_conformance.hubdouble import FLAG, HubDouble, HubRequest
 
 ROLE = "resolver"
 # Rules judged by something other than the outcome of the case.
@@ -73,13 +75,24 @@ def all_cases() -> list[ResolverCase]:
     return cases
 
 
+def slow_first(case: ResolverCase) -> int:
+    """Cases that wait on the implementation's own timeout, or resolve thousands of repos, run first.
+
+    pytest-xdist hands out items in order: a long case started last would leave one worker
+    running alone at the end. Within each rank the order stays by case id.
+    """
+    if case.fault is not None and case.fault["kind"] == "stall":
+        return 0
+    return 1 if case.generated else 2
+
+
 def collect(settings: Settings) -> list[Check]:
     from kaizen_conformance import contract
 
     profile = settings.profile(ROLE)
     catalogue = contract.catalogue()
     checks = []
-    for case in all_cases():
+    for case in sorted(all_cases(), key=slow_first):
         if profile not in case.profiles:
             continue
         groups: dict[str, list[str]] = {}
@@ -99,7 +112,7 @@ class Run:
     case: ResolverCase
     workspace: Workspace
     records: list[Any]
-    double: HubDouble
+    requests: list[HubRequest]  # what the resolver asked the hub double
     result: ResolverResult
     before: dict[str, Any]
     after: dict[str, Any]
@@ -110,34 +123,59 @@ def execute(context: CheckContext, case: ResolverCase, attempt: int = 0) -> Run:
     workspace, records = case.materialise(context.workspace_dir(f"res-{case.id}-{attempt}"))
     before = _trees.fingerprint(workspace.root)
     double = HubDouble(records, ignores=case.ignores, fault=case.fault)
-    result = call_resolver(context.settings, double, case.hostname, case.domain, f"resolver {case.id}")
+    result = run_resolver(context.settings, context.request.config, double, case.hostname, case.domain,
+                          f"resolver {case.id}")
     after = _trees.fingerprint(workspace.root)
-    return Run(case, workspace, records, double, result, before, after, workspace.marker.exists())
+    return Run(case, workspace, records, list(double.requests), result, before, after, workspace.marker.exists())
 
 
 def run_of(context: CheckContext, case: ResolverCase) -> Run:
-    run: Run = context.remember((ROLE, case.id), lambda: execute(context, case))
+    """The case's one run, shared by its checks (across pytest-xdist workers too)."""
+    wait = 3 * context.settings.timeout + 30  # the worker running it may be busy with it that long
+    run: Run = remember_shared(context, (ROLE, case.id), lambda: execute(context, case), wait)
     return run
 
 
 # --------------------------------------------------------------------------- checks
 
 
-def describe_failure(run: Run, limit: float) -> str:
-    outcome = run.result.outcome
-    if outcome.timed_out:
-        return f"did not return within the per-call limit of {limit:g} s (--kaizen-timeout)"
-    tail = "\n".join(outcome.error_text.splitlines()[-6:])
-    return f"raised {type(outcome.error).__name__}: {outcome.error}\n{tail}"
+def brief(values: list[str], limit: int = 12) -> str:
+    """A list for a message, bounded: a 5,000-repo roster must not print 5,000 slugs."""
+    if not values:
+        return "none"
+    shown = ", ".join(values[:limit])
+    return shown if len(values) <= limit else f"{shown}, ... ({len(values)} in all)"
 
 
-def expected_path(records: list[Any], slug: str, hostname: str) -> set[str]:
-    return {
-        r["host_paths"][hostname]
-        for r in records
-        if isinstance(r, dict) and r.get("slug") == slug and isinstance(r.get("host_paths"), dict)
-        and isinstance(r["host_paths"].get(hostname), str)
-    }
+def never_reached(run: Run) -> str:
+    """Why the double saw no request, and what to do about it, for each way of running."""
+    result = run.result
+    then = f"\nit then {result.failure}" if result.failure else ""
+    if result.via == "respx":
+        return (
+            "the resolver never reached the hub double: its HTTP client is not httpx, which is the only "
+            "client respx intercepts. Fix: rerun with --kaizen-hub-double=server (a real hub double on "
+            "127.0.0.1), or use --kaizen-resolver-cmd." + then
+        )
+    message = f"the resolver never sent a request to the hub URL it was given ({result.hub_url})"
+    if result.strays:
+        sent = brief([f"{s.method} {s.path}" for s in result.strays], 3)
+        message += (
+            f"; it sent {sent} to the server's root instead, dropping the base URL's path. A hub may sit "
+            "below a path (behind a proxy): append repos/ to the base URL it is given, keeping its path"
+        )
+    return message + then
+
+
+def expected_paths(records: list[Any], hostname: str) -> dict[str, set[str]]:
+    """slug -> the host paths the hub gave for ``hostname`` (one pass: rosters run to thousands)."""
+    paths: dict[str, set[str]] = {}
+    for r in records:
+        if isinstance(r, dict) and isinstance(r.get("slug"), str) and isinstance(r.get("host_paths"), dict):
+            path = r["host_paths"].get(hostname)
+            if isinstance(path, str):
+                paths.setdefault(r["slug"], set()).add(path)
+    return paths
 
 
 def check_outcome(case: ResolverCase, context: CheckContext) -> None:
@@ -148,48 +186,51 @@ def check_outcome(case: ResolverCase, context: CheckContext) -> None:
     result = run.result
     if run.marker_created:
         raise Violation(f"code in a manifest was executed: it created {run.workspace.marker}")
-    if not run.double.requests:
-        raise Violation(
-            "the resolver never reached the hub double: its HTTP client is not httpx, which is the only "
-            "client respx intercepts. Fix: rerun with --kaizen-hub-double=server (a real hub double on "
-            "127.0.0.1), or use --kaizen-resolver-cmd."
-            + (f"\nit then {describe_failure(run, limit)}" if result.outcome.failed else "")
-        )
+    if result.broken:
+        raise Violation(result.broken)
+    refused_by_the_kernel = case.fault is not None and case.fault["kind"] == "refuse" and result.via != "respx"
+    if not run.requests and not refused_by_the_kernel:
+        raise Violation(never_reached(run))
     if expected.get("error"):
-        if result.outcome.timed_out:
+        if result.timed_out:
             raise Violation(
-                f"expected a loud failure within {limit:g} s; the resolver was still waiting when the limit "
-                "ran out (it must set its own timeout on hub requests)"
+                f"the hub failed ({fault_text(case)}); expected a loud failure within {limit:g} s, but the resolver "
+                f"was still running when the limit ran out, after {len(run.requests)} request(s) to the hub. "
+                "It must set its own timeout on hub requests and give up rather than retry for ever.\n"
+                + result.failure
             )
-        if not result.outcome.failed:
-            raise Violation(f"the hub failed ({fault_text(case)}) yet the resolver returned "
-                            f"{result.outcome.value!r:.300} instead of failing loudly")
+        if not result.failed:
+            raise Violation(f"the hub failed ({fault_text(case)}) yet the resolver "
+                            f"{result.answer or 'did not fail'} instead of failing loudly")
         return
-    if result.outcome.timed_out or result.outcome.failed:
-        raise Violation(describe_failure(run, limit))
+    if result.timed_out or result.failed:
+        raise Violation(result.failure)
     if result.problem:
         raise Violation(f"malformed output: {result.problem}")
     assert result.repos is not None
     slugs = [repo["slug"] for repo in result.repos]
     want = set(expected["included"])
     problems = []
-    duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
+    duplicates = sorted(slug for slug, count in Counter(slugs).items() if count > 1)
     if duplicates:
-        problems.append(f"listed more than once: {', '.join(duplicates)}")
+        problems.append(f"listed more than once: {brief(duplicates)}")
     if missing := sorted(want - set(slugs)):
-        problems.append(f"missing (should be included): {', '.join(missing)}")
+        problems.append(f"missing (should be included): {brief(missing)}")
     if extra := sorted(set(slugs) - want):
-        problems.append(f"unexpected (should be excluded): {', '.join(extra)}")
-    for repo in result.repos:
-        paths = expected_path(run.records, repo["slug"], case.hostname)
-        if repo["slug"] in want and repo.get("local_path") not in paths:
-            problems.append(
-                f"{repo['slug']}: local_path {repo.get('local_path')!r} is not the hub's path for "
-                f"{case.hostname} ({', '.join(sorted(paths)) or 'none'})"
-            )
+        problems.append(f"unexpected (should be excluded): {brief(extra)}")
+    paths = expected_paths(run.records, case.hostname)
+    wrong = [
+        f"{repo['slug']}: local_path {repo.get('local_path')!r} is not the hub's path for {case.hostname} "
+        f"({', '.join(sorted(paths.get(repo['slug'], ()))) or 'none'})"
+        for repo in result.repos
+        if repo["slug"] in want and repo.get("local_path") not in paths.get(repo["slug"], ())
+    ]
+    problems.extend(wrong[:5])
+    if len(wrong) > 5:
+        problems.append(f"... and {len(wrong) - 5} more with the wrong local_path")
     if problems:
         raise Violation(
-            f"{case.description}\nprofile {profile}; expected exactly {sorted(want)}; got {slugs}\n  "
+            f"{case.description}\nprofile {profile}; expected exactly {brief(sorted(want))}; got {brief(slugs)}\n  "
             + "\n  ".join(problems)
         )
 
@@ -198,12 +239,23 @@ def fault_text(case: ResolverCase) -> str:
     if not case.fault:
         return "no fault"
     kind = case.fault["kind"]
-    return f"status {case.fault.get('status', 500)}" if kind == "status" else kind
+    described = {
+        "status": f"it answered status {case.fault.get('status', 500)}",
+        "not-json": "it answered a body that is not JSON",
+        "not-array": "it answered JSON that is not an array",
+        "stall": "it stopped answering",
+        "refuse": "it refused the connection",
+        "disconnect": "it hung up without answering",
+        "cut-off": "it hung up in the middle of the body, after "
+                   f"{case.fault.get('after_records', 1)} whole record(s)",
+        "redirect-loop": "it redirected in a loop",
+    }
+    return described.get(kind, str(kind))
 
 
 def check_boundary(case: ResolverCase, context: CheckContext) -> None:
     run = run_of(context, case)
-    writes = [f"{r.method} {r.path}" for r in run.double.requests if r.method != "GET"]
+    writes = [f"{r.method} {r.path}" for r in run.requests if r.method != "GET"]
     if writes:
         raise Violation(f"sent requests other than GET to the hub: {', '.join(writes[:5])}")
     changes = _trees.differences(run.before, run.after)
@@ -213,9 +265,9 @@ def check_boundary(case: ResolverCase, context: CheckContext) -> None:
 
 def check_prefilter(case: ResolverCase, context: CheckContext) -> None:
     run = run_of(context, case)
-    asked = [r.param(FLAG) for r in run.double.requests]
+    asked = [r.param(FLAG) for r in run.requests]
     if "true" not in asked:
-        queries = [dict(r.query) for r in run.double.requests]
+        queries = [dict(r.query) for r in run.requests]
         raise Violation(f"never asked the hub for {FLAG}=true; its requests had the queries {queries}")
 
 

@@ -1,7 +1,7 @@
 """The kit has teeth: every rule is failed by at least one mutant, on that rule's own id.
 
 Each mutant under tests/mutants/<role>/ breaks one rule. The matrix runs the whole suite
-against each and demands a failure on every rule the mutant declares in KILLS; then it
+(or the cases a mutant's OPTIONS select with -k) against each, in a child process, and demands a failure on every rule the mutant declares in KILLS; then it
 demands that the mutants together cover every rule of every role the kit checks.
 """
 
@@ -35,7 +35,9 @@ MUTANTS = all_mutants()
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.__name__.removeprefix("mutants."))
 def test_mutant_is_killed_on_its_rule(kit_pytester: pytest.Pytester, mutant: ModuleType) -> None:
     options = [o.replace("{module}", mutant.__name__) for o in mutant.OPTIONS]
-    run = run_kit(kit_pytester, "--kaizen-timeout=3", *options, subprocess=getattr(mutant, "SUBPROCESS", False))
+    # Every mutant runs in a child pytest with capped memory: a broken implementation may leave a
+    # thread running past the limit, or allocate without bound; neither may outlive its own run.
+    run = run_kit(kit_pytester, "--kaizen-timeout=3", "-p", "_memory_cap", *options, subprocess=True)
     assert run.items, run.result.stdout.str()[-3000:]
     missed = set(mutant.KILLS) - run.failed_rules()
     assert not missed, (

@@ -108,7 +108,7 @@ def test_the_report_header_names_the_offline_enforcement(kit_pytester: pytest.Py
 
 
 def test_an_unconfigured_prepare_is_skipped_and_never_reads_as_passed(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-resolver=kaizen_conformance.reference.resolver:resolve_v2", "-k", "PRE-")
+    run = run_kit(kit_pytester, "--kaizen-resolver=kaizen_conformance.reference.resolver:resolve_v2", "-k", "test_prepare")
     items = prepare_items(run)
     assert items and {i.outcome for i in items} == {"skipped"}
     assert "prepare role not configured (not a pass)" in items[0].message

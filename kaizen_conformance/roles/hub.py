@@ -215,9 +215,9 @@ class Probes:
 
 @cache
 def probes(root: Path | None = None) -> Probes:
-    from kaizen_conformance._paths import fixtures_dir
+    from kaizen_conformance.cases import fixtures_root
 
-    source = (root or fixtures_dir()) / "hub" / "probes.yml"
+    source = (root or fixtures_root()) / "hub" / "probes.yml"
     data = read_yaml(source)
     check_against("hub-probes", data, source)
     return Probes(data["unknown_domain"], tuple(data["unparseable_flag_values"]), data.get("max_domains", 20),
@@ -272,9 +272,9 @@ def load_hub_case(case_dir: Path, known: Probes) -> HubCase:
 @cache
 def hub_cases(root: Path | None = None) -> tuple[HubCase, ...]:
     """Every case under ``fixtures/hub/``, sorted by id."""
-    from kaizen_conformance._paths import fixtures_dir
+    from kaizen_conformance.cases import fixtures_root
 
-    base = (root or fixtures_dir()) / "hub"
+    base = (root or fixtures_root()) / "hub"
     known = probes(root)
     cases = []
     for case_dir in sorted(p for p in base.iterdir() if p.is_dir()):

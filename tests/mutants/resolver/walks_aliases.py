@@ -9,7 +9,6 @@ from mutants.resolver._parts import resolver
 ROLE = "resolver"
 KILLS = ("SCH-004", "RES-016")
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
-SUBPROCESS = True  # the walk goes on in its thread after the limit
 
 
 def count(value, depth=0):

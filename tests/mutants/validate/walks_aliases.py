@@ -6,7 +6,6 @@ from mutants.validate._parts import validator
 ROLE = "validate"
 KILLS = ("SCH-004", "VAL-001")
 OPTIONS = ["--kaizen-validate={module}:validate", "-k", "laughs or alias or minimal"]
-SUBPROCESS = True  # the walk goes on in its thread after the limit
 
 
 def count(value, depth=0):

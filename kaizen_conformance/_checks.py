@@ -32,7 +32,12 @@ class CheckContext:
 
     def workspace_dir(self, name: str) -> Any:
         factory = self.request.getfixturevalue("tmp_path_factory")
-        return factory.mktemp(name, numbered=True)
+        # Names are unique per case and attempt; numbered=True would rescan the directory on
+        # every call, which grows with the number of cases.
+        try:
+            return factory.mktemp(name, numbered=False)
+        except FileExistsError:
+            return factory.mktemp(name, numbered=True)
 
     def remember(self, key: Any, compute: Callable[[], Any]) -> Any:
         """Run an implementation once per case and session, shared by the checks of that case."""

@@ -15,18 +15,22 @@ def fingerprint(root: Path) -> dict[str, Entry]:
     tree: dict[str, Entry] = {}
     if not root.exists():
         return tree
-    for directory, dirnames, filenames in os.walk(root, followlinks=False):
-        for name in dirnames + filenames:
-            path = Path(directory, name)
-            info = path.lstat()
-            relative = path.relative_to(root).as_posix()
-            mode = f"{stat.S_IFMT(info.st_mode):o}:{stat.S_IMODE(info.st_mode):o}"
-            if stat.S_ISLNK(info.st_mode):
-                tree[relative] = (f"link {mode}", os.readlink(path))
-            elif stat.S_ISREG(info.st_mode):
-                tree[relative] = (f"file {mode}", _digest(path))
-            else:
-                tree[relative] = (f"dir {mode}", "")
+    pending = [("", os.fspath(root))]
+    while pending:
+        prefix, directory = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                info = entry.stat(follow_symlinks=False)
+                mode = f"{stat.S_IFMT(info.st_mode):o}:{stat.S_IMODE(info.st_mode):o}"
+                if stat.S_ISLNK(info.st_mode):
+                    tree[relative] = (f"link {mode}", os.readlink(entry.path))
+                elif stat.S_ISREG(info.st_mode):
+                    tree[relative] = (f"file {mode}", _digest(Path(entry.path)))
+                else:
+                    tree[relative] = (f"dir {mode}", "")
+                    if stat.S_ISDIR(info.st_mode):
+                        pending.append((relative + "/", entry.path))
     return tree
 
 

@@ -22,6 +22,8 @@ from kitrun import run_kit
 def all_mutants() -> list[ModuleType]:
     found = []
     for role_info in pkgutil.iter_modules(mutants.__path__):
+        if not role_info.ispkg:
+            continue  # shared pieces such as mutants/_mistakes.py
         package = importlib.import_module(f"mutants.{role_info.name}")
         for info in pkgutil.iter_modules(package.__path__):
             if not info.name.startswith("_"):

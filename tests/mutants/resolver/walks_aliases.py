@@ -4,6 +4,7 @@ import os
 import yaml
 
 from kaizen_conformance.reference.schedule import _VALIDATOR
+from mutants._mistakes import walk
 from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
@@ -11,21 +12,11 @@ KILLS = ("SCH-004", "RES-016")
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 
 
-def count(value, depth=0):
-    if depth > 200:
-        return 1
-    if isinstance(value, dict):
-        return 1 + sum(count(v, depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return 1 + sum(count(v, depth + 1) for v in value)
-    return 1
-
-
 def opted_in(path):
     try:
         with open(os.path.join(path, ".kaizen", "schedule.yml"), "rb") as handle:
             document = yaml.safe_load(handle.read().decode("utf-8"))
-        count(document)
+        walk(document)
         _VALIDATOR.validate(document)
     except Exception:
         return False

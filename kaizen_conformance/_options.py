@@ -122,10 +122,6 @@ OPTIONS: tuple[Option, ...] = (
 ROLES: tuple[str, ...] = ("hub", "resolver", "prepare", "validate", "init")
 
 
-def by_dest() -> dict[str, Option]:
-    return {option.dest: option for option in OPTIONS}
-
-
 def role_options(role: str) -> list[Option]:
     return [option for option in OPTIONS if option.role == role]
 

@@ -162,7 +162,13 @@ def _check_command(role: str, target: RoleTarget) -> None:
         raise pytest.UsageError(f"{target.origin} is empty; give the command to run")
     allowed = COMMAND_FIELDS.get(role, set())
     for word in words:
-        for _, name, _, _ in string.Formatter().parse(word):
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(word)]
+        except ValueError as exc:
+            raise pytest.UsageError(
+                f"{target.origin}={target.spec!r}: {exc} in {word!r}; write {{{{ and }}}} for literal braces"
+            ) from None
+        for name in fields:
             if name is not None and name not in allowed:
                 raise pytest.UsageError(
                     f"{target.origin}={target.spec!r}: unknown placeholder {{{name}}}; "

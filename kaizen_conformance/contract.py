@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from kaizen_conformance._paths import CONTRACT_DIR
 
 PROFILES = ("v1", "v2")
@@ -73,6 +71,8 @@ def validator(name: str) -> Any:
 def catalogue_files() -> list[tuple[Any, Any]]:
     """(path, data) of each section file. Their format is checked against catalogue.schema.json by
     the kit's own tests, not on every run: the catalogue ships with the kit, it is not user input."""
+    import yaml  # here, not at import: pytest loads this module for every project's runs
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return [
         (path, yaml.load(path.read_text(encoding="utf-8"), Loader=loader))

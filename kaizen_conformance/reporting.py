@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from kaizen_conformance import CONTRACT_VERSION, __version__
-from kaizen_conformance._paths import CONTRACT_DIR, fixtures_dir
+from kaizen_conformance._paths import CONTRACT_DIR
+from kaizen_conformance.cases import fixtures_root
 from kaizen_conformance.summary import HEADLINE, LABEL, ItemResult, RoleSummary
 
 REPORT_FORMAT = 1
@@ -60,7 +61,7 @@ def build_report(config: pytest.Config, items: list[ItemResult], summaries: list
         "format": REPORT_FORMAT,
         "kit": {"name": "kaizen-conformance", "version": __version__},
         "contract": {"version": CONTRACT_VERSION, "catalogue_digest": tree_digest(CONTRACT_DIR)},
-        "fixtures": {"digest": tree_digest(fixtures_dir())},
+        "fixtures": {"digest": tree_digest(fixtures_root())},
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "strict": settings.strict,
         "claim": {
@@ -149,33 +150,42 @@ def write_reports(config: pytest.Config, items: list[ItemResult], summaries: lis
     report = build_report(config, items, summaries)
     notes = []
     if values.get("kaizen_report"):
-        notes.append(_write(values["kaizen_report"], json.dumps(report, indent=2, ensure_ascii=False) + "\n", "JSON report"))
+        notes.append(_write(values["kaizen_report"], json.dumps(report, indent=2, ensure_ascii=False) + "\n", "JSON report",
+                            "--kaizen-report"))
     text = markdown(report)
     if values.get("kaizen_report_md"):
-        notes.append(_write(values["kaizen_report_md"], text, "Markdown summary"))
+        notes.append(_write(values["kaizen_report_md"], text, "Markdown summary", "--kaizen-report-md"))
     if step_summary:
-        with open(step_summary, "a", encoding="utf-8") as handle:
-            handle.write(text)
+        note = _write(step_summary, text, "GitHub step summary", "GITHUB_STEP_SUMMARY", mode="a")
+        if "NOT written" in note:
+            notes.append(note)
     if values.get("kaizen_badge"):
         target = values["kaizen_badge"]
         roles = list(report["roles"])
         if "{role}" in target:
             for role in roles:
                 notes.append(_write(target.replace("{role}", role),
-                                    json.dumps(badge(role, report["roles"][role], report["claim"][role])) + "\n", "badge"))
+                                    json.dumps(badge(role, report["roles"][role], report["claim"][role])) + "\n", "badge",
+                                    "--kaizen-badge"))
         else:
             configured = [r for r in roles if report["claim"][r]["configured"]] or roles
             role = configured[0]
             if len(configured) > 1:
                 notes.append(f"kaizen: several roles ran; the badge shows {role} (use '{{role}}' in --kaizen-badge for one each)")
-            notes.append(_write(target, json.dumps(badge(role, report["roles"][role], report["claim"][role])) + "\n", "badge"))
+            notes.append(_write(target, json.dumps(badge(role, report["roles"][role], report["claim"][role])) + "\n", "badge",
+                                    "--kaizen-badge"))
     return notes
 
 
-def _write(path_text: str, text: str, what: str) -> str:
+def _write(path_text: str, text: str, what: str, option: str, mode: str = "w") -> str:
+    """Write one report; a path that cannot be written is a note naming the option, not a crash."""
     path = Path(path_text)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open(mode, encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        return f"kaizen: {what} NOT written: {option}={path_text}: {exc.strerror or exc}; give a writable file path"
     return f"kaizen: {what} written to {path}"
 
 
@@ -189,7 +199,7 @@ def rules_failed_in(path_text: str) -> set[str]:
             for rule in role["rules"]
             if rule["verdict"] in ("failed", "error", "not-met", "expected-failure")
         }
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise pytest.UsageError(
             f"--kaizen-rerun-failed={path_text}: not a readable kaizen JSON report ({type(exc).__name__}: {exc}); "
             "write one with --kaizen-report=FILE"

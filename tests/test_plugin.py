@@ -224,3 +224,9 @@ def test_a_client_respx_cannot_see_is_named_with_the_fix(pytester: pytest.Pytest
         ["*the resolver never reached the hub double: its HTTP client is not httpx*--kaizen-hub-double=server*"]
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_lone_brace_in_a_command_is_a_usage_error_with_the_fix(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--pyargs", "kaizen_conformance", "--kaizen-resolver-cmd=jq '{a' {hub_url}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --kaizen-resolver-cmd=*expected '}' before end of string in '{a'; write {{ and }} for literal braces"])

@@ -110,7 +110,7 @@ def test_repo_relative_posix_paths(path: object, ok: bool) -> None:
     ],
 )
 def test_time_is_rfc3339_with_an_offset(value: str, ok: bool) -> None:
-    assert (rfc3339_problem(value) is None) is ok
+    assert (not rfc3339_problem(value)) is ok
 
 
 # --------------------------------------------------------------------------- normalising for the goldens

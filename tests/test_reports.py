@@ -126,3 +126,11 @@ def test_rerun_failed_with_an_unreadable_report_is_a_usage_error(pytester: pytes
     result = pytester.runpytest("--pyargs", "kaizen_conformance", "--kaizen-reference", "--kaizen-rerun-failed=junk.json")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--kaizen-rerun-failed=junk.json: not a readable kaizen JSON report*--kaizen-report=FILE"])
+
+
+def test_a_report_path_that_cannot_be_written_is_a_note_naming_the_option(pytester: pytest.Pytester) -> None:
+    (pytester.path / "taken").mkdir()
+    run = run_kit(pytester, "--kaizen-reference", "-k", "flag-true-file-missing", "--kaizen-report=taken")
+    run.result.stdout.fnmatch_lines(["kaizen: JSON report NOT written: --kaizen-report=taken: *; give a writable file path"])
+    run.result.stdout.no_fnmatch_line("*INTERNALERROR*")
+    assert run.result.ret == 0

@@ -15,14 +15,14 @@ import os
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
 from kaizen_conformance import _trees, contract
+from kaizen_conformance._rfc3339 import rfc3339_problem
 from kaizen_conformance._checks import Check, CheckContext, Violation
 from kaizen_conformance._settings import Settings
 from kaizen_conformance.adapters.prepare import PrepareResult, call_prepare
@@ -40,9 +40,6 @@ from kaizen_conformance.prepare_cases import (
 ROLE = "prepare"
 EVENT_RULES = ("PRE-001", "PRE-002", "PRE-003", "PRE-004", "PRE-005", "PRE-006", "PRE-007", "PRE-010")
 BOUNDARY_RULES = ("PRE-005", "PRE-006")
-RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))$"
-)
 
 
 @dataclass(frozen=True)
@@ -230,7 +227,7 @@ def data_files(event: dict[str, Any]) -> list[tuple[str, Any]]:
 def check_schema(invocation: Invocation, context: CheckContext) -> None:
     """PRE-001: the event validates against the prepared-event schema; time is a real RFC 3339 instant."""
     event = require_event(run_of(context, invocation))
-    errors = sorted(prepared_event_validator().iter_errors(event), key=lambda e: (list(e.absolute_path), e.message))
+    errors = sorted(contract.validator("prepared-event").iter_errors(event), key=lambda e: (list(e.absolute_path), e.message))
     problems = [f"at {e.json_path}: {e.message[:200]}" for e in errors[:5]]
     if len(errors) > 5:
         problems.append(f"... and {len(errors) - 5} more")
@@ -241,32 +238,6 @@ def check_schema(invocation: Invocation, context: CheckContext) -> None:
         raise Violation(
             "the event does not validate against prepared-event.schema.json:\n  " + "\n  ".join(problems)
         )
-
-
-@lru_cache(maxsize=1)
-def prepared_event_validator() -> Any:
-    return contract.validator("prepared-event")
-
-
-def rfc3339_problem(value: Any) -> str | None:
-    """Why ``value`` is not an RFC 3339 date-time with an offset (the schema's format may go unchecked)."""
-    if not isinstance(value, str):
-        return None  # the schema reports the type
-    match = RFC3339.match(value)
-    if match is None:
-        return f"{value!r} is not an RFC 3339 date-time with an offset"
-    year, month, day, hour, minute, second = (int(match.group(i)) for i in range(1, 7))
-    try:
-        datetime(year, month, day, hour, minute, min(second, 59), tzinfo=timezone.utc)
-        if match.group(9):
-            if int(match.group(10)) > 23 or int(match.group(11)) > 59:
-                raise ValueError("offset out of range")
-            timedelta(hours=int(match.group(10)), minutes=int(match.group(11)))
-    except ValueError as exc:
-        return f"{value!r} is not a real date-time: {exc}"
-    if second > 60:
-        return f"{value!r} has second {second}"
-    return None
 
 
 def check_golden(invocation: Invocation, context: CheckContext) -> None:

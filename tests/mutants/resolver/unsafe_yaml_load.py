@@ -1,7 +1,6 @@
 """Parses manifests with yaml.unsafe_load: language-object tags run code."""
 import os
 
-import jsonschema
 import yaml
 
 from kaizen_conformance.reference.schedule import _VALIDATOR

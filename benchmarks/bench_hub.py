@@ -37,8 +37,10 @@ SEED = f"--kaizen-hub-seed={REFERENCE}:seed"
 SUITES = {
     "reference, ASGI": [f"--kaizen-hub-app={REFERENCE}:app", SEED],
     "reference, WSGI": [f"--kaizen-hub-app={REFERENCE}:wsgi_app", SEED],
-    "example FastAPI + SQLite": ["--kaizen-hub-app=consumers.state_hub.main:app",
-                                 "--kaizen-hub-seed=consumers.state_hub.kaizen:seed"],
+    "example FastAPI + SQLite": [
+        "--kaizen-hub-app=consumers.state_hub.main:app",
+        "--kaizen-hub-seed=consumers.state_hub.kaizen:seed",
+    ],
 }
 COMMON = ["-q", "-p", "no:cacheprovider"]
 
@@ -47,11 +49,19 @@ def run(argv: list[str], cwd: Path, junit: Path | None = None) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tests")}
     extra = [f"--junitxml={junit}"] if junit else []
     started = time.perf_counter()
-    done = subprocess.run([PYTHON, "-m", "pytest", *argv, *COMMON, *extra], cwd=cwd, env=env,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [PYTHON, "-m", "pytest", *argv, *COMMON, *extra],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
-        raise SystemExit(f"pytest {' '.join(argv)} failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
+        raise SystemExit(
+            f"pytest {' '.join(argv)} failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}"
+        )
     return seconds
 
 
@@ -64,7 +74,9 @@ def item_count(suite: list[str], work: Path) -> int:
 def bare_suite(work: Path, items: int) -> Path:
     path = work / "bare" / "test_bare.py"
     path.parent.mkdir()
-    path.write_text("".join(f"def test_{i}():\n    pass\n\n\n" for i in range(items)), encoding="utf-8")
+    path.write_text(
+        "".join(f"def test_{i}():\n    pass\n\n\n" for i in range(items)), encoding="utf-8"
+    )
     return path
 
 
@@ -76,15 +88,22 @@ def compare(suite: list[str], work: Path, repeat: int) -> dict[str, Any]:
         bare_times.append(run([str(bare)], bare.parent))
         kit_times.append(run(["--pyargs", "kaizen_conformance.suite.test_hub", *suite], work))
     kit, plain = statistics.median(kit_times), statistics.median(bare_times)
-    return {"items": items, "kit_s": kit, "bare_s": plain, "ratio": kit / plain,
-            "kit_min_s": min(kit_times), "bare_min_s": min(bare_times), "runs": repeat}
+    return {
+        "items": items,
+        "kit_s": kit,
+        "bare_s": plain,
+        "ratio": kit / plain,
+        "kit_min_s": min(kit_times),
+        "bare_min_s": min(bare_times),
+        "runs": repeat,
+    }
 
 
 def breakdown() -> dict[str, float]:
     """Where the kit's own time goes, in this process: cases, then each case seeded and read, then judged."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from kaizen_conformance._settings import RoleTarget, Settings
     from kaizen_conformance.adapters.hub import open_driver
+    from kaizen_conformance.core.settings import RoleTarget, Settings
     from kaizen_conformance.roles import hub as role
 
     started = time.perf_counter()
@@ -99,8 +118,12 @@ def breakdown() -> dict[str, float]:
     loaded = time.perf_counter()
     settings = Settings(
         targets={"hub": RoleTarget("hub", "app", f"{REFERENCE}:app", "benchmark")},
-        profiles={"hub": "v2"}, values={"kaizen_hub_seed": f"{REFERENCE}:seed", "kaizen_hub_app_kind": None},
-        timeout=15.0, strict=False, hub_double="respx", rootpath=ROOT,
+        profiles={"hub": "v2"},
+        values={"kaizen_hub_seed": f"{REFERENCE}:seed", "kaizen_hub_app_kind": None},
+        timeout=15.0,
+        strict=False,
+        hub_double="respx",
+        rootpath=ROOT,
     )
     driver = open_driver(settings)
     opened = time.perf_counter()
@@ -128,7 +151,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7, help="runs of each side (default 7)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    figures: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "suites": {}}
+    figures: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "suites": {},
+    }
     with tempfile.TemporaryDirectory(prefix="bench-hub-") as scratch:
         work = Path(scratch)
         for label, suite in SUITES.items():
@@ -139,9 +165,13 @@ def main() -> int:
                     continue
             figures["suites"][label] = compare(suite, work, args.repeat)
     figures["breakdown"] = breakdown()
-    print(f"{'seeded in-process hub suite':<28} {'items':>5} {'kit s':>7} {'bare s':>7} {'ratio':>6}  (target <= 1.5)")
+    print(
+        f"{'seeded in-process hub suite':<28} {'items':>5} {'kit s':>7} {'bare s':>7} {'ratio':>6}  (target <= 1.5)"
+    )
     for label, row in figures["suites"].items():
-        print(f"{label:<28} {row['items']:>5} {row['kit_s']:>7.2f} {row['bare_s']:>7.2f} {row['ratio']:>6.2f}")
+        print(
+            f"{label:<28} {row['items']:>5} {row['kit_s']:>7.2f} {row['bare_s']:>7.2f} {row['ratio']:>6.2f}"
+        )
     print()
     for label, value in figures["breakdown"].items():
         print(f"{label:<48} {value:>8.1f}")

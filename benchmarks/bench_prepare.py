@@ -31,10 +31,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Callable
 
-from kaizen_conformance._settings import RoleTarget, Settings
 from kaizen_conformance.adapters.prepare import call_prepare
-from kaizen_conformance.cases import fixtures_root
-from kaizen_conformance.prepare_cases import fixture_cases
+from kaizen_conformance.cases.loading import fixtures_root
+from kaizen_conformance.cases.prepare import fixture_cases
+from kaizen_conformance.core.settings import RoleTarget, Settings
 from kaizen_conformance.roles import prepare as role
 
 PYTHON = sys.executable
@@ -52,13 +52,22 @@ def timed(action: Callable[[], Any], repeat: int) -> list[float]:
 
 
 def summary(seconds: list[float]) -> dict[str, float]:
-    return {"median_ms": statistics.median(seconds) * 1000, "min_ms": min(seconds) * 1000, "runs": len(seconds)}
+    return {
+        "median_ms": statistics.median(seconds) * 1000,
+        "min_ms": min(seconds) * 1000,
+        "runs": len(seconds),
+    }
 
 
 def settings_for(kind: str, spec: str) -> Settings:
     return Settings(
         targets={"prepare": RoleTarget("prepare", kind, spec, "benchmark")},
-        profiles={}, values={}, timeout=15.0, strict=False, hub_double="respx", rootpath=Path.cwd(),
+        profiles={},
+        values={},
+        timeout=15.0,
+        strict=False,
+        hub_double="respx",
+        rootpath=Path.cwd(),
     )
 
 
@@ -68,7 +77,9 @@ def adapter_and_process_costs(repeat: int, work: Path) -> dict[str, Any]:
     repo, agent = materialised.given, "coach"
     argv = shlex.split(COMMAND.format(agent=agent, repo=repo))
     results: dict[str, Any] = {
-        "python -c pass": summary(timed(lambda: subprocess.run([PYTHON, "-c", "pass"], check=True), repeat)),
+        "python -c pass": summary(
+            timed(lambda: subprocess.run([PYTHON, "-c", "pass"], check=True), repeat)
+        ),
         "command alone (no kit)": summary(
             timed(lambda: subprocess.run(argv, check=True, capture_output=True), repeat)
         ),
@@ -94,8 +105,21 @@ def adapter_and_process_costs(repeat: int, work: Path) -> dict[str, Any]:
 def suite_cost(option: str, work: Path, name: str) -> dict[str, Any]:
     """The whole prepare suite through pytest, in a child process, timed from the outside."""
     junit = work / f"{name}.xml"
-    argv = [PYTHON, "-m", "pytest", "--pyargs", "kaizen_conformance", option, "-k", "PRE-", "-q",
-            "-p", "no:cacheprovider", f"--junitxml={junit}", f"--basetemp={work / name}"]
+    argv = [
+        PYTHON,
+        "-m",
+        "pytest",
+        "--pyargs",
+        "kaizen_conformance",
+        option,
+        "-k",
+        "PRE-",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        f"--junitxml={junit}",
+        f"--basetemp={work / name}",
+    ]
     started = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, cwd=work)
     wall = time.perf_counter() - started
@@ -118,7 +142,9 @@ def suite_cost(option: str, work: Path, name: str) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20, help="runs per adapter measurement (default 20)")
+    parser.add_argument(
+        "--repeat", type=int, default=20, help="runs per adapter measurement (default 20)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-prepare-") as scratch:
@@ -143,10 +169,17 @@ def main() -> int:
     print()
     header = ("whole suite", "items", "invocations", "runs", "wall s", "ms/invocation", "ms/run")
     widths = (-10, 6, 12, 5, 7, 14, 7)
-    print(" ".join(f"{text:<{-w}}" if w < 0 else f"{text:>{w}}" for text, w in zip(header, widths, strict=True)))
+    print(
+        " ".join(
+            f"{text:<{-w}}" if w < 0 else f"{text:>{w}}"
+            for text, w in zip(header, widths, strict=True)
+        )
+    )
     for label, row in suite.items():
-        print(f"{label:<10} {row['items']:>6} {row['invocations']:>12} {row['prepare_runs']:>5} {row['wall_s']:>7.1f} "
-              f"{row['per_invocation_ms']:>14.1f} {row['per_prepare_run_ms']:>7.1f}")
+        print(
+            f"{label:<10} {row['items']:>6} {row['invocations']:>12} {row['prepare_runs']:>5} {row['wall_s']:>7.1f} "
+            f"{row['per_invocation_ms']:>14.1f} {row['per_prepare_run_ms']:>7.1f}"
+        )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

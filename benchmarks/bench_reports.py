@@ -28,11 +28,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    base = [sys.executable, "-m", "pytest", "--pyargs", "kaizen_conformance", "--kaizen-reference", "-q",
-            "-p", "no:cacheprovider"]
+    base = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "--pyargs",
+        "kaizen_conformance",
+        "--kaizen-reference",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+    ]
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        reports = ["--kaizen-report=report.json", "--kaizen-report-md=summary.md", "--kaizen-badge=badge-{role}.json"]
+        reports = [
+            "--kaizen-report=report.json",
+            "--kaizen-report-md=summary.md",
+            "--kaizen-badge=badge-{role}.json",
+        ]
         plain, with_reports = [], []
         timed(base, work)  # warm caches
         for _ in range(args.rounds):
@@ -43,7 +56,9 @@ def main() -> None:
     print(f"full reference run, {args.rounds} rounds each, alternating")
     print(f"  without reports : median {a:.2f} s (min {min(plain):.2f})")
     print(f"  with all reports: median {b:.2f} s (min {min(with_reports):.2f})")
-    print(f"  overhead        : {100 * (b - a) / a:+.1f} %  (target < 5 %); report.json {size / 1024:.0f} KiB")
+    print(
+        f"  overhead        : {100 * (b - a) / a:+.1f} %  (target < 5 %); report.json {size / 1024:.0f} KiB"
+    )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,7 @@ def run(argv: list[str], cwd: Path) -> tuple[float, str]:
 
 
 def materialise_costs(profile: str) -> tuple[int, float, float, str]:
-    from kaizen_conformance.cases import resolver_cases
-    from kaizen_conformance.roles.resolver import all_cases
+    from kaizen_conformance.cases.resolver import all_cases, resolver_cases
 
     cases = [c for c in all_cases() if profile in c.profiles]
     costs = []
@@ -52,9 +51,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         # configured as activity-core's CI configures it: the resolver alone
-        kit = [sys.executable, "-m", "pytest", "--pyargs", "kaizen_conformance",
-               f"--kaizen-resolver=kaizen_conformance.reference.resolver:resolve_{args.profile}",
-               f"--kaizen-resolver-profile={args.profile}", "-q", "-p", "no:cacheprovider"]
+        kit = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--pyargs",
+            "kaizen_conformance",
+            f"--kaizen-resolver=kaizen_conformance.reference.resolver:resolve_{args.profile}",
+            f"--kaizen-resolver-profile={args.profile}",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ]
         _, out = run(kit, work)
         count = int(re.findall(r"(\d+) passed", out)[-1])  # the closing line, not the rule summary
         (work / "bare").mkdir()
@@ -63,8 +71,17 @@ def main() -> None:
             f"@pytest.mark.parametrize('n', range({count}))\n"
             "def test_trivial(tmp_path, n):\n    (tmp_path / 'f').write_text('x')\n"
         )
-        bare = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:kaizen_conformance",
-                str(work / "bare")]
+        bare = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:kaizen_conformance",
+            str(work / "bare"),
+        ]
         kit_times, bare_times = [], []
         for _ in range(args.rounds):  # alternate, so machine noise hits both alike
             kit_times.append(run(kit, work)[0])
@@ -72,12 +89,16 @@ def main() -> None:
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     kit_median, bare_median = statistics.median(kit_times), statistics.median(bare_times)
     cases, median_ms, worst_ms, worst_case = materialise_costs(args.profile)
-    print(f"resolver suite ({args.profile}), {count} items, {args.rounds} rounds, {os.cpu_count()} cores")
+    print(
+        f"resolver suite ({args.profile}), {count} items, {args.rounds} rounds, {os.cpu_count()} cores"
+    )
     print(f"  kit on reference : median {kit_median:.2f} s  (min {min(kit_times):.2f})")
     print(f"  bare pytest      : median {bare_median:.2f} s  (min {min(bare_times):.2f})")
     print(f"  ratio            : {kit_median / bare_median:.2f}x  (target <= 1.5x)")
     print(f"  peak RSS of a run: {peak_mib:.0f} MiB")
-    print(f"  materialise      : {cases} cases, median {median_ms:.2f} ms, worst {worst_ms:.1f} ms ({worst_case})")
+    print(
+        f"  materialise      : {cases} cases, median {median_ms:.2f} ms, worst {worst_ms:.1f} ms ({worst_case})"
+    )
 
 
 if __name__ == "__main__":

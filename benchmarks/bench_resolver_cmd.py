@@ -34,7 +34,7 @@ STATS_PLUGIN = """\
 import os
 
 def pytest_unconfigure(config):
-    from kaizen_conformance.hubdouble import servers_started
+    from kaizen_conformance.hubdouble.server import servers_started
     role = "worker" if hasattr(config, "workerinput") else "main"
     with open(os.environ["BENCH_HUBS"], "a") as log:
         log.write(f"{role} {servers_started()}\\n")
@@ -54,8 +54,14 @@ def outcomes(junit: Path) -> dict[str, str]:
     return result
 
 
-def run_suite(work: Path, profile: str, workers: int, tag: str) -> tuple[float, dict[str, str], int, list[str]]:
-    starts, hubs, junit = work / f"starts-{tag}.log", work / f"hubs-{tag}.log", work / f"junit-{tag}.xml"
+def run_suite(
+    work: Path, profile: str, workers: int, tag: str
+) -> tuple[float, dict[str, str], int, list[str]]:
+    starts, hubs, junit = (
+        work / f"starts-{tag}.log",
+        work / f"hubs-{tag}.log",
+        work / f"junit-{tag}.xml",
+    )
     for path in (starts, hubs):
         path.unlink(missing_ok=True)
     env = dict(
@@ -87,14 +93,16 @@ def run_suite(work: Path, profile: str, workers: int, tag: str) -> tuple[float, 
     done = subprocess.run(argv, cwd=work, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
-        sys.exit(f"the suite failed on the reference ({' '.join(argv)}):\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
+        sys.exit(
+            f"the suite failed on the reference ({' '.join(argv)}):\n{done.stdout[-3000:]}{done.stderr[-2000:]}"
+        )
     count = len(starts.read_text().splitlines())
     per_process = sorted(line.replace(" ", ": ") for line in hubs.read_text().splitlines())
     return elapsed, outcomes(junit), count, per_process
 
 
 def roster_materialise_ms(rounds: int = 5) -> tuple[float, float, int]:
-    from kaizen_conformance.cases import resolver_cases
+    from kaizen_conformance.cases.resolver import resolver_cases
 
     case = next(c for c in resolver_cases() if c.id == "fleet-5000")
     costs = []
@@ -107,7 +115,9 @@ def roster_materialise_ms(rounds: int = 5) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--profile", choices=("v1", "v2"), default="v2")
     args = parser.parse_args()
@@ -122,17 +132,29 @@ def main() -> None:
     first = serial[0][1]
     identical = all(run[1] == first for run in serial + parallel)
     items = Counter(first.values())
-    cases = {name.split("[", 1)[1].rstrip("]") for name, outcome in first.items() if outcome != "skipped"}
+    cases = {
+        name.split("[", 1)[1].rstrip("]") for name, outcome in first.items() if outcome != "skipped"
+    }
     serial_median = statistics.median(run[0] for run in serial)
     parallel_median = statistics.median(run[0] for run in parallel)
     median_ms, worst_ms, records = roster_materialise_ms()
-    print(f"command-adapter resolver suite ({args.profile}), {args.rounds} rounds, {os.cpu_count()} cores")
+    print(
+        f"command-adapter resolver suite ({args.profile}), {args.rounds} rounds, {os.cpu_count()} cores"
+    )
     print(f"  items              : {dict(items)}; {len(cases)} cases")
     for label, run in (("-n 0", serial[0]), ("-n 2", parallel[0])):
-        print(f"  process starts {label}: {run[2]} for {len(cases)} cases = {run[2] / len(cases):.2f} per case")
-    print(f"  loopback hub starts: -n 0 {', '.join(serial[0][3])}; -n 2 {', '.join(parallel[0][3])} (per process)")
-    print(f"  -n 0               : median {serial_median:.2f} s  ({', '.join(f'{r[0]:.2f}' for r in serial)})")
-    print(f"  -n 2               : median {parallel_median:.2f} s  ({', '.join(f'{r[0]:.2f}' for r in parallel)})")
+        print(
+            f"  process starts {label}: {run[2]} for {len(cases)} cases = {run[2] / len(cases):.2f} per case"
+        )
+    print(
+        f"  loopback hub starts: -n 0 {', '.join(serial[0][3])}; -n 2 {', '.join(parallel[0][3])} (per process)"
+    )
+    print(
+        f"  -n 0               : median {serial_median:.2f} s  ({', '.join(f'{r[0]:.2f}' for r in serial)})"
+    )
+    print(
+        f"  -n 2               : median {parallel_median:.2f} s  ({', '.join(f'{r[0]:.2f}' for r in parallel)})"
+    )
     print(f"  speed-up           : {serial_median / parallel_median:.2f}x  (target >= 1.6x)")
     print(f"  identical outcomes : {identical}")
     print(

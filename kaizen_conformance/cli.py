@@ -6,12 +6,12 @@ import argparse
 import sys
 
 from kaizen_conformance import __version__, contract
-from kaizen_conformance._options import OPTIONS
+from kaizen_conformance.core.options import OPTIONS
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
     if args.markdown:
-        from kaizen_conformance.contract_doc import markdown
+        from kaizen_conformance.contract.document import markdown
 
         sys.stdout.write(markdown())
         return 0
@@ -30,33 +30,45 @@ def cmd_new_case(args: argparse.Namespace) -> int:
     import shutil
     from pathlib import Path
 
-    from kaizen_conformance._paths import CONTRACT_DIR
+    from kaizen_conformance.contract.catalogue import CONTRACT_DIR
 
     templates = CONTRACT_DIR / "templates"
     template = templates / f"{args.role}.case.yml"
     if not template.is_file():
         known = sorted(p.name.removesuffix(".case.yml") for p in templates.glob("*.case.yml"))
-        print(f"kaizen-conformance: no case template for role {args.role!r}; roles with one: {', '.join(known)}",
-              file=sys.stderr)
+        print(
+            f"kaizen-conformance: no case template for role {args.role!r}; roles with one: {', '.join(known)}",
+            file=sys.stderr,
+        )
         return 2
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.name):
-        print(f"kaizen-conformance: case name {args.name!r}: use lower-case letters, digits and dashes", file=sys.stderr)
+        print(
+            f"kaizen-conformance: case name {args.name!r}: use lower-case letters, digits and dashes",
+            file=sys.stderr,
+        )
         return 2
     fixtures = Path(args.fixtures)
     if not fixtures.is_dir():
-        print(f"kaizen-conformance: {fixtures} is not a directory; run from the kit's source checkout "
-              "or pass --fixtures DIR", file=sys.stderr)
+        print(
+            f"kaizen-conformance: {fixtures} is not a directory; run from the kit's source checkout "
+            "or pass --fixtures DIR",
+            file=sys.stderr,
+        )
         return 2
     target = fixtures / args.role / args.name
     if target.exists():
         print(f"kaizen-conformance: {target} already exists; choose another name", file=sys.stderr)
         return 2
     target.mkdir(parents=True)
-    (target / "case.yml").write_text(template.read_text(encoding="utf-8").replace("{name}", args.name), encoding="utf-8")
+    (target / "case.yml").write_text(
+        template.read_text(encoding="utf-8").replace("{name}", args.name), encoding="utf-8"
+    )
     repos = templates / f"{args.role}.repos"
     if repos.is_dir():
         shutil.copytree(repos, target / "repos")
-    print(f"created {target}/case.yml — edit it, then run: pytest --pyargs kaizen_conformance --kaizen-reference -k {args.name}")
+    print(
+        f"created {target}/case.yml — edit it, then run: pytest --pyargs kaizen_conformance --kaizen-reference -k {args.name}"
+    )
     return 0
 
 
@@ -80,7 +92,7 @@ def cmd_check_fixtures(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
-    from kaizen_conformance.cases import FIXTURES_ENV
+    from kaizen_conformance.cases.loading import FIXTURES_ENV
 
     if args.fixtures:
         directory = Path(args.fixtures).resolve()
@@ -88,9 +100,12 @@ def cmd_check_fixtures(args: argparse.Namespace) -> int:
             print(f"kaizen-conformance: {args.fixtures} is not a directory", file=sys.stderr)
             return 2
         os.environ[FIXTURES_ENV] = str(directory)  # every loader, of every role, reads this tree
-    from kaizen_conformance.fixture_lint import lint
+    from kaizen_conformance.cases.lint import lint
+    from kaizen_conformance.roles.registry import lint_coverage
 
     report = lint()
+    if report.is_fixture_tree:
+        lint_coverage(report)  # every rule of every role has a case: needs the roles' collection
     for problem in report.problems:
         print(problem)
     for note in report.notes:
@@ -104,7 +119,9 @@ def cmd_check_fixtures(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kaizen-conformance", description="kaizen scheduling contract v1 tools")
+    parser = argparse.ArgumentParser(
+        prog="kaizen-conformance", description="kaizen scheduling contract v1 tools"
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     rules = commands.add_parser("rules", help="list the rule catalogue")
@@ -115,11 +132,19 @@ def build_parser() -> argparse.ArgumentParser:
     new_case = commands.add_parser("new-case", help="scaffold a fixture case directory for a role")
     new_case.add_argument("role", help="the role the case is for (resolver, ...)")
     new_case.add_argument("name", help="the case id: lower-case letters, digits and dashes")
-    new_case.add_argument("--fixtures", default="fixtures", help="the fixtures directory (default: ./fixtures)")
+    new_case.add_argument(
+        "--fixtures", default="fixtures", help="the fixtures directory (default: ./fixtures)"
+    )
     new_case.set_defaults(run=cmd_new_case)
-    check = commands.add_parser("check-fixtures", help="lint every fixture: schemas, rule ids, files, placeholders, coverage")
-    check.add_argument("--fixtures", default=None,
-                       help="the fixtures directory to lint (default: the kit's own, or $KAIZEN_CONFORMANCE_FIXTURES)")
+    check = commands.add_parser(
+        "check-fixtures",
+        help="lint every fixture: schemas, rule ids, files, placeholders, coverage",
+    )
+    check.add_argument(
+        "--fixtures",
+        default=None,
+        help="the fixtures directory to lint (default: the kit's own, or $KAIZEN_CONFORMANCE_FIXTURES)",
+    )
     check.set_defaults(run=cmd_check_fixtures)
     run = commands.add_parser(
         "run",

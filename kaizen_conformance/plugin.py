@@ -19,12 +19,14 @@ _SUITE_DIR = Path(__file__).resolve().parent / "suite"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    from kaizen_conformance._options import OPTIONS
+    from kaizen_conformance.core.options import OPTIONS
 
     group = parser.getgroup("kaizen", "kaizen-conformance (kaizen scheduling contract v1)")
     for option in OPTIONS:
         if option.kind == "switch":
-            group.addoption(option.flag, action="store_true", default=None, dest=option.dest, help=option.help)
+            group.addoption(
+                option.flag, action="store_true", default=None, dest=option.dest, help=option.help
+            )
             parser.addini(option.ini, help=option.help, type="bool", default=False)
         else:
             group.addoption(
@@ -44,24 +46,28 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "kaizen(role, rules, case, level): a kaizen conformance check (added by the kit)"
     )
-    from kaizen_conformance import _session
+    from kaizen_conformance.session import hooks
 
-    _session.configure(config)
+    hooks.configure(config)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
-    from kaizen_conformance import _session
+    from kaizen_conformance.session import hooks
 
-    return _session.report_header(config)
+    return hooks.report_header(config)
 
 
 def pytest_collect_file(file_path: Path, parent: Collector) -> Any:
     """Collect the kit's suite modules even where a project's ``python_files`` would not."""
-    if file_path.parent != _SUITE_DIR or not file_path.name.startswith("test_") or file_path.suffix != ".py":
+    if (
+        file_path.parent != _SUITE_DIR
+        or not file_path.name.startswith("test_")
+        or file_path.suffix != ".py"
+    ):
         return None
-    from kaizen_conformance import _session
+    from kaizen_conformance.session import hooks
 
-    return _session.collect_suite_file(file_path, parent)
+    return hooks.collect_suite_file(file_path, parent)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -69,12 +75,14 @@ def pytest_pycollect_makeitem(collector: Collector, name: str, obj: object) -> A
     role = getattr(obj, "_kaizen_role", None)
     if role is None:
         return None
-    from kaizen_conformance import _session
+    from kaizen_conformance.session import hooks
 
-    return _session.make_items(collector, name, obj, role)
+    return hooks.make_items(collector, name, obj, role)
 
 
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    from kaizen_conformance import _session
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    from kaizen_conformance.session import hooks
 
-    _session.require_a_role(config, items)
+    hooks.require_a_role(config, items)

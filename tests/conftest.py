@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import pytest
-
+import yaml  # noqa: F401 - before pytester snapshots sys.modules
 from kitrun import TESTS_DIR
+
+# pytester's in-process runs drop the modules they imported afterwards. A yaml imported first
+# inside such a run would be imported anew by the next run, while the kit's cached loaders
+# keep the old one's classes: importing it here keeps one yaml for the whole session.
 
 
 @pytest.fixture

@@ -48,7 +48,10 @@ def read_junit(path: Path) -> list[ItemOutcome]:
                 outcome, message = "error", (child.get("message") or "") + (child.text or "")
             elif child.tag == "skipped":
                 is_xfail = (child.get("type") or "") == "pytest.xfail"
-                outcome, message = ("xfailed" if is_xfail else "skipped"), child.get("message") or ""
+                outcome, message = (
+                    ("xfailed" if is_xfail else "skipped"),
+                    child.get("message") or "",
+                )
         items.append(ItemOutcome(case.get("name", ""), outcome, properties, message))
     return items
 
@@ -56,7 +59,14 @@ def read_junit(path: Path) -> list[ItemOutcome]:
 def run_kit(pytester: pytest.Pytester, *args: str, subprocess: bool = False) -> KitRun:
     """``pytest --pyargs kaizen_conformance *args`` in pytester's directory."""
     junit = pytester.path / "kit-report.xml"
-    argv = ["--pyargs", "kaizen_conformance", "-p", "no:cacheprovider", f"--junitxml={junit}", *args]
+    argv = [
+        "--pyargs",
+        "kaizen_conformance",
+        "-p",
+        "no:cacheprovider",
+        f"--junitxml={junit}",
+        *args,
+    ]
     if subprocess:
         result = pytester.runpytest_subprocess(*argv)
     else:

@@ -8,9 +8,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from kaizen_conformance import contract
-from kaizen_conformance._paths import fixtures_dir
-from kaizen_conformance.cases import manifest_corpus
-from kaizen_conformance.contract_doc import markdown
+from kaizen_conformance.cases.corpus import manifest_corpus
+from kaizen_conformance.cases.locations import fixtures_dir
+from kaizen_conformance.contract.document import markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +23,9 @@ def test_every_catalogue_file_matches_the_catalogue_schema(path: Path) -> None:
 
 def test_catalogue_ids_are_unique_and_match_their_section_file() -> None:
     for path in (contract.CONTRACT_DIR / "rules").glob("*.yml"):
-        ids = [rule.id for rule in contract.catalogue().values() if rule.id.startswith(path.stem + "-")]
+        ids = [
+            rule.id for rule in contract.catalogue().values() if rule.id.startswith(path.stem + "-")
+        ]
         assert ids, f"{path.name} defines no {path.stem}- rules"
     assert all(rule.level in ("MUST", "SHOULD") for rule in contract.catalogue().values())
 
@@ -35,21 +37,34 @@ def test_every_shipped_schema_is_a_valid_draft_2020_12_schema(name: str) -> None
 
 def test_docs_contract_md_is_generated_from_the_catalogue() -> None:
     committed = (ROOT / "docs" / "CONTRACT.md").read_text(encoding="utf-8")
-    assert committed == markdown(), "docs/CONTRACT.md is stale: run `kaizen-conformance rules --markdown > docs/CONTRACT.md`"
+    assert committed == markdown(), (
+        "docs/CONTRACT.md is stale: run `kaizen-conformance rules --markdown > docs/CONTRACT.md`"
+    )
 
 
 def test_every_corpus_file_is_listed_in_the_corpus() -> None:
     manifests = fixtures_dir() / "manifests"
     listed = {entry.file for entry in manifest_corpus() if entry.file}
-    on_disk = {p.relative_to(manifests).as_posix() for p in manifests.rglob("*.yml") if p.name != "corpus.yml"}
+    on_disk = {
+        p.relative_to(manifests).as_posix()
+        for p in manifests.rglob("*.yml")
+        if p.name != "corpus.yml"
+    }
     assert on_disk - listed == set(), "manifest files no corpus entry uses"
 
 
 @pytest.mark.parametrize("profile", contract.PROFILES)
-def test_every_rule_of_every_checked_role_has_a_case(pytester: pytest.Pytester, profile: str) -> None:
+def test_every_rule_of_every_checked_role_has_a_case(
+    pytester: pytest.Pytester, profile: str
+) -> None:
     items, _ = pytester.inline_genitems(
-        "--pyargs", "kaizen_conformance", "--kaizen-reference",
-        f"--kaizen-resolver-profile={profile}", f"--kaizen-hub-profile={profile}", "-p", "no:cacheprovider",
+        "--pyargs",
+        "kaizen_conformance",
+        "--kaizen-reference",
+        f"--kaizen-resolver-profile={profile}",
+        f"--kaizen-hub-profile={profile}",
+        "-p",
+        "no:cacheprovider",
     )
     covered: dict[str, set[str]] = {}
     for item in items:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from kaizen_conformance._paths import fixtures_dir
-from kaizen_conformance.cases import FIXTURES_ENV
+from kaizen_conformance.cases.loading import FIXTURES_ENV
+from kaizen_conformance.cases.locations import fixtures_dir
 
 GOOD_RECORD = """\
   - slug: custodian/alpha
@@ -36,7 +36,9 @@ def make_tree(root: Path, cases: dict[str, str], corpus_extra: str = "") -> Path
     shutil.copytree(fixtures_dir() / "resolver" / "flag-true-file-valid", tree / "resolver" / "ok")
     for case_id, text in cases.items():
         (tree / "resolver" / case_id).mkdir(parents=True)
-        (tree / "resolver" / case_id / "case.yml").write_text(textwrap.dedent(text), encoding="utf-8")
+        (tree / "resolver" / case_id / "case.yml").write_text(
+            textwrap.dedent(text), encoding="utf-8"
+        )
     if corpus_extra:
         with (tree / "manifests" / "corpus.yml").open("a", encoding="utf-8") as corpus:
             corpus.write(textwrap.dedent(corpus_extra))
@@ -235,8 +237,12 @@ def test_a_malformed_case_is_one_clear_collection_error(
 ) -> None:
     text, expected = BROKEN[case_id]
     monkeypatch.setenv(FIXTURES_ENV, str(make_tree(pytester.path, {case_id: text})))
-    result = pytester.runpytest("--pyargs", "kaizen_conformance", "--kaizen-reference", "-p", "no:cacheprovider")
-    result.stdout.fnmatch_lines(["*ERROR collecting*test_resolver.py*", "kaizen fixture error", *expected])
+    result = pytester.runpytest(
+        "--pyargs", "kaizen_conformance", "--kaizen-reference", "-p", "no:cacheprovider"
+    )
+    result.stdout.fnmatch_lines(
+        ["*ERROR collecting*test_resolver.py*", "kaizen fixture error", *expected]
+    )
     assert "Traceback" not in result.stdout.str()
     assert result.ret == pytest.ExitCode.INTERRUPTED
 
@@ -256,7 +262,9 @@ def test_a_corpus_entry_whose_file_is_missing_names_the_corpus(
         """,
     )
     monkeypatch.setenv(FIXTURES_ENV, str(tree))
-    result = pytester.runpytest("--pyargs", "kaizen_conformance", "--kaizen-reference", "-p", "no:cacheprovider")
+    result = pytester.runpytest(
+        "--pyargs", "kaizen_conformance", "--kaizen-reference", "-p", "no:cacheprovider"
+    )
     result.stdout.fnmatch_lines(
         [
             "kaizen fixture error",
@@ -286,7 +294,9 @@ def test_a_template_manifest_with_an_unknown_placeholder_names_the_manifest(
         "!!python/object/apply:os.system\n- touch {markr}\n"
     )
     monkeypatch.setenv(FIXTURES_ENV, str(tree))
-    result = pytester.runpytest("--pyargs", "kaizen_conformance", "--kaizen-reference", "-p", "no:cacheprovider")
+    result = pytester.runpytest(
+        "--pyargs", "kaizen_conformance", "--kaizen-reference", "-p", "no:cacheprovider"
+    )
     result.stdout.fnmatch_lines(
         [
             "kaizen fixture error",
@@ -307,7 +317,10 @@ def check_fixtures(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_check_fixtures_lists_every_problem_at_once(tmp_path: Path) -> None:
-    broken = {case_id: BROKEN[case_id][0] for case_id in ("unknown-key", "unknown-rule", "bad-placeholder")}
+    broken = {
+        case_id: BROKEN[case_id][0]
+        for case_id in ("unknown-key", "unknown-rule", "bad-placeholder")
+    }
     tree = make_tree(tmp_path, broken)
     done = check_fixtures("--fixtures", str(tree))
     assert done.returncode == 1, done.stdout + done.stderr
@@ -327,7 +340,10 @@ def test_check_fixtures_finds_a_catalogue_rule_without_a_case(tmp_path: Path) ->
     done = check_fixtures("--fixtures", str(tree))
     assert done.returncode == 1
     assert "RES.yml: at RES-012: rule RES-012 has no case under profile v1" in done.stdout
-    assert "fix: add a case that lists RES-012 in its rules (kaizen-conformance new-case resolver NAME)" in done.stdout
+    assert (
+        "fix: add a case that lists RES-012 in its rules (kaizen-conformance new-case resolver NAME)"
+        in done.stdout
+    )
 
 
 def test_check_fixtures_passes_on_the_kits_own_fixtures() -> None:
@@ -339,4 +355,7 @@ def test_check_fixtures_passes_on_the_kits_own_fixtures() -> None:
 def test_check_fixtures_refuses_a_directory_that_is_not_a_fixtures_tree(tmp_path: Path) -> None:
     done = check_fixtures("--fixtures", str(tmp_path))
     assert done.returncode == 1
-    assert f"{tmp_path}: at $: is not a fixtures directory: it has no manifests/corpus.yml" in done.stdout
+    assert (
+        f"{tmp_path}: at $: is not a fixtures directory: it has no manifests/corpus.yml"
+        in done.stdout
+    )

@@ -16,7 +16,6 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
-
 from kitrun import ItemOutcome, run_kit
 
 FETCH_FIRST = """\
@@ -56,7 +55,11 @@ def alive(pid: int) -> bool:
 
 def run_script(pytester: pytest.Pytester, name: str, *extra: str) -> tuple[ItemOutcome, str]:
     pytester.makepyfile(**{name: SCRIPTS[name]})
-    run = run_kit(pytester, f"--kaizen-resolver-cmd=python {name}.py {{hub_url}} {{hostname}} {{domain}}", *extra)
+    run = run_kit(
+        pytester,
+        f"--kaizen-resolver-cmd=python {name}.py {{hub_url}} {{hostname}} {{domain}}",
+        *extra,
+    )
     (item,) = [i for i in run.items if i.name == "RES-001[flag-true-file-valid]"]
     return item, run.result.stdout.str()
 
@@ -69,9 +72,14 @@ def test_a_hanging_command_is_killed_with_its_process_group_at_the_limit(
     item, out = run_script(pytester, "hangs", "--kaizen-timeout=1", *ONE_CASE)
     assert time.perf_counter() - started < 15
     assert item.outcome == "failed"
-    assert "did not exit within the per-call limit of 1 s (--kaizen-timeout); killed with its process group" in out
+    assert (
+        "did not exit within the per-call limit of 1 s (--kaizen-timeout); killed with its process group"
+        in out
+    )
     pids = [int(p) for p in (pytester.path / "pids.log").read_text().split()]
-    assert len(pids) == 2 and not any(alive(pid) for pid in pids), "the command or its child survived"
+    assert len(pids) == 2 and not any(alive(pid) for pid in pids), (
+        "the command or its child survived"
+    )
 
 
 @pytest.mark.parametrize(
@@ -91,13 +99,19 @@ def test_a_hanging_command_is_killed_with_its_process_group_at_the_limit(
             "exited 1 after * s; stderr ends '*\\nRuntimeError: the hub is down\\n' "
             "(the last 400 of * bytes); stdout ''",
         ),
-        ("crashes", "exited 1 after * s; stderr ends '*ZeroDivisionError: division by zero\\n'; stdout ''"),
+        (
+            "crashes",
+            "exited 1 after * s; stderr ends '*ZeroDivisionError: division by zero\\n'; stdout ''",
+        ),
         (
             "stderr_only",
             "malformed output: printed nothing on stdout (a resolver prints a JSON array); "
             "stderr ends 'warning: the roster looks odd\\n'",
         ),
-        ("not_utf8", "malformed output: stdout is not UTF-8 (invalid start byte at byte 1); it starts '[[]\ufffd]'"),
+        (
+            "not_utf8",
+            "malformed output: stdout is not UTF-8 (invalid start byte at byte 1); it starts '[[]\ufffd]'",
+        ),
     ],
 )
 def test_a_misbehaving_command_fails_with_a_clear_bounded_message(
@@ -135,14 +149,18 @@ def test_a_hanging_callable_fails_its_own_tests_within_the_limit_and_the_run_goe
     )
     elapsed = time.perf_counter() - started
     outcomes = run.outcomes()
-    assert len(outcomes) == 6, outcomes  # three cases, each an outcome and a boundary check: all reported
+    assert len(outcomes) == 6, (
+        outcomes
+    )  # three cases, each an outcome and a boundary check: all reported
     assert {name: o for name, o in outcomes.items() if not name.startswith("RES-015")} == {
         "RES-001[flag-true-file-valid]": "failed",
         "RES-002[flag-true-file-missing]": "failed",
         "RES-011[hub-500]": "failed",
     }
     assert elapsed < 3 * 1 + 10, f"three hung calls took {elapsed:.1f} s"
-    run.result.stdout.fnmatch_lines(["*did not return within the per-call limit of 1 s (--kaizen-timeout)*"])
+    run.result.stdout.fnmatch_lines(
+        ["*did not return within the per-call limit of 1 s (--kaizen-timeout)*"]
+    )
 
 
 # --------------------------------------------------------------------------- nothing outlives the session
@@ -182,18 +200,24 @@ def session_probe(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     monkeypatch.setenv("PIDS_LOG", str(pytester.path / "pids.log"))
     monkeypatch.setenv("PORT_LOG", str(pytester.path / "port.log"))
-    pytester.makepyfile(probe_plugin=PROBE_PLUGIN, spawns=SPAWNS_AND_RESOLVES, stalls=STALLS_FOR_EVER)
+    pytester.makepyfile(
+        probe_plugin=PROBE_PLUGIN, spawns=SPAWNS_AND_RESOLVES, stalls=STALLS_FOR_EVER
+    )
     pytester.syspathinsert()
     return scratch
 
 
-def assert_nothing_outlives(pytester: pytest.Pytester, scratch: Path, threads_before: set[threading.Thread]) -> None:
+def assert_nothing_outlives(
+    pytester: pytest.Pytester, scratch: Path, threads_before: set[threading.Thread]
+) -> None:
     port = int((pytester.path / "port.log").read_text())
     assert port, "the run never started the loopback hub double"
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still accepts connections"
     deadline = time.monotonic() + 5
-    while left := [t.name for t in set(threading.enumerate()) - threads_before if t.name.startswith("kaizen")]:
+    while left := [
+        t.name for t in set(threading.enumerate()) - threads_before if t.name.startswith("kaizen")
+    ]:
         assert time.monotonic() < deadline, f"threads outlived the session: {left}"
         time.sleep(0.05)
     pids_log = pytester.path / "pids.log"
@@ -217,8 +241,12 @@ def test_no_process_thread_port_or_temporary_file_outlives_a_command_session(
     )
     outcomes = run.outcomes()
     assert outcomes["RES-001[flag-true-file-valid]"] == "passed", run.result.stdout.str()[-3000:]
-    assert outcomes["RES-012[hub-stalls]"] == "failed"  # the reference waits 5 s; the limit here is 2 s
-    assert len((pytester.path / "pids.log").read_text().split()) == 6  # three cases, each a command and a child
+    assert (
+        outcomes["RES-012[hub-stalls]"] == "failed"
+    )  # the reference waits 5 s; the limit here is 2 s
+    assert (
+        len((pytester.path / "pids.log").read_text().split()) == 6
+    )  # three cases, each a command and a child
     assert_nothing_outlives(pytester, session_probe, before)
 
 
@@ -243,6 +271,14 @@ def test_no_thread_or_port_outlives_a_session_whose_callable_hung_on_the_hub(
 def test_a_session_with_an_abandoned_thread_still_exits_promptly(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(hanging=HANGING_CALLABLE)
     started = time.perf_counter()
-    run = run_kit(pytester, "--kaizen-resolver=hanging:resolve", "--kaizen-timeout=1", *ONE_CASE, subprocess=True)
+    run = run_kit(
+        pytester,
+        "--kaizen-resolver=hanging:resolve",
+        "--kaizen-timeout=1",
+        *ONE_CASE,
+        subprocess=True,
+    )
     assert run.outcomes() == {"RES-001[flag-true-file-valid]": "failed"}
-    assert time.perf_counter() - started < 20, "the interpreter waited for an abandoned implementation thread"
+    assert time.perf_counter() - started < 20, (
+        "the interpreter waited for an abandoned implementation thread"
+    )

@@ -12,8 +12,9 @@ import pytest
 from kitrun import KitRun, run_kit
 
 from kaizen_conformance import contract
+from kaizen_conformance.cases.hub import hub_cases
 from kaizen_conformance.reference.hub import ReferenceHub, serve
-from kaizen_conformance.roles.hub import ALWAYS, hub_cases
+from kaizen_conformance.roles.hub import ALWAYS
 
 REFERENCE = "kaizen_conformance.reference.hub"
 SEED = f"--kaizen-hub-seed={REFERENCE}:seed"
@@ -30,7 +31,9 @@ def expected_items(profile: str) -> int:
 
 
 def hub_items(run: KitRun) -> dict[str, str]:
-    return {item.name: item.outcome for item in run.items if item.properties.get("kaizen_role") == "hub"}
+    return {
+        item.name: item.outcome for item in run.items if item.properties.get("kaizen_role") == "hub"
+    }
 
 
 def run_hub(pytester: pytest.Pytester, *options: str, subprocess: bool = False) -> KitRun:
@@ -67,58 +70,89 @@ def mixed_fleet() -> list[dict]:
     ("app", "profile"),
     [("app", "v2"), ("wsgi_app", "v2"), ("app_v1", "v1"), ("wsgi_app_v1", "v1")],
 )
-def test_reference_hub_conforms_in_process(kit_pytester: pytest.Pytester, app: str, profile: str) -> None:
-    run = run_hub(kit_pytester, f"--kaizen-hub-app={REFERENCE}:{app}", SEED, f"--kaizen-hub-profile={profile}")
+def test_reference_hub_conforms_in_process(
+    kit_pytester: pytest.Pytester, app: str, profile: str
+) -> None:
+    run = run_hub(
+        kit_pytester, f"--kaizen-hub-app={REFERENCE}:{app}", SEED, f"--kaizen-hub-profile={profile}"
+    )
     outcomes = hub_items(run)
     assert len(outcomes) == expected_items(profile)
     assert set(outcomes.values()) == {"passed"}, run.result.stdout.str()[-3000:]
-    assert "HUB-012[mixed-fleet]" in outcomes if profile == "v2" else "HUB-012[mixed-fleet]" not in outcomes
-    run.result.stdout.fnmatch_lines([f"hub (profile {profile}): {REFERENCE}:{app} (app, from --kaizen-hub-app)",
-                                     "  verdict: CONFORMS"])
+    assert (
+        "HUB-012[mixed-fleet]" in outcomes
+        if profile == "v2"
+        else "HUB-012[mixed-fleet]" not in outcomes
+    )
+    run.result.stdout.fnmatch_lines(
+        [
+            f"hub (profile {profile}): {REFERENCE}:{app} (app, from --kaizen-hub-app)",
+            "  verdict: CONFORMS",
+        ]
+    )
 
 
 def test_kaizen_reference_covers_the_hub_with_its_seed(kit_pytester: pytest.Pytester) -> None:
     run = run_hub(kit_pytester, "--kaizen-reference")
     outcomes = hub_items(run)
     assert len(outcomes) == expected_items("v2") and set(outcomes.values()) == {"passed"}
-    run.result.stdout.fnmatch_lines([f"hub (profile v2): {REFERENCE}:app (app, from --kaizen-reference)"])
+    run.result.stdout.fnmatch_lines(
+        [f"hub (profile v2): {REFERENCE}:app (app, from --kaizen-reference)"]
+    )
 
 
-def test_reference_hub_conforms_live_and_seeded(kit_pytester: pytest.Pytester, served: Callable) -> None:
+def test_reference_hub_conforms_live_and_seeded(
+    kit_pytester: pytest.Pytester, served: Callable
+) -> None:
     url = served(ReferenceHub())
     run = run_hub(kit_pytester, f"--kaizen-hub-url={url}", SEED)
     outcomes = hub_items(run)
-    assert len(outcomes) == expected_items("v2") and set(outcomes.values()) == {"passed"}, run.result.stdout.str()
-    run.result.stdout.fnmatch_lines([f"hub (profile v2): {url} (url, from --kaizen-hub-url)", "  verdict: CONFORMS"])
+    assert len(outcomes) == expected_items("v2") and set(outcomes.values()) == {"passed"}, (
+        run.result.stdout.str()
+    )
+    run.result.stdout.fnmatch_lines(
+        [f"hub (profile v2): {url} (url, from --kaizen-hub-url)", "  verdict: CONFORMS"]
+    )
 
 
 def test_seeded_in_process_runs_under_xdist(kit_pytester: pytest.Pytester) -> None:
-    run = run_hub(kit_pytester, f"--kaizen-hub-app={REFERENCE}:app", SEED, "-n", "2", subprocess=True)
+    run = run_hub(
+        kit_pytester, f"--kaizen-hub-app={REFERENCE}:app", SEED, "-n", "2", subprocess=True
+    )
     outcomes = hub_items(run)
-    assert len(outcomes) == expected_items("v2") and set(outcomes.values()) == {"passed"}, run.result.stdout.str()
+    assert len(outcomes) == expected_items("v2") and set(outcomes.values()) == {"passed"}, (
+        run.result.stdout.str()
+    )
 
 
 # --------------------------------------------------------------------------- unseeded
 
 
-def test_unseeded_live_hub_checks_the_views_and_says_what_it_could_not(kit_pytester: pytest.Pytester,
-                                                                        served: Callable) -> None:
+def test_unseeded_live_hub_checks_the_views_and_says_what_it_could_not(
+    kit_pytester: pytest.Pytester, served: Callable
+) -> None:
     url = served(ReferenceHub(records=mixed_fleet()))
     run = run_hub(kit_pytester, f"--kaizen-hub-url={url}")
     outcomes = hub_items(run)
     assert outcomes.pop("HUB-003[unseeded]") == "skipped"
-    assert set(outcomes) == {f"{r.id}[unseeded]" for r in contract.rules_for("hub", "v2")} - {"HUB-003[unseeded]"}
+    assert set(outcomes) == {f"{r.id}[unseeded]" for r in contract.rules_for("hub", "v2")} - {
+        "HUB-003[unseeded]"
+    }
     assert set(outcomes.values()) == {"passed"}
-    run.result.stdout.fnmatch_lines([
-        "*skipped*HUB-003 MUST*A seeded roster comes back whole*",
-        "  verdict: INCOMPLETE*",
-    ])
-    run.result.stdout.fnmatch_lines([
-        "SKIPPED*HUB-003 not checked (not a pass): without a seed function the kit cannot know what the hub "
-        "should hold. HUB-010 and HUB-011 were checked on every record, but not that a repo never flagged reports "
-        "false / null, which only a seeded roster tells. The hub holds 7 records in 3 domains (3 flagged true). "
-        "Give --kaizen-hub-seed=module:function (called function(url, records)) to check them.",
-    ])
+    run.result.stdout.fnmatch_lines(
+        [
+            "*skipped*HUB-003 MUST*A seeded roster comes back whole*",
+            "  verdict: INCOMPLETE*",
+        ]
+    )
+    run.result.stdout.fnmatch_lines(
+        [
+            "SKIPPED*HUB-003 not checked (not a pass): without a seed function the kit cannot know what the hub "
+            "should hold. HUB-010 and HUB-011 were checked on every record, but not that a repo never flagged reports "
+            "false / null, which only a seeded roster tells. The hub holds 7 records in 3 domains (3 flagged true). "
+            "Give --kaizen-hub-seed=module:function (called function(url, records)) to check them.",
+        ]
+    )
 
 
 def test_unseeded_checks_have_teeth(kit_pytester: pytest.Pytester, served: Callable) -> None:
@@ -128,20 +162,24 @@ def test_unseeded_checks_have_teeth(kit_pytester: pytest.Pytester, served: Calla
     url = served(OrHub(records=mixed_fleet()))
     run = run_hub(kit_pytester, f"--kaizen-hub-url={url}")
     assert run.failed_rules() == {"HUB-014"}
-    run.result.stdout.fnmatch_lines([
-        "case unseeded: the flag and domain filters together must list exactly the records that pass both (AND):",
-        "  - GET /repos/?kaizen_schedule_enabled=true&domain=custodian lists custodian/activity-core, "
-        "custodian/archive, custodian/legacy-tools, labs/kaizen-agentic, ops/runbooks, which are not flagged true "
-        "in domain 'custodian'",
-    ])
+    run.result.stdout.fnmatch_lines(
+        [
+            "case unseeded: the flag and domain filters together must list exactly the records that pass both (AND):",
+            "  - GET /repos/?kaizen_schedule_enabled=true&domain=custodian lists custodian/activity-core, "
+            "custodian/archive, custodian/legacy-tools, labs/kaizen-agentic, ops/runbooks, which are not flagged true "
+            "in domain 'custodian'",
+        ]
+    )
 
 
 def test_unseeded_in_process_app_checks_what_it_holds(kit_pytester: pytest.Pytester) -> None:
-    kit_pytester.makepyfile(prefilled=(
-        "from kaizen_conformance.reference.hub import ReferenceHub\n"
-        "from kaizen_conformance.roles.hub import hub_cases\n"
-        "app = ReferenceHub(records=next(c for c in hub_cases() if c.id == 'similar-domains').records).wsgi\n"
-    ))
+    kit_pytester.makepyfile(
+        prefilled=(
+            "from kaizen_conformance.reference.hub import ReferenceHub\n"
+            "from kaizen_conformance.roles.hub import hub_cases\n"
+            "app = ReferenceHub(records=next(c for c in hub_cases() if c.id == 'similar-domains').records).wsgi\n"
+        )
+    )
     run = run_hub(kit_pytester, "--kaizen-hub-app=prefilled:app")
     outcomes = hub_items(run)
     assert outcomes.pop("HUB-003[unseeded]") == "skipped" and set(outcomes.values()) == {"passed"}
@@ -150,28 +188,38 @@ def test_unseeded_in_process_app_checks_what_it_holds(kit_pytester: pytest.Pytes
 # --------------------------------------------------------------------------- configuration errors
 
 
-def test_a_seed_function_that_raises_is_a_configuration_error(kit_pytester: pytest.Pytester) -> None:
-    kit_pytester.makepyfile(broken_seed=(
-        "from kaizen_conformance.reference.hub import seed as reference_seed\n"
-        "def seed(app, records):\n"
-        "    for record in records:\n"
-        "        record['owner']['name']\n"
-        "    reference_seed(app, records)\n"
-    ))
-    run = run_hub(kit_pytester, f"--kaizen-hub-app={REFERENCE}:app", "--kaizen-hub-seed=broken_seed:seed")
+def test_a_seed_function_that_raises_is_a_configuration_error(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    kit_pytester.makepyfile(
+        broken_seed=(
+            "from kaizen_conformance.reference.hub import seed as reference_seed\n"
+            "def seed(app, records):\n"
+            "    for record in records:\n"
+            "        record['owner']['name']\n"
+            "    reference_seed(app, records)\n"
+        )
+    )
+    run = run_hub(
+        kit_pytester, f"--kaizen-hub-app={REFERENCE}:app", "--kaizen-hub-seed=broken_seed:seed"
+    )
     result = run.result
-    result.stdout.fnmatch_lines([
-        "*ERROR at setup of HUB-001[[]flag-history]*",
-        "kaizen configuration error (not a verdict on the hub; the HUB rules of case flag-history were not checked):",
-        "--kaizen-hub-seed=broken_seed:seed (called seed(app, records) for case flag-history) raised KeyError: 'owner'",
-        "    Traceback (most recent call last):",
-        '      File "*broken_seed.py", line 4, in seed',
-        "    KeyError: 'owner'",
-        "*ERROR at setup of HUB-002[[]flag-history]*",
-        "*(the whole message, with the traceback, is at HUB-001[[]flag-history])",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at setup of HUB-001[[]flag-history]*",
+            "kaizen configuration error (not a verdict on the hub; the HUB rules of case flag-history were not checked):",
+            "--kaizen-hub-seed=broken_seed:seed (called seed(app, records) for case flag-history) raised KeyError: 'owner'",
+            "    Traceback (most recent call last):",
+            '      File "*broken_seed.py", line 4, in seed',
+            "    KeyError: 'owner'",
+            "*ERROR at setup of HUB-002[[]flag-history]*",
+            "*(the whole message, with the traceback, is at HUB-001[[]flag-history])",
+        ]
+    )
     result.stdout.no_fnmatch_line("FAILED*HUB-*")
-    assert "failed" not in result.parseoutcomes()  # errors, not failures: no HUB verdict was reached
+    assert (
+        "failed" not in result.parseoutcomes()
+    )  # errors, not failures: no HUB verdict was reached
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     # The empty roster needs no record touched: the seed works there and the case is judged.
     assert hub_items(run)["HUB-001[empty-roster]"] == "passed"
@@ -180,74 +228,119 @@ def test_a_seed_function_that_raises_is_a_configuration_error(kit_pytester: pyte
 def test_a_seed_function_that_hangs_is_a_configuration_error(kit_pytester: pytest.Pytester) -> None:
     kit_pytester.makepyfile(slow_seed="import time\ndef seed(app, records):\n    time.sleep(30)\n")
     started = time.monotonic()
-    run = run_hub(kit_pytester, f"--kaizen-hub-app={REFERENCE}:app", "--kaizen-hub-seed=slow_seed:seed",
-                  "--kaizen-timeout=0.5", "-k", "empty-roster or flag-history")
+    run = run_hub(
+        kit_pytester,
+        f"--kaizen-hub-app={REFERENCE}:app",
+        "--kaizen-hub-seed=slow_seed:seed",
+        "--kaizen-timeout=0.5",
+        "-k",
+        "empty-roster or flag-history",
+    )
     assert time.monotonic() - started < 10
-    run.result.stdout.fnmatch_lines([
-        "--kaizen-hub-seed=slow_seed:seed (called seed(app, records) for case *) did not return within the "
-        "per-call limit of 0.5 s",
-    ])
+    run.result.stdout.fnmatch_lines(
+        [
+            "--kaizen-hub-seed=slow_seed:seed (called seed(app, records) for case *) did not return within the "
+            "per-call limit of 0.5 s",
+        ]
+    )
 
 
-def test_nothing_listening_at_the_url_is_a_configuration_error(kit_pytester: pytest.Pytester) -> None:
+def test_nothing_listening_at_the_url_is_a_configuration_error(
+    kit_pytester: pytest.Pytester,
+) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{probe.getsockname()[1]}"
     run = run_hub(kit_pytester, f"--kaizen-hub-url={url}")
-    run.result.stdout.fnmatch_lines([
-        "kaizen configuration error (not a verdict on the hub; the HUB rules of case unseeded were not checked):",
-        f"the hub {url} (url, from --kaizen-hub-url) cannot be used: nothing answers at {url} (*refused*). "
-        "Start the hub before the run, or fix --kaizen-hub-url",
-    ])
+    run.result.stdout.fnmatch_lines(
+        [
+            "kaizen configuration error (not a verdict on the hub; the HUB rules of case unseeded were not checked):",
+            f"the hub {url} (url, from --kaizen-hub-url) cannot be used: nothing answers at {url} (*refused*). "
+            "Start the hub before the run, or fix --kaizen-hub-url",
+        ]
+    )
     assert "failed" not in run.result.parseoutcomes()
 
 
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ((f"{SEED}",), f"ERROR: --kaizen-hub-seed={REFERENCE}:seed seeds a hub, but no hub is configured: "
-                       "give --kaizen-hub-app=module:attr or --kaizen-hub-url=URL as well"),
-        (("--kaizen-hub-url=http://127.0.0.1:9", "--kaizen-hub-app-kind=wsgi"),
-         "ERROR: --kaizen-hub-app-kind=wsgi applies to --kaizen-hub-app only*"),
-        (("--kaizen-hub-app-kind=asgi",), "ERROR: --kaizen-hub-app-kind=asgi needs --kaizen-hub-app=module:attr"),
-        (("--kaizen-hub-url=127.0.0.1:8000",),
-         "ERROR: --kaizen-hub-url=127.0.0.1:8000 is not an http:// or https:// URL with a host*"),
-        (("--kaizen-hub-url=http://127.0.0.1:8000/repos/?domain=x",),
-         "ERROR: --kaizen-hub-url=*has a query or fragment; give the hub's base URL (the kit appends /repos/)"),
-        (("--kaizen-hub-app=no_such_hub:app",),
-         "ERROR: --kaizen-hub-app=no_such_hub:app: cannot import module 'no_such_hub'*"),
-        ((f"--kaizen-hub-app={REFERENCE}:app", "--kaizen-hub-seed=no_such_seed:seed"),
-         "ERROR: --kaizen-hub-seed=no_such_seed:seed: cannot import module 'no_such_seed'*"),
-        ((f"--kaizen-hub-app={REFERENCE}:STAMP",),
-         f"ERROR: --kaizen-hub-app={REFERENCE}:STAMP: a str object is not an ASGI or WSGI app (an app is callable)"),
-        ((f"--kaizen-hub-app={REFERENCE}:app", f"--kaizen-hub-seed={REFERENCE}:STAMP"),
-         f"ERROR: --kaizen-hub-seed={REFERENCE}:STAMP: a str object is not callable"),
+        (
+            (f"{SEED}",),
+            f"ERROR: --kaizen-hub-seed={REFERENCE}:seed seeds a hub, but no hub is configured: "
+            "give --kaizen-hub-app=module:attr or --kaizen-hub-url=URL as well",
+        ),
+        (
+            ("--kaizen-hub-url=http://127.0.0.1:9", "--kaizen-hub-app-kind=wsgi"),
+            "ERROR: --kaizen-hub-app-kind=wsgi applies to --kaizen-hub-app only*",
+        ),
+        (
+            ("--kaizen-hub-app-kind=asgi",),
+            "ERROR: --kaizen-hub-app-kind=asgi needs --kaizen-hub-app=module:attr",
+        ),
+        (
+            ("--kaizen-hub-url=127.0.0.1:8000",),
+            "ERROR: --kaizen-hub-url=127.0.0.1:8000 is not an http:// or https:// URL with a host*",
+        ),
+        (
+            ("--kaizen-hub-url=http://127.0.0.1:8000/repos/?domain=x",),
+            "ERROR: --kaizen-hub-url=*has a query or fragment; give the hub's base URL (the kit appends /repos/)",
+        ),
+        (
+            ("--kaizen-hub-app=no_such_hub:app",),
+            "ERROR: --kaizen-hub-app=no_such_hub:app: cannot import module 'no_such_hub'*",
+        ),
+        (
+            (f"--kaizen-hub-app={REFERENCE}:app", "--kaizen-hub-seed=no_such_seed:seed"),
+            "ERROR: --kaizen-hub-seed=no_such_seed:seed: cannot import module 'no_such_seed'*",
+        ),
+        (
+            (f"--kaizen-hub-app={REFERENCE}:STAMP",),
+            f"ERROR: --kaizen-hub-app={REFERENCE}:STAMP: a str object is not an ASGI or WSGI app (an app is callable)",
+        ),
+        (
+            (f"--kaizen-hub-app={REFERENCE}:app", f"--kaizen-hub-seed={REFERENCE}:STAMP"),
+            f"ERROR: --kaizen-hub-seed={REFERENCE}:STAMP: a str object is not callable",
+        ),
     ],
 )
-def test_hub_options_that_cannot_work_are_usage_errors(pytester: pytest.Pytester, options: tuple[str, ...],
-                                                        message: str) -> None:
-    result = pytester.runpytest("--pyargs", "kaizen_conformance", "-p", "no:cacheprovider", *options)
+def test_hub_options_that_cannot_work_are_usage_errors(
+    pytester: pytest.Pytester, options: tuple[str, ...], message: str
+) -> None:
+    result = pytester.runpytest(
+        "--pyargs", "kaizen_conformance", "-p", "no:cacheprovider", *options
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
 
 
 def test_an_app_whose_kind_cannot_be_told_needs_the_override(kit_pytester: pytest.Pytester) -> None:
-    kit_pytester.makepyfile(wrapped=(
-        "from kaizen_conformance.reference import hub\n"
-        "def app(*args):\n"
-        "    return hub.wsgi_app(*args)\n"
-        "def seed(app, records):\n"
-        "    hub.seed(hub.wsgi_app, records)\n"
-    ))
-    result = kit_pytester.runpytest("--pyargs", "kaizen_conformance", "--kaizen-hub-app=wrapped:app")
+    kit_pytester.makepyfile(
+        wrapped=(
+            "from kaizen_conformance.reference import hub\n"
+            "def app(*args):\n"
+            "    return hub.wsgi_app(*args)\n"
+            "def seed(app, records):\n"
+            "    hub.seed(hub.wsgi_app, records)\n"
+        )
+    )
+    result = kit_pytester.runpytest(
+        "--pyargs", "kaizen_conformance", "--kaizen-hub-app=wrapped:app"
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines([
-        "ERROR: --kaizen-hub-app=wrapped:app: cannot tell whether this function is an ASGI app (async, called with "
-        "scope, receive, send) or a WSGI app (called with environ, start_response); say which with "
-        "--kaizen-hub-app-kind=asgi or --kaizen-hub-app-kind=wsgi",
-    ])
-    run = run_hub(kit_pytester, "--kaizen-hub-app=wrapped:app", "--kaizen-hub-app-kind=wsgi",
-                  "--kaizen-hub-seed=wrapped:seed")
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: --kaizen-hub-app=wrapped:app: cannot tell whether this function is an ASGI app (async, called with "
+            "scope, receive, send) or a WSGI app (called with environ, start_response); say which with "
+            "--kaizen-hub-app-kind=asgi or --kaizen-hub-app-kind=wsgi",
+        ]
+    )
+    run = run_hub(
+        kit_pytester,
+        "--kaizen-hub-app=wrapped:app",
+        "--kaizen-hub-app-kind=wsgi",
+        "--kaizen-hub-seed=wrapped:seed",
+    )
     assert set(hub_items(run).values()) == {"passed"}
 
 
@@ -257,14 +350,18 @@ def test_ini_twins_configure_the_hub(kit_pytester: pytest.Pytester) -> None:
         "kaizen_hub_profile = v1\nkaizen_hub_app_kind = wsgi\n"
     )
     run = run_hub(kit_pytester)
-    assert len(hub_items(run)) == expected_items("v1") and set(hub_items(run).values()) == {"passed"}
-    run.result.stdout.fnmatch_lines([f"hub (profile v1): {REFERENCE}:wsgi_app_v1 (app, from ini kaizen_hub_app)"])
+    assert len(hub_items(run)) == expected_items("v1") and set(hub_items(run).values()) == {
+        "passed"
+    }
+    run.result.stdout.fnmatch_lines(
+        [f"hub (profile v1): {REFERENCE}:wsgi_app_v1 (app, from ini kaizen_hub_app)"]
+    )
 
 
 # --------------------------------------------------------------------------- ASGI lifespan and async seeds
 
 
-LIFESPAN_APP = '''
+LIFESPAN_APP = """
 from kaizen_conformance.reference.hub import ReferenceHub
 
 store = {}
@@ -292,54 +389,84 @@ async def app(scope, receive, send):
 
 async def seed(app, records):
     store["hub"].replace(records)
-'''
+"""
 
 
-def test_the_kit_runs_the_asgi_lifespan_and_awaits_an_async_seed(kit_pytester: pytest.Pytester) -> None:
+def test_the_kit_runs_the_asgi_lifespan_and_awaits_an_async_seed(
+    kit_pytester: pytest.Pytester,
+) -> None:
     kit_pytester.makepyfile(lifespan_hub="FAIL = False\n" + LIFESPAN_APP)
-    run = run_hub(kit_pytester, "--kaizen-hub-app=lifespan_hub:app", "--kaizen-hub-seed=lifespan_hub:seed")
-    assert len(hub_items(run)) == expected_items("v2") and set(hub_items(run).values()) == {"passed"}
+    run = run_hub(
+        kit_pytester, "--kaizen-hub-app=lifespan_hub:app", "--kaizen-hub-seed=lifespan_hub:seed"
+    )
+    assert len(hub_items(run)) == expected_items("v2") and set(hub_items(run).values()) == {
+        "passed"
+    }
     assert (kit_pytester.path / "lifespan_hub.py.stopped").read_text() == "stopped"
 
 
 def test_a_failing_lifespan_startup_is_a_configuration_error(kit_pytester: pytest.Pytester) -> None:
     kit_pytester.makepyfile(lifespan_hub="FAIL = True\n" + LIFESPAN_APP)
-    run = run_hub(kit_pytester, "--kaizen-hub-app=lifespan_hub:app", "--kaizen-hub-seed=lifespan_hub:seed")
-    run.result.stdout.fnmatch_lines([
-        "the hub lifespan_hub:app (app, from --kaizen-hub-app) cannot be used: the app's lifespan startup "
-        "failed: database unreachable",
-    ])
-    assert "failed" not in run.result.parseoutcomes() and "error" in " ".join(run.result.parseoutcomes())
+    run = run_hub(
+        kit_pytester, "--kaizen-hub-app=lifespan_hub:app", "--kaizen-hub-seed=lifespan_hub:seed"
+    )
+    run.result.stdout.fnmatch_lines(
+        [
+            "the hub lifespan_hub:app (app, from --kaizen-hub-app) cannot be used: the app's lifespan startup "
+            "failed: database unreachable",
+        ]
+    )
+    assert "failed" not in run.result.parseoutcomes() and "error" in " ".join(
+        run.result.parseoutcomes()
+    )
 
 
 # --------------------------------------------------------------------------- faulty hubs
 
 
-def test_an_app_that_raises_shows_its_traceback_and_the_rest_still_runs(kit_pytester: pytest.Pytester) -> None:
-    run = run_hub(kit_pytester, "--kaizen-hub-app=mutants.hub.crashes_on_bad_flag:app",
-                  "--kaizen-hub-seed=mutants.hub.crashes_on_bad_flag:seed")
+def test_an_app_that_raises_shows_its_traceback_and_the_rest_still_runs(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    run = run_hub(
+        kit_pytester,
+        "--kaizen-hub-app=mutants.hub.crashes_on_bad_flag:app",
+        "--kaizen-hub-seed=mutants.hub.crashes_on_bad_flag:seed",
+    )
     outcomes = hub_items(run)
     failed = {name for name, outcome in outcomes.items() if outcome == "failed"}
     assert failed == {f"HUB-015[{case.id}]" for case in hub_cases()}
     assert len(outcomes) == expected_items("v2")
-    run.result.stdout.fnmatch_lines([
-        "  - GET /repos/?kaizen_schedule_enabled=maybe: the app raised KeyError: 'maybe'",
-        "    Traceback (most recent call last):",
-        '      File "*crashes_on_bad_flag.py", line *, in refuse',
-        "        parse_flag(value)",
-        '      File "*crashes_on_bad_flag.py", line *, in parse_flag',
-        "    KeyError: 'maybe'",
-    ])
+    run.result.stdout.fnmatch_lines(
+        [
+            "  - GET /repos/?kaizen_schedule_enabled=maybe: the app raised KeyError: 'maybe'",
+            "    Traceback (most recent call last):",
+            '      File "*crashes_on_bad_flag.py", line *, in refuse',
+            "        parse_flag(value)",
+            '      File "*crashes_on_bad_flag.py", line *, in parse_flag',
+            "    KeyError: 'maybe'",
+        ]
+    )
 
 
 FAULTS = [
-    ({"kind": "status", "status": 500, "body": "<html><body><h1>500 Internal Server Error</h1></body></html>"},
-     "  - GET /repos/ answered 500 (application/json): '<html><body><h1>500 Internal Server Error</h1></body></html>'"
-     " — expected 200"),
-    ({"kind": "not-json"},
-     "  - GET /repos/ answered 200 (text/html; charset=utf-8): '<html><body>502 Bad Gateway</body></html>' — the "
-     "body is not JSON (Expecting value: line 1 column 1 (char 0))"),
-    ({"kind": "not-array"}, "  - GET /repos/ answered 200 (application/json): '{\"repos\": *' — a JSON object, not an array"),
+    (
+        {
+            "kind": "status",
+            "status": 500,
+            "body": "<html><body><h1>500 Internal Server Error</h1></body></html>",
+        },
+        "  - GET /repos/ answered 500 (application/json): '<html><body><h1>500 Internal Server Error</h1></body></html>'"
+        " — expected 200",
+    ),
+    (
+        {"kind": "not-json"},
+        "  - GET /repos/ answered 200 (text/html; charset=utf-8): '<html><body>502 Bad Gateway</body></html>' — the "
+        "body is not JSON (Expecting value: line 1 column 1 (char 0))",
+    ),
+    (
+        {"kind": "not-array"},
+        "  - GET /repos/ answered 200 (application/json): '{\"repos\": *' — a JSON object, not an array",
+    ),
 ]
 
 
@@ -352,13 +479,18 @@ def test_a_failing_hub_fails_with_status_and_body_and_every_rule_is_judged(
     if where == "live":
         options = [f"--kaizen-hub-url={served(hub)}"]
     else:
-        kit_pytester.makepyfile(faulty=f"from kaizen_conformance.reference.hub import ReferenceHub\n"
-                                       f"app = ReferenceHub(fault={fault!r}).{where}\n")
+        kit_pytester.makepyfile(
+            faulty=f"from kaizen_conformance.reference.hub import ReferenceHub\n"
+            f"app = ReferenceHub(fault={fault!r}).{where}\n"
+        )
         options = ["--kaizen-hub-app=faulty:app"]
     run = run_hub(kit_pytester, *options)
     outcomes = hub_items(run)
     assert outcomes.pop("HUB-003[unseeded]") == "skipped"
-    assert outcomes["HUB-001[unseeded]"] == "failed" and set(outcomes.values()) <= {"failed", "passed"}
+    assert outcomes["HUB-001[unseeded]"] == "failed" and set(outcomes.values()) <= {
+        "failed",
+        "passed",
+    }
     assert len(outcomes) == len(contract.rules_for("hub", "v2")) - 1  # every other rule was judged
     run.result.stdout.fnmatch_lines([line])
 
@@ -371,60 +503,90 @@ def test_a_hub_that_never_answers_costs_one_limit(kit_pytester: pytest.Pytester)
     assert elapsed < 8, f"took {elapsed:.1f} s"
     outcomes = hub_items(run)
     assert outcomes.pop("HUB-003[unseeded]") == "skipped" and set(outcomes.values()) == {"failed"}
-    run.result.stdout.fnmatch_lines([
-        "  - GET /repos/: no answer within the per-call limit of 1 s (--kaizen-timeout)",
-        "  - GET /repos/?kaizen_schedule_enabled=maybe: not attempted: the hub has not answered any request yet "
-        "(GET /repos/ ran past the 1 s limit, --kaizen-timeout)",
-    ])
+    run.result.stdout.fnmatch_lines(
+        [
+            "  - GET /repos/: no answer within the per-call limit of 1 s (--kaizen-timeout)",
+            "  - GET /repos/?kaizen_schedule_enabled=maybe: not attempted: the hub has not answered any request yet "
+            "(GET /repos/ ran past the 1 s limit, --kaizen-timeout)",
+        ]
+    )
 
 
-def test_a_hub_that_hangs_on_one_kind_of_query_is_judged_on_the_others(kit_pytester: pytest.Pytester) -> None:
-    kit_pytester.makepyfile(hangs=(
-        "import asyncio\n"
-        "from kaizen_conformance.reference.hub import ReferenceHub, seed\n"
-        "hub = ReferenceHub()\n"
-        "async def app(scope, receive, send):\n"
-        "    if scope['type'] == 'http' and b'kaizen_schedule_enabled=maybe' in scope['query_string']:\n"
-        "        await asyncio.sleep(3600)\n"
-        "    await hub.asgi(scope, receive, send)\n"
-        "app.hub = hub\n"
-    ))
+def test_a_hub_that_hangs_on_one_kind_of_query_is_judged_on_the_others(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    kit_pytester.makepyfile(
+        hangs=(
+            "import asyncio\n"
+            "from kaizen_conformance.reference.hub import ReferenceHub, seed\n"
+            "hub = ReferenceHub()\n"
+            "async def app(scope, receive, send):\n"
+            "    if scope['type'] == 'http' and b'kaizen_schedule_enabled=maybe' in scope['query_string']:\n"
+            "        await asyncio.sleep(3600)\n"
+            "    await hub.asgi(scope, receive, send)\n"
+            "app.hub = hub\n"
+        )
+    )
     started = time.monotonic()
-    run = run_hub(kit_pytester, "--kaizen-hub-app=hangs:app", "--kaizen-hub-seed=hangs:seed", "--kaizen-timeout=0.5",
-                  "-k", "mixed-fleet or timestamps")
+    run = run_hub(
+        kit_pytester,
+        "--kaizen-hub-app=hangs:app",
+        "--kaizen-hub-seed=hangs:seed",
+        "--kaizen-timeout=0.5",
+        "-k",
+        "mixed-fleet or timestamps",
+    )
     assert time.monotonic() - started < 10
     assert run.failed_rules() == {"HUB-015"}
-    run.result.stdout.fnmatch_lines([
-        "  - GET /repos/?kaizen_schedule_enabled=maybe: no answer within the per-call limit of 0.5 s (--kaizen-timeout)",
-        "  - GET /repos/?kaizen_schedule_enabled=: not attempted: GET /repos/?kaizen_schedule_enabled=maybe (a query "
-        "of the same kind) did not answer within the 0.5 s limit",
-    ])
+    run.result.stdout.fnmatch_lines(
+        [
+            "  - GET /repos/?kaizen_schedule_enabled=maybe: no answer within the per-call limit of 0.5 s (--kaizen-timeout)",
+            "  - GET /repos/?kaizen_schedule_enabled=: not attempted: GET /repos/?kaizen_schedule_enabled=maybe (a query "
+            "of the same kind) did not answer within the 0.5 s limit",
+        ]
+    )
 
 
-def test_a_live_hub_that_redirects_is_not_followed(kit_pytester: pytest.Pytester, served: Callable) -> None:
+def test_a_live_hub_that_redirects_is_not_followed(
+    kit_pytester: pytest.Pytester, served: Callable
+) -> None:
     """GET /repos/ itself must answer; a redirect (to /repos, say) is reported as the status it is."""
     url = served(ReferenceHub(fault={"kind": "status", "status": 307, "body": ""}))
     run = run_hub(kit_pytester, f"--kaizen-hub-url={url}", "-k", "HUB-001")
-    run.result.stdout.fnmatch_lines(["  - GET /repos/ answered 307 (application/json): empty body — expected 200"])
+    run.result.stdout.fnmatch_lines(
+        ["  - GET /repos/ answered 307 (application/json): empty body — expected 200"]
+    )
 
 
-def test_an_app_that_blocks_its_event_loop_is_not_asked_again(kit_pytester: pytest.Pytester) -> None:
-    kit_pytester.makepyfile(blocks=(
-        "import time\n"
-        "from kaizen_conformance.reference.hub import ReferenceHub, seed\n"
-        "hub = ReferenceHub()\n"
-        "async def app(scope, receive, send):\n"
-        "    if scope['type'] == 'http' and b'kaizen_schedule_enabled=maybe' in scope['query_string']:\n"
-        "        time.sleep(3)  # a blocking call inside an async endpoint\n"
-        "    await hub.asgi(scope, receive, send)\n"
-        "app.hub = hub\n"
-    ))
+def test_an_app_that_blocks_its_event_loop_is_not_asked_again(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    kit_pytester.makepyfile(
+        blocks=(
+            "import time\n"
+            "from kaizen_conformance.reference.hub import ReferenceHub, seed\n"
+            "hub = ReferenceHub()\n"
+            "async def app(scope, receive, send):\n"
+            "    if scope['type'] == 'http' and b'kaizen_schedule_enabled=maybe' in scope['query_string']:\n"
+            "        time.sleep(3)  # a blocking call inside an async endpoint\n"
+            "    await hub.asgi(scope, receive, send)\n"
+            "app.hub = hub\n"
+        )
+    )
     started = time.monotonic()
-    run = run_hub(kit_pytester, "--kaizen-hub-app=blocks:app", "--kaizen-hub-seed=blocks:seed", "--kaizen-timeout=0.5",
-                  "-k", "flag-history")
+    run = run_hub(
+        kit_pytester,
+        "--kaizen-hub-app=blocks:app",
+        "--kaizen-hub-seed=blocks:seed",
+        "--kaizen-timeout=0.5",
+        "-k",
+        "flag-history",
+    )
     assert time.monotonic() - started < 12
-    run.result.stdout.fnmatch_lines([
-        "  - GET /repos/?kaizen_schedule_enabled=maybe: no answer within the per-call limit of 0.5 s (--kaizen-timeout)",
-        "  - GET /repos/?kaizen_schedule_enabled=: not attempted: the app blocks its event loop (a blocking call "
-        "inside an async endpoint?): nothing more can be asked of it",
-    ])
+    run.result.stdout.fnmatch_lines(
+        [
+            "  - GET /repos/?kaizen_schedule_enabled=maybe: no answer within the per-call limit of 0.5 s (--kaizen-timeout)",
+            "  - GET /repos/?kaizen_schedule_enabled=: not attempted: the app blocks its event loop (a blocking call "
+            "inside an async endpoint?): nothing more can be asked of it",
+        ]
+    )

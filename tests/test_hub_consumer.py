@@ -19,7 +19,8 @@ import pytest
 from kitrun import TESTS_DIR, KitRun, run_kit
 
 from kaizen_conformance import contract
-from kaizen_conformance.roles.hub import ALWAYS, hub_cases
+from kaizen_conformance.cases.hub import hub_cases
+from kaizen_conformance.roles.hub import ALWAYS
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
@@ -30,11 +31,15 @@ SEED = "--kaizen-hub-seed=consumers.state_hub.kaizen:seed"
 
 def seeded_items() -> int:
     applicable = {rule.id for rule in contract.rules_for("hub", "v2")}
-    return sum(len(applicable & (set(ALWAYS) | {q.rule for q in c.queries_for("v2")})) for c in hub_cases())
+    return sum(
+        len(applicable & (set(ALWAYS) | {q.rule for q in c.queries_for("v2")})) for c in hub_cases()
+    )
 
 
 def hub_outcomes(run: KitRun) -> dict[str, str]:
-    return {item.name: item.outcome for item in run.items if item.properties.get("kaizen_role") == "hub"}
+    return {
+        item.name: item.outcome for item in run.items if item.properties.get("kaizen_role") == "hub"
+    }
 
 
 @contextmanager
@@ -47,12 +52,29 @@ def uvicorn_hub(database: Path, limit: float = 30.0) -> Iterator[str]:
     """
     env = {**os.environ, "STATE_HUB_DATABASE": str(database), "PYTHONPATH": str(TESTS_DIR)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "consumers.state_hub.main:app", "--host", "127.0.0.1", "--port", "0",
-         "--log-level", "info", "--no-access-log"],
-        env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "consumers.state_hub.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--log-level",
+            "info",
+            "--no-access-log",
+        ],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     lines: queue.Queue[str] = queue.Queue()
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout or ()], daemon=True)
+    reader = threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stdout or ()], daemon=True
+    )
     reader.start()
     try:
         yield serving_url(process, lines, limit)
@@ -83,7 +105,9 @@ def serving_url(process: subprocess.Popen[str], lines: queue.Queue[str], limit: 
         found = re.search(r"Uvicorn running on (http://127\.0\.0\.1:\d+)", line)
         if found:
             return found.group(1)
-    raise AssertionError(f"uvicorn did not start serving within {limit} s (exit {process.poll()}):\n{''.join(seen)}")
+    raise AssertionError(
+        f"uvicorn did not start serving within {limit} s (exit {process.poll()}):\n{''.join(seen)}"
+    )
 
 
 @pytest.fixture
@@ -97,27 +121,47 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_example_hub_conforms_in_process(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(kit_pytester, APP, SEED, "-k", "HUB-")
     outcomes = hub_outcomes(run)
-    assert len(outcomes) == seeded_items() and set(outcomes.values()) == {"passed"}, run.result.stdout.str()[-3000:]
-    run.result.stdout.fnmatch_lines(["hub (profile v2): consumers.state_hub.main:app (app, from --kaizen-hub-app)",
-                                     "  verdict: CONFORMS"])
+    assert len(outcomes) == seeded_items() and set(outcomes.values()) == {"passed"}, (
+        run.result.stdout.str()[-3000:]
+    )
+    run.result.stdout.fnmatch_lines(
+        [
+            "hub (profile v2): consumers.state_hub.main:app (app, from --kaizen-hub-app)",
+            "  verdict: CONFORMS",
+        ]
+    )
 
 
-def test_example_hub_conforms_served_by_uvicorn(kit_pytester: pytest.Pytester, database: Path) -> None:
+def test_example_hub_conforms_served_by_uvicorn(
+    kit_pytester: pytest.Pytester, database: Path
+) -> None:
     with uvicorn_hub(database) as url:
         run = run_kit(kit_pytester, f"--kaizen-hub-url={url}", SEED, "-k", "HUB-")
     outcomes = hub_outcomes(run)
-    assert len(outcomes) == seeded_items() and set(outcomes.values()) == {"passed"}, run.result.stdout.str()[-3000:]
-    run.result.stdout.fnmatch_lines([f"hub (profile v2): {url} (url, from --kaizen-hub-url)", "  verdict: CONFORMS"])
+    assert len(outcomes) == seeded_items() and set(outcomes.values()) == {"passed"}, (
+        run.result.stdout.str()[-3000:]
+    )
+    run.result.stdout.fnmatch_lines(
+        [f"hub (profile v2): {url} (url, from --kaizen-hub-url)", "  verdict: CONFORMS"]
+    )
 
 
-def test_parallel_workers_take_turns_seeding_one_live_hub(kit_pytester: pytest.Pytester, database: Path) -> None:
+def test_parallel_workers_take_turns_seeding_one_live_hub(
+    kit_pytester: pytest.Pytester, database: Path
+) -> None:
     with uvicorn_hub(database) as url:
-        run = run_kit(kit_pytester, f"--kaizen-hub-url={url}", SEED, "-k", "HUB-", "-n", "2", subprocess=True)
+        run = run_kit(
+            kit_pytester, f"--kaizen-hub-url={url}", SEED, "-k", "HUB-", "-n", "2", subprocess=True
+        )
     outcomes = hub_outcomes(run)
-    assert len(outcomes) == seeded_items() and set(outcomes.values()) == {"passed"}, run.result.stdout.str()[-3000:]
+    assert len(outcomes) == seeded_items() and set(outcomes.values()) == {"passed"}, (
+        run.result.stdout.str()[-3000:]
+    )
 
 
-def test_example_hub_unseeded_is_checked_on_what_it_holds(kit_pytester: pytest.Pytester, database: Path) -> None:
+def test_example_hub_unseeded_is_checked_on_what_it_holds(
+    kit_pytester: pytest.Pytester, database: Path
+) -> None:
     from consumers.state_hub.kaizen import seed
 
     seed(str(database), list(next(c for c in hub_cases() if c.id == "mixed-fleet").records))

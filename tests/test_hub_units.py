@@ -13,18 +13,15 @@ import mutants.hub
 import pytest
 
 from kaizen_conformance import contract
-from kaizen_conformance._paths import CONTRACT_DIR
 from kaizen_conformance.adapters.hub import HubAnswer, detect_app_kind
-from kaizen_conformance.cases import FixtureError
+from kaizen_conformance.cases.hub import hub_cases, load_hub_case, probes, select
+from kaizen_conformance.cases.loading import FixtureError
+from kaizen_conformance.contract.catalogue import CONTRACT_DIR
 from kaizen_conformance.reference import hub as reference
 from kaizen_conformance.roles.hub import (
-    hub_cases,
     json_equal,
-    load_hub_case,
-    probes,
     rfc3339_instant,
     rfc3339_problem,
-    select,
     validator_for,
 )
 
@@ -80,17 +77,27 @@ def test_rfc3339_refuses_with_a_reason(value: Any, reason: str) -> None:
 def test_rfc3339_instants_compare_exactly_across_offsets_and_precisions() -> None:
     assert rfc3339_instant("2026-06-17T06:19:51Z") == rfc3339_instant("2026-06-17T11:49:51+05:30")
     assert rfc3339_instant("2026-06-17T06:19:51Z") == rfc3339_instant("2026-06-16T23:19:51-07:00")
-    assert rfc3339_instant("2025-12-31T23:59:59.25-08:00") == rfc3339_instant("2026-01-01T07:59:59.250000Z")
-    assert rfc3339_instant("2026-06-17T06:19:51.000000001Z") - rfc3339_instant("2026-06-17T06:19:51Z") == Fraction(
-        1, 10**9)
+    assert rfc3339_instant("2025-12-31T23:59:59.25-08:00") == rfc3339_instant(
+        "2026-01-01T07:59:59.250000Z"
+    )
+    assert rfc3339_instant("2026-06-17T06:19:51.000000001Z") - rfc3339_instant(
+        "2026-06-17T06:19:51Z"
+    ) == Fraction(1, 10**9)
     assert rfc3339_instant("1970-01-01T00:00:00Z") == 0
     assert rfc3339_instant("2026-06-17T06:19:51Z") == 1781677191
 
 
 def test_the_record_schema_uses_the_same_strict_date_time() -> None:
-    record = {"slug": "a/b", "domain": "a", "host_paths": {}, "kaizen_schedule_enabled": True,
-              "kaizen_schedule_updated_at": "2026-06-17T06:19:51"}
-    assert [e.json_path for e in validator_for("v2").iter_errors(record)] == ["$.kaizen_schedule_updated_at"]
+    record = {
+        "slug": "a/b",
+        "domain": "a",
+        "host_paths": {},
+        "kaizen_schedule_enabled": True,
+        "kaizen_schedule_updated_at": "2026-06-17T06:19:51",
+    }
+    assert [e.json_path for e in validator_for("v2").iter_errors(record)] == [
+        "$.kaizen_schedule_updated_at"
+    ]
     record["kaizen_schedule_updated_at"] = "2026-06-17T06:19:51Z"
     assert not list(validator_for("v2").iter_errors(record))
     del record["kaizen_schedule_updated_at"]
@@ -129,9 +136,17 @@ def _wsgi(environ: Any, start_response: Any) -> list[bytes]:
 
 @pytest.mark.parametrize(
     ("app", "kind"),
-    [(_asgi, "asgi"), (_AsgiClass(), "asgi"), (_Asgi3Sync(), "asgi"), (_wsgi, "wsgi"),
-     (reference.app, "asgi"), (reference.wsgi_app, "wsgi"), (lambda *args: None, None), (_AsgiClass, None),
-     (lambda request: None, None)],
+    [
+        (_asgi, "asgi"),
+        (_AsgiClass(), "asgi"),
+        (_Asgi3Sync(), "asgi"),
+        (_wsgi, "wsgi"),
+        (reference.app, "asgi"),
+        (reference.wsgi_app, "wsgi"),
+        (lambda *args: None, None),
+        (_AsgiClass, None),
+        (lambda request: None, None),
+    ],
 )
 def test_app_kind_detection(app: Any, kind: str | None) -> None:
     assert detect_app_kind(app) == kind
@@ -147,10 +162,16 @@ def test_an_answer_quotes_the_first_bytes_of_a_long_body() -> None:
     text = answer.describe()
     assert text.startswith("GET /repos/?domain=r%26d answered 502 (text/html): '<html>xxx")
     assert text.endswith("... (306 more bytes)")
-    assert HubAnswer((), 200, "application/json", b"\xff").listing()[1].endswith(
-        "the body is not UTF-8 (invalid start byte at byte 0)")
-    assert HubAnswer((), 200, "application/json", b"[NaN]").listing()[1].endswith(
-        "the body is not JSON (NaN is not a JSON value)")
+    assert (
+        HubAnswer((), 200, "application/json", b"\xff")
+        .listing()[1]
+        .endswith("the body is not UTF-8 (invalid start byte at byte 0)")
+    )
+    assert (
+        HubAnswer((), 200, "application/json", b"[NaN]")
+        .listing()[1]
+        .endswith("the body is not JSON (NaN is not a JSON value)")
+    )
 
 
 # --------------------------------------------------------------------------- golden cases
@@ -181,33 +202,66 @@ def write_case(tmp_path: Path, text: str) -> Path:
     return case_dir
 
 
-RECORD = "  - {slug: a/one, domain: a, host_paths: {}, kaizen_schedule_enabled: true, " \
-         "kaizen_schedule_updated_at: '2026-06-17T06:19:51Z'}\n"
+RECORD = (
+    "  - {slug: a/one, domain: a, host_paths: {}, kaizen_schedule_enabled: true, "
+    "kaizen_schedule_updated_at: '2026-06-17T06:19:51Z'}\n"
+)
 
 
 @pytest.mark.parametrize(
     ("body", "problem", "where"),
     [
-        ("records:\n" + RECORD + "queries:\n  - {params: {domain: a}, expect: []}\n",
-         "expect lists [] but the records give ['a/one'] for {'domain': 'a'}", "$.queries[0].expect"),
-        ("records:\n" + RECORD + RECORD + "queries: []\n", "slug 'a/one' is seeded twice", "$.records[1].slug"),
-        ("records:\n  - {slug: a/one, domain: a, host_paths: {}, kaizen_schedule_enabled: true,"
-         " kaizen_schedule_updated_at: 2026-06-17T06:19:51Z}\nqueries: []\n",
-         "is not valid under any of the given schemas", "$.records[0].kaizen_schedule_updated_at"),
-        ("records:\n  - {slug: a/one, domain: a, host_paths: {}, kaizen_schedule_enabled: true,"
-         " kaizen_schedule_updated_at: '2026-06-17 06:19:51Z'}\nqueries: []\n",
-         "date", "$.records[0].kaizen_schedule_updated_at"),  # the schema's date-time, or the kit's stricter one
-        ("records:\n  - {slug: a/one, domain: a, host_paths: {}, kaizen_schedule_enabled: false}\nqueries: []\n",
-         "gives one of kaizen_schedule_enabled and kaizen_schedule_updated_at without the other", "$.records[0]"),
-        ("records: []\nqueries:\n  - {params: {kaizen_schedule_enabled: maybe}, expect: []}\n",
-         "'maybe' is not one of the allowed values", "$.queries[0].params.kaizen_schedule_enabled"),
-        ("records:\n  - {slug: x, domain: kaizen-conformance-unknown-domain, host_paths: {}}\nqueries: []\n",
-         "is the probe for an unknown domain", "$.records[0].domain"),
+        (
+            "records:\n" + RECORD + "queries:\n  - {params: {domain: a}, expect: []}\n",
+            "expect lists [] but the records give ['a/one'] for {'domain': 'a'}",
+            "$.queries[0].expect",
+        ),
+        (
+            "records:\n" + RECORD + RECORD + "queries: []\n",
+            "slug 'a/one' is seeded twice",
+            "$.records[1].slug",
+        ),
+        (
+            "records:\n  - {slug: a/one, domain: a, host_paths: {}, kaizen_schedule_enabled: true,"
+            " kaizen_schedule_updated_at: 2026-06-17T06:19:51Z}\nqueries: []\n",
+            "is not valid under any of the given schemas",
+            "$.records[0].kaizen_schedule_updated_at",
+        ),
+        (
+            "records:\n  - {slug: a/one, domain: a, host_paths: {}, kaizen_schedule_enabled: true,"
+            " kaizen_schedule_updated_at: '2026-06-17 06:19:51Z'}\nqueries: []\n",
+            "date",
+            "$.records[0].kaizen_schedule_updated_at",
+        ),  # the schema's date-time, or the kit's stricter one
+        (
+            "records:\n  - {slug: a/one, domain: a, host_paths: {}, kaizen_schedule_enabled: false}\nqueries: []\n",
+            "gives one of kaizen_schedule_enabled and kaizen_schedule_updated_at without the other",
+            "$.records[0]",
+        ),
+        (
+            "records: []\nqueries:\n  - {params: {kaizen_schedule_enabled: maybe}, expect: []}\n",
+            "'maybe' is not one of the allowed values",
+            "$.queries[0].params.kaizen_schedule_enabled",
+        ),
+        (
+            "records:\n  - {slug: x, domain: kaizen-conformance-unknown-domain, host_paths: {}}\nqueries: []\n",
+            "is the probe for an unknown domain",
+            "$.records[0].domain",
+        ),
     ],
-    ids=["wrong-expectation", "duplicate-slug", "unquoted-timestamp", "timestamp-with-space", "flag-without-time",
-         "flag-value", "probe-domain"],
+    ids=[
+        "wrong-expectation",
+        "duplicate-slug",
+        "unquoted-timestamp",
+        "timestamp-with-space",
+        "flag-without-time",
+        "flag-value",
+        "probe-domain",
+    ],
 )
-def test_a_malformed_case_is_a_fixture_error_saying_where(tmp_path: Path, body: str, problem: str, where: str) -> None:
+def test_a_malformed_case_is_a_fixture_error_saying_where(
+    tmp_path: Path, body: str, problem: str, where: str
+) -> None:
     case_dir = write_case(tmp_path, "description: a case\n" + body)
     with pytest.raises(FixtureError) as caught:
         load_hub_case(case_dir, probes())
@@ -217,8 +271,11 @@ def test_a_malformed_case_is_a_fixture_error_saying_where(tmp_path: Path, body: 
 
 
 def test_select_is_the_contract_filter() -> None:
-    records = [{"slug": "a", "domain": "x", "kaizen_schedule_enabled": True}, {"slug": "b", "domain": "x"},
-               {"slug": "c", "domain": "X", "kaizen_schedule_enabled": False}]
+    records = [
+        {"slug": "a", "domain": "x", "kaizen_schedule_enabled": True},
+        {"slug": "b", "domain": "x"},
+        {"slug": "c", "domain": "X", "kaizen_schedule_enabled": False},
+    ]
     assert select(records, (("kaizen_schedule_enabled", "false"),)) == ["b", "c"]
     assert select(records, (("domain", "x"), ("kaizen_schedule_enabled", "true"))) == ["a"]
 
@@ -227,8 +284,11 @@ def test_select_is_the_contract_filter() -> None:
 
 
 def hub_mutants() -> list[Any]:
-    return [importlib.import_module(f"mutants.hub.{info.name}") for info in pkgutil.iter_modules(mutants.hub.__path__)
-            if not info.name.startswith("_")]
+    return [
+        importlib.import_module(f"mutants.hub.{info.name}")
+        for info in pkgutil.iter_modules(mutants.hub.__path__)
+        if not info.name.startswith("_")
+    ]
 
 
 @pytest.mark.parametrize("mutant", hub_mutants(), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
@@ -243,7 +303,9 @@ def test_every_hub_mutant_is_seeded_without_error(mutant: Any) -> None:
 
 
 def openapi() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads((CONTRACT_DIR / "openapi.json").read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(
+        (CONTRACT_DIR / "openapi.json").read_text(encoding="utf-8")
+    )
     return document
 
 
@@ -271,7 +333,9 @@ def test_what_the_reference_hub_serves_validates_against_the_openapi_response() 
     from jsonschema import Draft202012Validator
 
     document = openapi()
-    response = document["paths"]["/repos/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    response = document["paths"]["/repos/"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]
     validator = Draft202012Validator({**response, "components": document["components"]})
     for case in hub_cases():
         served = reference.ReferenceHub("v2", records=case.records).records()
@@ -286,4 +350,6 @@ def test_the_example_fastapi_hub_documents_the_same_interface() -> None:
     ours = openapi()["paths"]["/repos/"]["get"]
     assert {p["name"] for p in generated["parameters"]} == {p["name"] for p in ours["parameters"]}
     record = app.openapi()["components"]["schemas"]["Repo"]
-    assert set(record["required"]) == set(openapi()["components"]["schemas"]["HubRecord"]["properties"])
+    assert set(record["required"]) == set(
+        openapi()["components"]["schemas"]["HubRecord"]["properties"]
+    )

@@ -9,11 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-
-from kaizen_conformance._paths import fixtures_dir
-from kaizen_conformance.cases import manifest_corpus
-from kaizen_conformance.roles import init as role
 from kitrun import ItemOutcome, KitRun, run_kit
+
+from kaizen_conformance.cases.corpus import manifest_corpus
+from kaizen_conformance.cases.locations import fixtures_dir
+from kaizen_conformance.roles import init as role
 
 REFERENCE = "--kaizen-init=kaizen_conformance.reference.manifest_tools:init"
 PYTHON = shlex.quote(sys.executable)
@@ -43,17 +43,29 @@ def test_the_reference_conforms_on_every_case(kit_pytester: pytest.Pytester, opt
     run = run_kit(kit_pytester, option)
     items = init_items(run)
     assert len(items) == len(role.collect(None))  # type: ignore[arg-type]
-    assert {item.outcome for item in items} == {"passed"}, [(i.name, i.message[:300]) for i in items if i.outcome != "passed"]
-    run.result.stdout.fnmatch_lines(["init (contract v1): *", "  MUST     3 rules: 3 passed, 0 failed", "  verdict: CONFORMS"])
+    assert {item.outcome for item in items} == {"passed"}, [
+        (i.name, i.message[:300]) for i in items if i.outcome != "passed"
+    ]
+    run.result.stdout.fnmatch_lines(
+        ["init (contract v1): *", "  MUST     3 rules: 3 passed, 0 failed", "  verdict: CONFORMS"]
+    )
 
 
-def test_an_unconfigured_init_role_is_skipped_and_never_passes(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-validate=kaizen_conformance.reference.manifest_tools:validate",
-                  "-k", "test_init")
+def test_an_unconfigured_init_role_is_skipped_and_never_passes(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-validate=kaizen_conformance.reference.manifest_tools:validate",
+        "-k",
+        "test_init",
+    )
     assert init_items(run) and {item.outcome for item in init_items(run)} == {"skipped"}
     run.result.stdout.fnmatch_lines(
-        ["init (contract v1): not configured",
-         "*init role not configured (not a pass): give --kaizen-init or --kaizen-init-cmd, or --kaizen-reference*"]
+        [
+            "init (contract v1): not configured",
+            "*init role not configured (not a pass): give --kaizen-init or --kaizen-init-cmd, or --kaizen-reference*",
+        ]
     )
 
 
@@ -79,7 +91,9 @@ def test_existing_manifest_paths_protect_the_link_and_its_target(tmp_path: Path)
     checkout.mkdir(parents=True)
     (checkout / ".kaizen").symlink_to(tmp_path / "outside" / "kaizen")
     assert role.existing_manifest_paths(tmp_path, checkout) == (
-        "outside/kaizen/schedule.yml", "repos/subject/.kaizen", "repos/subject/.kaizen/schedule.yml",
+        "outside/kaizen/schedule.yml",
+        "repos/subject/.kaizen",
+        "repos/subject/.kaizen/schedule.yml",
     )
 
 
@@ -94,25 +108,42 @@ def fixture_tree(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("case_yml", "lines"),
     [
-        ("description: d\nrules: [INI-001]\nfiles:\n- path: repos/subject/.kaizen/x\n  text: ''\n",
-         ["*init/broken/case.yml: at $.rules: an INI-001 case must start without .kaizen in the checkout",
-          "  fix: remove the .kaizen entries from files:, or use INI-002 / INI-003"]),
-        ("description: d\nrules: [INI-003]\n",
-         ["*init/broken/case.yml: at $.rules: an INI-003 case must start with .kaizen/schedule.yml in the checkout",
-          "  fix: *"]),
+        (
+            "description: d\nrules: [INI-001]\nfiles:\n- path: repos/subject/.kaizen/x\n  text: ''\n",
+            [
+                "*init/broken/case.yml: at $.rules: an INI-001 case must start without .kaizen in the checkout",
+                "  fix: remove the .kaizen entries from files:, or use INI-002 / INI-003",
+            ],
+        ),
+        (
+            "description: d\nrules: [INI-003]\n",
+            [
+                "*init/broken/case.yml: at $.rules: an INI-003 case must start with .kaizen/schedule.yml in the checkout",
+                "  fix: *",
+            ],
+        ),
         ("description: d\nrules: [INI-001, INI-003]\n", ["*init/broken/case.yml: at $.rules: *"]),
-        ("description: d\nrules: [INI-001]\nexpect: refuse\n", ["*init/broken/case.yml: at $: *expect*"]),
+        (
+            "description: d\nrules: [INI-001]\nexpect: refuse\n",
+            ["*init/broken/case.yml: at $: *expect*"],
+        ),
     ],
     ids=["ini-001-with-kaizen", "ini-003-without-manifest", "both-outcomes", "unknown-key"],
 )
 def test_a_malformed_init_case_is_a_clean_collection_error(
-    kit_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case_yml: str, lines: list[str]
+    kit_pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    case_yml: str,
+    lines: list[str],
 ) -> None:
     root = fixture_tree(tmp_path)
     (root / "init" / "broken").mkdir()
     (root / "init" / "broken" / "case.yml").write_text(case_yml, encoding="utf-8")
     monkeypatch.setenv("KAIZEN_CONFORMANCE_FIXTURES", str(root))
-    result = kit_pytester.runpytest("--pyargs", "kaizen_conformance.suite.test_init", REFERENCE, "-p", "no:cacheprovider")
+    result = kit_pytester.runpytest(
+        "--pyargs", "kaizen_conformance.suite.test_init", REFERENCE, "-p", "no:cacheprovider"
+    )
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(["*kaizen fixture error*", *lines])
     result.stdout.no_fnmatch_line("*Traceback*")
@@ -123,12 +154,18 @@ def test_an_init_case_id_clashing_with_the_corpus_is_refused(
 ) -> None:
     root = fixture_tree(tmp_path)
     (root / "init" / "minimal").mkdir()
-    (root / "init" / "minimal" / "case.yml").write_text("description: d\nrules: [INI-001]\n", encoding="utf-8")
+    (root / "init" / "minimal" / "case.yml").write_text(
+        "description: d\nrules: [INI-001]\n", encoding="utf-8"
+    )
     monkeypatch.setenv("KAIZEN_CONFORMANCE_FIXTURES", str(root))
-    result = kit_pytester.runpytest("--pyargs", "kaizen_conformance.suite.test_init", REFERENCE, "-p", "no:cacheprovider")
+    result = kit_pytester.runpytest(
+        "--pyargs", "kaizen_conformance.suite.test_init", REFERENCE, "-p", "no:cacheprovider"
+    )
     result.stdout.fnmatch_lines(
-        ["*init/minimal/case.yml: at $: case id minimal is also used by the manifest corpus *corpus.yml",
-         "  fix: rename the init case's directory*"]
+        [
+            "*init/minimal/case.yml: at $: case id minimal is also used by the manifest corpus *corpus.yml",
+            "  fix: rename the init case's directory*",
+        ]
     )
 
 
@@ -136,73 +173,127 @@ def test_an_init_case_id_clashing_with_the_corpus_is_refused(
 
 
 def test_a_scaffold_sch_calls_invalid_is_quoted(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-init=mutants.init.scaffold_without_version:init", "-k", "INI-001 and empty-checkout")
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-init=mutants.init.scaffold_without_version:init",
+        "-k",
+        "INI-001 and empty-checkout",
+    )
     assert outcomes(run) == {"INI-001[empty-checkout]": "failed"}
     run.result.stdout.fnmatch_lines(
-        ["case empty-checkout: wrote a .kaizen/schedule.yml that SCH calls invalid: top level: 'version' is a required property",
-         "it starts 'agents:\\n  - name: coach\\n    cadence: weekly\\n'"]
+        [
+            "case empty-checkout: wrote a .kaizen/schedule.yml that SCH calls invalid: top level: 'version' is a required property",
+            "it starts 'agents:\\n  - name: coach\\n    cadence: weekly\\n'",
+        ]
     )
 
 
 def test_a_scaffold_valid_only_under_yaml_1_1_fails(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-init=mutants.init.scaffold_yes_boolean:init", "-k", "INI-001 and empty-checkout")
-    assert outcomes(run) == {"INI-001[empty-checkout]": "failed"}
-    run.result.stdout.fnmatch_lines(["*the plain scalar 'yes' reads differently under YAML 1.1 and 1.2*"])
-
-
-def test_success_without_a_manifest_fails(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, command("mutants.init.cmd_reports_success_without_writing"), "-k", "INI-001 and empty-checkout")
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-init=mutants.init.scaffold_yes_boolean:init",
+        "-k",
+        "INI-001 and empty-checkout",
+    )
     assert outcomes(run) == {"INI-001[empty-checkout]": "failed"}
     run.result.stdout.fnmatch_lines(
-        ["case empty-checkout: reported success, but the checkout has no manifest that counts: no .kaizen/schedule.yml"]
+        ["*the plain scalar 'yes' reads differently under YAML 1.1 and 1.2*"]
     )
 
 
-def test_a_crash_on_an_empty_checkout_is_reported_with_its_traceback_tail(kit_pytester: pytest.Pytester) -> None:
+def test_success_without_a_manifest_fails(kit_pytester: pytest.Pytester) -> None:
+    run = run_kit(
+        kit_pytester,
+        command("mutants.init.cmd_reports_success_without_writing"),
+        "-k",
+        "INI-001 and empty-checkout",
+    )
+    assert outcomes(run) == {"INI-001[empty-checkout]": "failed"}
+    run.result.stdout.fnmatch_lines(
+        [
+            "case empty-checkout: reported success, but the checkout has no manifest that counts: no .kaizen/schedule.yml"
+        ]
+    )
+
+
+def test_a_crash_on_an_empty_checkout_is_reported_with_its_traceback_tail(
+    kit_pytester: pytest.Pytester,
+) -> None:
     kit_pytester.makepyfile(crashing="def init(repo):\n    return repo['.kaizen']\n")
     run = run_kit(kit_pytester, "--kaizen-init=crashing:init", "-k", "INI-001 and empty-checkout")
     assert outcomes(run) == {"INI-001[empty-checkout]": "failed"}
     run.result.stdout.fnmatch_lines(
-        ["case empty-checkout: refused (raised / exited non-zero) on a checkout without .kaizen/, where it must write the scaffold",
-         "raised TypeError: *string indices must be integers*",
-         "*TypeError: string indices must be integers*"]
+        [
+            "case empty-checkout: refused (raised / exited non-zero) on a checkout without .kaizen/, where it must write the scaffold",
+            "raised TypeError: *string indices must be integers*",
+            "*TypeError: string indices must be integers*",
+        ]
     )
 
 
-def test_a_hanging_init_fails_within_the_limit_and_the_run_goes_on(kit_pytester: pytest.Pytester) -> None:
+def test_a_hanging_init_fails_within_the_limit_and_the_run_goes_on(
+    kit_pytester: pytest.Pytester,
+) -> None:
     started = time.perf_counter()
-    run = run_kit(kit_pytester, command("mutants.init.cmd_hangs"), "--kaizen-timeout=1", "-k", "empty-checkout or minimal")
+    run = run_kit(
+        kit_pytester,
+        command("mutants.init.cmd_hangs"),
+        "--kaizen-timeout=1",
+        "-k",
+        "empty-checkout or minimal",
+    )
     assert time.perf_counter() - started < 20
     seen = outcomes(run)
     assert seen["INI-001[empty-checkout]"] == "failed"
     assert seen["INI-003[minimal]"] == "failed"
     assert seen["INI-002[minimal]"] == "passed"
     run.result.stdout.fnmatch_lines(
-        ["case empty-checkout: timed out on a checkout without .kaizen/, where it must write the scaffold",
-         "still running after 1 s, the per-call limit (--kaizen-timeout): killed with its process group*"]
+        [
+            "case empty-checkout: timed out on a checkout without .kaizen/, where it must write the scaffold",
+            "still running after 1 s, the per-call limit (--kaizen-timeout): killed with its process group*",
+        ]
     )
-    run.result.stdout.fnmatch_lines(["*gave no answer, and a hang or a crash is not a refusal: still running after 1 s*"])
+    run.result.stdout.fnmatch_lines(
+        ["*gave no answer, and a hang or a crash is not a refusal: still running after 1 s*"]
+    )
 
 
 def test_paths_with_spaces_reach_the_command_as_one_argument(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, command("kaizen_conformance.reference.manifest_tools init"), "-k", "spaces")
-    assert outcomes(run) == {"INI-001[checkout-path-with-spaces]": "passed", "INI-002[checkout-path-with-spaces]": "passed"}
+    run = run_kit(
+        kit_pytester, command("kaizen_conformance.reference.manifest_tools init"), "-k", "spaces"
+    )
+    assert outcomes(run) == {
+        "INI-001[checkout-path-with-spaces]": "passed",
+        "INI-002[checkout-path-with-spaces]": "passed",
+    }
 
 
 # --------------------------------------------------------------------------- INI-002
 
 
 def test_a_file_beside_kaizen_fails_ini_002(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-init=mutants.init.writes_readme_beside:init", "-k", "INI-002 and empty-checkout")
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-init=mutants.init.writes_readme_beside:init",
+        "-k",
+        "INI-002 and empty-checkout",
+    )
     assert outcomes(run) == {"INI-002[empty-checkout]": "failed"}
     run.result.stdout.fnmatch_lines(
-        ["case empty-checkout: changed files outside repos/subject/.kaizen/:", "  added    repos/subject/KAIZEN.md"]
+        [
+            "case empty-checkout: changed files outside repos/subject/.kaizen/:",
+            "  added    repos/subject/KAIZEN.md",
+        ]
     )
 
 
 def test_writing_through_a_kaizen_link_changes_files_outside(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-init=mutants.init.writes_through_kaizen_link:init",
-                  "-k", "INI-002 and kaizen-dir-symlink-outside-empty")
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-init=mutants.init.writes_through_kaizen_link:init",
+        "-k",
+        "INI-002 and kaizen-dir-symlink-outside-empty",
+    )
     assert outcomes(run) == {"INI-002[kaizen-dir-symlink-outside-empty]": "failed"}
     run.result.stdout.fnmatch_lines(["  added    outside/kaizen/schedule.yml"])
 
@@ -211,7 +302,12 @@ def test_writing_through_a_kaizen_link_changes_files_outside(kit_pytester: pytes
 
 
 def test_an_overwritten_manifest_is_reported(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-init=mutants.init.overwrites_existing:init", "-k", "INI-003 and version-true")
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-init=mutants.init.overwrites_existing:init",
+        "-k",
+        "INI-003 and version-true",
+    )
     assert outcomes(run) == {"INI-003[version-true]": "failed"}
     run.result.stdout.fnmatch_lines(
         [
@@ -222,25 +318,55 @@ def test_an_overwritten_manifest_is_reported(kit_pytester: pytest.Pytester) -> N
     )
 
 
-def test_writing_through_a_dangling_link_is_caught_at_its_target(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-init=mutants.init.follows_dangling_symlink:init", "-k", "dangling-symlink-outside")
-    assert outcomes(run) == {"INI-003[dangling-symlink-outside]": "failed", "INI-002[dangling-symlink-outside]": "failed"}
-    run.result.stdout.fnmatch_lines(["the existing manifest did not survive:", "  added    outside/not-yet-written.yml"])
+def test_writing_through_a_dangling_link_is_caught_at_its_target(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-init=mutants.init.follows_dangling_symlink:init",
+        "-k",
+        "dangling-symlink-outside",
+    )
+    assert outcomes(run) == {
+        "INI-003[dangling-symlink-outside]": "failed",
+        "INI-002[dangling-symlink-outside]": "failed",
+    }
+    run.result.stdout.fnmatch_lines(
+        ["the existing manifest did not survive:", "  added    outside/not-yet-written.yml"]
+    )
 
 
-def test_returning_without_refusing_fails_even_when_nothing_changed(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-init=mutants.init.returns_without_refusing:init", "-k", "INI-003 and minimal")
+def test_returning_without_refusing_fails_even_when_nothing_changed(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-init=mutants.init.returns_without_refusing:init",
+        "-k",
+        "INI-003 and minimal",
+    )
     assert outcomes(run) == {"INI-003[minimal]": "failed"}
     run.result.stdout.fnmatch_lines(["*did not refuse: it returned None*"])
     run.result.stdout.no_fnmatch_line("*did not survive*")
 
 
-def test_validate_and_init_run_under_xdist_with_the_same_outcomes(kit_pytester: pytest.Pytester) -> None:
+def test_validate_and_init_run_under_xdist_with_the_same_outcomes(
+    kit_pytester: pytest.Pytester,
+) -> None:
     options = [REFERENCE, "--kaizen-validate=kaizen_conformance.reference.manifest_tools:validate"]
     serial = run_kit(kit_pytester, *options)
     parallel = run_kit(kit_pytester, *options, "-n", "2", subprocess=True)
     mine = {"validate", "init"}
     expected = {i.name: i.outcome for i in serial.items if i.properties.get("kaizen_role") in mine}
     assert expected and set(expected.values()) == {"passed"}
-    assert {i.name: i.outcome for i in parallel.items if i.properties.get("kaizen_role") in mine} == expected
-    parallel.result.stdout.fnmatch_lines(["validate (contract v1): *", "  verdict: CONFORMS", "init (contract v1): *", "  verdict: CONFORMS"])
+    assert {
+        i.name: i.outcome for i in parallel.items if i.properties.get("kaizen_role") in mine
+    } == expected
+    parallel.result.stdout.fnmatch_lines(
+        [
+            "validate (contract v1): *",
+            "  verdict: CONFORMS",
+            "init (contract v1): *",
+            "  verdict: CONFORMS",
+        ]
+    )

@@ -11,12 +11,12 @@ import importlib
 import pkgutil
 from types import ModuleType
 
-import pytest
-
 import mutants
-from kaizen_conformance import contract
-from kaizen_conformance._session import SUITES
+import pytest
 from kitrun import run_kit
+
+from kaizen_conformance import contract
+from kaizen_conformance.roles.registry import SUITES
 
 
 def all_mutants() -> list[ModuleType]:
@@ -39,7 +39,9 @@ def test_mutant_is_killed_on_its_rule(kit_pytester: pytest.Pytester, mutant: Mod
     options = [o.replace("{module}", mutant.__name__) for o in mutant.OPTIONS]
     # Every mutant runs in a child pytest with capped memory: a broken implementation may leave a
     # thread running past the limit, or allocate without bound; neither may outlive its own run.
-    run = run_kit(kit_pytester, "--kaizen-timeout=3", "-p", "_memory_cap", *options, subprocess=True)
+    run = run_kit(
+        kit_pytester, "--kaizen-timeout=3", "-p", "_memory_cap", *options, subprocess=True
+    )
     assert run.items, run.result.stdout.str()[-3000:]
     missed = set(mutant.KILLS) - run.failed_rules()
     assert not missed, (
@@ -59,4 +61,6 @@ def checked_rules() -> list[contract.Rule]:
 def test_every_rule_has_a_mutant() -> None:
     declared = {rule for mutant in MUTANTS for rule in mutant.KILLS}
     unguarded = [rule.id for rule in checked_rules() if rule.id not in declared]
-    assert not unguarded, f"rules no mutant is declared to break (add one under tests/mutants/): {unguarded}"
+    assert not unguarded, (
+        f"rules no mutant is declared to break (add one under tests/mutants/): {unguarded}"
+    )

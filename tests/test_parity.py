@@ -9,7 +9,6 @@ an adapter or a transport, never in the resolver.
 from __future__ import annotations
 
 import pytest
-
 from kitrun import run_kit
 
 COMMAND = "python -m kaizen_conformance.reference.resolver {hub_url} {hostname} {domain}"
@@ -23,18 +22,24 @@ def verdicts(pytester: pytest.Pytester, profile: str, *options: str) -> dict[str
 
 
 @pytest.mark.parametrize("profile", ["v1", "v2"])
-def test_reference_as_callable_and_as_command_give_the_same_verdicts(pytester: pytest.Pytester, profile: str) -> None:
+def test_reference_as_callable_and_as_command_give_the_same_verdicts(
+    pytester: pytest.Pytester, profile: str
+) -> None:
     callable_spec = f"--kaizen-resolver=kaizen_conformance.reference.resolver:resolve_{profile}"
     by_respx = verdicts(pytester, profile, callable_spec)
     by_server = verdicts(pytester, profile, callable_spec, "--kaizen-hub-double=server")
     # the command's profile comes from --profile here, and from KAIZEN_PROFILE (set by the kit) otherwise
     by_command = verdicts(pytester, profile, f"--kaizen-resolver-cmd={COMMAND} --profile {profile}")
-    assert set(by_respx.values()) == {"passed"}, {k: v for k, v in by_respx.items() if v != "passed"}
+    assert set(by_respx.values()) == {"passed"}, {
+        k: v for k, v in by_respx.items() if v != "passed"
+    }
     assert by_server == by_respx
     assert by_command == by_respx
 
 
-def test_the_reference_command_takes_its_profile_from_the_environment(pytester: pytest.Pytester) -> None:
+def test_the_reference_command_takes_its_profile_from_the_environment(
+    pytester: pytest.Pytester,
+) -> None:
     # KAIZEN_PROFILE=v1 (exported by the kit): a v1 resolver includes a flag-false repo with a valid manifest
     run = run_kit(
         pytester,
@@ -43,4 +48,6 @@ def test_the_reference_command_takes_its_profile_from_the_environment(pytester: 
         "-k",
         "test_resolver and (flag-false-file-valid or mixed-fleet)",
     )
-    assert run.outcomes() and set(run.outcomes().values()) == {"passed"}, run.result.stdout.str()[-3000:]
+    assert run.outcomes() and set(run.outcomes().values()) == {"passed"}, run.result.stdout.str()[
+        -3000:
+    ]

@@ -11,15 +11,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from kaizen_conformance import _paths, contract, prepare_cases
-from kaizen_conformance.cases import FIXTURES_ENV
 from kitrun import run_kit
 
+from kaizen_conformance import contract
+from kaizen_conformance.cases import locations, prepare
+from kaizen_conformance.cases.loading import FIXTURES_ENV
+
 REFERENCE = "--kaizen-prepare=kaizen_conformance.reference.prepare:prepare"
-SOURCE_FIXTURES = _paths.fixtures_dir()
-CASES = prepare_cases.fixture_cases(SOURCE_FIXTURES)
-GOLDENS = [(case, agent) for case in CASES for agent, expect in case.agents.items() if expect.is_event]
+SOURCE_FIXTURES = locations.fixtures_dir()
+CASES = prepare.fixture_cases(SOURCE_FIXTURES)
+GOLDENS = [
+    (case, agent) for case in CASES for agent, expect in case.agents.items() if expect.is_event
+]
 
 
 @pytest.fixture(autouse=True)
@@ -44,12 +47,18 @@ def fixtures_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize(("case", "agent"), GOLDENS, ids=[f"{c.id}/{a}" for c, a in GOLDENS])
-def test_each_golden_is_normalised_valid_and_true_to_the_fixture_bytes(case: prepare_cases.PrepareCase, agent: str) -> None:
+def test_each_golden_is_normalised_valid_and_true_to_the_fixture_bytes(
+    case: prepare.PrepareCase, agent: str
+) -> None:
     """The goldens are checked against the fixture files themselves, not only against the reference."""
     text = case.golden(agent).read_text(encoding="utf-8")
     golden = json.loads(text)
     assert text == json.dumps(golden, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    assert (golden["id"], golden["time"], golden["data"]["repo"]["root"]) == ("<id>", "<time>", "<repo>")
+    assert (golden["id"], golden["time"], golden["data"]["repo"]["root"]) == (
+        "<id>",
+        "<time>",
+        "<repo>",
+    )
     assert "source" not in golden
     event = {**golden, "id": "x", "time": "2026-06-17T06:19:51Z", "source": "kaizen-agentic"}
     event["data"] = {**golden["data"], "repo": {**golden["data"]["repo"], "root": "/repo"}}
@@ -78,17 +87,19 @@ def test_each_golden_is_normalised_valid_and_true_to_the_fixture_bytes(case: pre
 
 
 def test_every_agent_expecting_an_event_has_a_golden_and_nothing_else_does() -> None:
-    assert not [p for case in CASES for p in prepare_cases.missing_goldens(case)]
+    assert not [p for case in CASES for p in prepare.missing_goldens(case)]
     on_disk = {p for p in SOURCE_FIXTURES.glob("prepare/*/golden/*")}
     assert on_disk == {case.golden(agent) for case, agent in GOLDENS}
 
 
 def test_the_cases_cover_what_the_contract_asks_for() -> None:
-    rules = {expect.rule for case in CASES for expect in case.agents.values() if not expect.is_event}
+    rules = {
+        expect.rule for case in CASES for expect in case.agents.values() if not expect.is_event
+    }
     assert rules == {"PRE-004", "PRE-008", "PRE-009"}
     assert any(case.git and "separate_git_dir" in case.git for case in CASES)
     assert any(not case.checkout.isascii() and " " in case.checkout for case in CASES)
-    assert prepare_cases.corpus_cases(), "every invalid corpus manifest is a PRE-009 case"
+    assert prepare.corpus_cases(), "every invalid corpus manifest is a PRE-009 case"
 
 
 # --------------------------------------------------------------------------- syrupy in a partial run
@@ -97,7 +108,9 @@ def test_the_cases_cover_what_the_contract_asks_for() -> None:
 UNUSED = r".*\bsnapshots? unused\b.*"
 
 
-def test_a_partial_run_does_not_count_other_goldens_as_unused(kit_pytester: pytest.Pytester) -> None:
+def test_a_partial_run_does_not_count_other_goldens_as_unused(
+    kit_pytester: pytest.Pytester,
+) -> None:
     run = run_kit(kit_pytester, REFERENCE, "-k", "PRE-002 and minimal")
     assert run.result.ret == 0
     run.result.stdout.fnmatch_lines(["1 snapshot passed."])
@@ -107,14 +120,16 @@ def test_a_partial_run_does_not_count_other_goldens_as_unused(kit_pytester: pyte
 def test_a_whole_run_with_skipped_cases_counts_no_golden_as_unused(
     kit_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(prepare_cases, "git_executable", lambda: None)  # the git cases' goldens go unused
+    monkeypatch.setattr(prepare, "git_executable", lambda: None)  # the git cases' goldens go unused
     run = run_kit(kit_pytester, REFERENCE)
     assert run.result.ret == 0
     run.result.stdout.re_match_lines([r"\d+ snapshots passed\."])
     run.result.stdout.no_re_match_line(UNUSED)
 
 
-def test_a_partial_run_under_xdist_does_not_count_goldens_as_unused(kit_pytester: pytest.Pytester) -> None:
+def test_a_partial_run_under_xdist_does_not_count_goldens_as_unused(
+    kit_pytester: pytest.Pytester,
+) -> None:
     run = run_kit(kit_pytester, REFERENCE, "-k", "PRE-002 and (minimal or non-ascii)", "-n", "2")
     assert run.result.ret == 0
     run.result.stdout.fnmatch_lines(["2 snapshots passed."])
@@ -124,9 +139,13 @@ def test_a_partial_run_under_xdist_does_not_count_goldens_as_unused(kit_pytester
 # --------------------------------------------------------------------------- where goldens may be rewritten
 
 
-def test_an_installed_kit_refuses_snapshot_update(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_paths, "is_source_checkout", lambda: False)
-    result = pytester.runpytest("--pyargs", "kaizen_conformance", "--kaizen-reference", "--snapshot-update")
+def test_an_installed_kit_refuses_snapshot_update(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(locations, "is_source_checkout", lambda: False)
+    result = pytester.runpytest(
+        "--pyargs", "kaizen_conformance", "--kaizen-reference", "--snapshot-update"
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         [
@@ -139,28 +158,45 @@ def test_an_installed_kit_refuses_snapshot_update(pytester: pytest.Pytester, mon
     )
 
 
-def test_snapshot_update_new_only_is_refused_too(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_paths, "is_source_checkout", lambda: False)
-    result = pytester.runpytest("--pyargs", "kaizen_conformance", REFERENCE, "--snapshot-update-new-only")
+def test_snapshot_update_new_only_is_refused_too(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(locations, "is_source_checkout", lambda: False)
+    result = pytester.runpytest(
+        "--pyargs", "kaizen_conformance", REFERENCE, "--snapshot-update-new-only"
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: kaizen-conformance: --snapshot-update-new-only would rewrite*"])
+    result.stderr.fnmatch_lines(
+        ["ERROR: kaizen-conformance: --snapshot-update-new-only would rewrite*"]
+    )
 
 
 def test_goldens_are_regenerated_from_the_reference_only(kit_pytester: pytest.Pytester) -> None:
     result = kit_pytester.runpytest(
-        "--pyargs", "kaizen_conformance", "--kaizen-prepare=mutants.prepare.head_always_null:prepare", "--snapshot-update"
+        "--pyargs",
+        "kaizen_conformance",
+        "--kaizen-prepare=mutants.prepare.head_always_null:prepare",
+        "--snapshot-update",
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        ["ERROR: kaizen-conformance: --snapshot-update regenerates the prepare goldens from the reference "
-         "implementation only, not from --kaizen-prepare=mutants.prepare.head_always_null:prepare; run pytest*"]
+        [
+            "ERROR: kaizen-conformance: --snapshot-update regenerates the prepare goldens from the reference "
+            "implementation only, not from --kaizen-prepare=mutants.prepare.head_always_null:prepare; run pytest*"
+        ]
     )
 
 
-def test_snapshot_update_is_left_alone_when_prepare_is_not_configured(pytester: pytest.Pytester) -> None:
+def test_snapshot_update_is_left_alone_when_prepare_is_not_configured(
+    pytester: pytest.Pytester,
+) -> None:
     result = pytester.runpytest(
-        "--pyargs", "kaizen_conformance", "--kaizen-resolver=kaizen_conformance.reference.resolver:resolve_v2",
-        "--snapshot-update", "--collect-only", "-q",
+        "--pyargs",
+        "kaizen_conformance",
+        "--kaizen-resolver=kaizen_conformance.reference.resolver:resolve_v2",
+        "--snapshot-update",
+        "--collect-only",
+        "-q",
     )
     assert result.ret == pytest.ExitCode.OK
 
@@ -168,7 +204,11 @@ def test_snapshot_update_is_left_alone_when_prepare_is_not_configured(pytester: 
 def test_syrupy_disabled_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--pyargs", "kaizen_conformance", REFERENCE, "-p", "no:syrupy")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: kaizen-conformance: the prepare checks compare events with golden snapshots*drop -p no:syrupy"])
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: kaizen-conformance: the prepare checks compare events with golden snapshots*drop -p no:syrupy"
+        ]
+    )
 
 
 def test_snapshot_update_in_a_source_checkout_rewrites_only_the_selected_goldens(
@@ -181,8 +221,14 @@ def test_snapshot_update_in_a_source_checkout_rewrites_only_the_selected_goldens
     minimal.unlink()
     scribe.write_text("{}\n", encoding="utf-8")
     result = kit_pytester.runpytest(
-        "--pyargs", "kaizen_conformance", "--kaizen-reference", "--snapshot-update",
-        "-k", "PRE-002 and (minimal or memory-and-metrics)", "-p", "no:cacheprovider",
+        "--pyargs",
+        "kaizen_conformance",
+        "--kaizen-reference",
+        "--snapshot-update",
+        "-k",
+        "PRE-002 and (minimal or memory-and-metrics)",
+        "-p",
+        "no:cacheprovider",
     )
     assert result.ret == 0
     result.stdout.fnmatch_lines(["*1 snapshot generated. 1 snapshot updated.*"])
@@ -192,9 +238,13 @@ def test_snapshot_update_in_a_source_checkout_rewrites_only_the_selected_goldens
 # --------------------------------------------------------------------------- fixture errors
 
 
-def test_a_missing_golden_is_a_fixture_error_saying_how_to_generate_it(kit_pytester: pytest.Pytester, fixtures_copy: Path) -> None:
+def test_a_missing_golden_is_a_fixture_error_saying_how_to_generate_it(
+    kit_pytester: pytest.Pytester, fixtures_copy: Path
+) -> None:
     (fixtures_copy / "minimal" / "golden" / "coach.json").unlink()
-    result = kit_pytester.runpytest("--pyargs", "kaizen_conformance", REFERENCE, "-p", "no:cacheprovider")
+    result = kit_pytester.runpytest(
+        "--pyargs", "kaizen_conformance", REFERENCE, "-p", "no:cacheprovider"
+    )
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(
         [
@@ -206,9 +256,16 @@ def test_a_missing_golden_is_a_fixture_error_saying_how_to_generate_it(kit_pytes
     )
 
 
-def test_a_stale_golden_is_a_fixture_error(kit_pytester: pytest.Pytester, fixtures_copy: Path) -> None:
-    shutil.copy(fixtures_copy / "minimal" / "golden" / "coach.json", fixtures_copy / "minimal" / "golden" / "ghost.json")
-    result = kit_pytester.runpytest("--pyargs", "kaizen_conformance", REFERENCE, "-p", "no:cacheprovider")
+def test_a_stale_golden_is_a_fixture_error(
+    kit_pytester: pytest.Pytester, fixtures_copy: Path
+) -> None:
+    shutil.copy(
+        fixtures_copy / "minimal" / "golden" / "coach.json",
+        fixtures_copy / "minimal" / "golden" / "ghost.json",
+    )
+    result = kit_pytester.runpytest(
+        "--pyargs", "kaizen_conformance", REFERENCE, "-p", "no:cacheprovider"
+    )
     result.stdout.fnmatch_lines(
         [
             "*minimal/golden/ghost.json: at $: no agent of case minimal expects an event with this golden",
@@ -217,10 +274,18 @@ def test_a_stale_golden_is_a_fixture_error(kit_pytester: pytest.Pytester, fixtur
     )
 
 
-def test_a_malformed_case_is_a_fixture_error_naming_where(kit_pytester: pytest.Pytester, fixtures_copy: Path) -> None:
+def test_a_malformed_case_is_a_fixture_error_naming_where(
+    kit_pytester: pytest.Pytester, fixtures_copy: Path
+) -> None:
     case = fixtures_copy / "bad-metrics" / "case.yml"
-    case.write_text(case.read_text(encoding="utf-8").replace("listy: {error: PRE-009, names: listy.json}", "listy: {error: PRE-009}"))
-    result = kit_pytester.runpytest("--pyargs", "kaizen_conformance", REFERENCE, "-p", "no:cacheprovider")
+    case.write_text(
+        case.read_text(encoding="utf-8").replace(
+            "listy: {error: PRE-009, names: listy.json}", "listy: {error: PRE-009}"
+        )
+    )
+    result = kit_pytester.runpytest(
+        "--pyargs", "kaizen_conformance", REFERENCE, "-p", "no:cacheprovider"
+    )
     result.stdout.fnmatch_lines(
         [
             f"{case}: at $.agents.listy: *'names'*",
@@ -229,12 +294,22 @@ def test_a_malformed_case_is_a_fixture_error_naming_where(kit_pytester: pytest.P
     )
 
 
-def test_never_read_must_name_a_file_the_case_creates(kit_pytester: pytest.Pytester, fixtures_copy: Path) -> None:
+def test_never_read_must_name_a_file_the_case_creates(
+    kit_pytester: pytest.Pytester, fixtures_copy: Path
+) -> None:
     case = fixtures_copy / "escaping-symlinks" / "case.yml"
-    case.write_text(case.read_text(encoding="utf-8").replace("never_read: [outside/secret-memory.md]", "never_read: [outside/nothing.md]"))
-    result = kit_pytester.runpytest("--pyargs", "kaizen_conformance", REFERENCE, "-p", "no:cacheprovider")
+    case.write_text(
+        case.read_text(encoding="utf-8").replace(
+            "never_read: [outside/secret-memory.md]", "never_read: [outside/nothing.md]"
+        )
+    )
+    result = kit_pytester.runpytest(
+        "--pyargs", "kaizen_conformance", REFERENCE, "-p", "no:cacheprovider"
+    )
     result.stdout.fnmatch_lines(
-        [f"{case}: at $.agents.memo.never_read[0]: never_read names outside/nothing.md, which no files: entry creates"]
+        [
+            f"{case}: at $.agents.memo.never_read[0]: never_read names outside/nothing.md, which no files: entry creates"
+        ]
     )
 
 
@@ -246,9 +321,21 @@ def test_the_wheel_ships_the_goldens_and_an_installed_kit_reads_them_read_only(
 ) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist),
-         str(SOURCE_FIXTURES.parent)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(SOURCE_FIXTURES.parent),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (wheel,) = dist.glob("*.whl")
     site = tmp_path / "site"
@@ -256,18 +343,29 @@ def test_the_wheel_ships_the_goldens_and_an_installed_kit_reads_them_read_only(
         names = set(archive.namelist())
         for path in SOURCE_FIXTURES.glob("prepare/**/*"):
             if path.is_file():
-                assert f"kaizen_conformance/fixtures/{path.relative_to(SOURCE_FIXTURES).as_posix()}" in names
+                assert (
+                    f"kaizen_conformance/fixtures/{path.relative_to(SOURCE_FIXTURES).as_posix()}"
+                    in names
+                )
         archive.extractall(site, [n for n in names if n.startswith("kaizen_conformance/")])
     monkeypatch.setenv("PYTHONPATH", str(site))
-    result = pytester.runpytest_subprocess("--pyargs", "kaizen_conformance", "--kaizen-reference", "-k", "PRE-", "-q")
+    result = pytester.runpytest_subprocess(
+        "--pyargs", "kaizen_conformance", "--kaizen-reference", "-k", "PRE-", "-q"
+    )
     assert result.ret == 0, result.stdout.str()[-2000:]
     result.stdout.fnmatch_lines(["*snapshots passed.*"])
-    result = pytester.runpytest_subprocess("--pyargs", "kaizen_conformance", "--kaizen-reference", "--snapshot-update")
+    result = pytester.runpytest_subprocess(
+        "--pyargs", "kaizen_conformance", "--kaizen-reference", "--snapshot-update"
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines([f"*inside the installed package ({site}/kaizen_conformance/fixtures/prepare)*"])
+    result.stderr.fnmatch_lines(
+        [f"*inside the installed package ({site}/kaizen_conformance/fixtures/prepare)*"]
+    )
 
 
-def test_a_project_with_kaizen_options_in_its_ini_still_updates_its_own_snapshots(pytester: pytest.Pytester) -> None:
+def test_a_project_with_kaizen_options_in_its_ini_still_updates_its_own_snapshots(
+    pytester: pytest.Pytester,
+) -> None:
     pytester.makeini("[pytest]\nkaizen_prepare = kaizen_conformance.reference.prepare:prepare\n")
     pytester.makepyfile(test_own="def test_own(snapshot):\n    assert snapshot == {'mine': 1}\n")
     result = pytester.runpytest("--snapshot-update", "-p", "no:cacheprovider")

@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from kaizen_conformance import _goldens
-from kaizen_conformance.adapters.prepare import json_problem, looks_like_an_event, parse_stdout
-from kaizen_conformance.prepare_cases import git_environment
+from kaizen_conformance.adapters.prepare import (
+    json_problem,
+    looks_like_an_event,
+    parse_stdout,
+)
+from kaizen_conformance.cases import goldens
+from kaizen_conformance.cases.prepare import git_environment
 from kaizen_conformance.reference import prepare as reference
 from kaizen_conformance.roles.prepare import relative_path_problem, rfc3339_problem
 
@@ -31,7 +35,7 @@ def parsed(data: bytes) -> tuple[dict | None, str]:
         (b'{"a": 1}\n', ""),
         (b'  \n{"a": 1}\n\n', ""),
         (b"", "it printed nothing on stdout"),
-        (b"preparing...\n{\"a\": 1}\n", "its stdout is not one JSON object (Expecting value"),
+        (b'preparing...\n{"a": 1}\n', "its stdout is not one JSON object (Expecting value"),
         (b'{"a": 1}\n{"b": 2}\n', "its stdout is not one JSON object (Extra data"),
         (b'{"a": 1}\ndone\n', "its stdout is not one JSON object (Extra data"),
         (b"[1, 2]", "its stdout holds a JSON array, not the event object"),
@@ -40,7 +44,9 @@ def parsed(data: bytes) -> tuple[dict | None, str]:
         (b'{"a": "\xff"}', "its stdout is not UTF-8 (invalid start byte at byte 7)"),
     ],
 )
-def test_a_command_s_stdout_is_one_json_object_or_the_problem_says_why(stdout: bytes, problem: str) -> None:
+def test_a_command_s_stdout_is_one_json_object_or_the_problem_says_why(
+    stdout: bytes, problem: str
+) -> None:
     event, found = parsed(stdout)
     assert found.startswith(problem), found
     assert (event is not None) == (problem == "")
@@ -53,9 +59,16 @@ def test_truncated_stdout_is_never_parsed() -> None:
 
 @pytest.mark.parametrize(
     ("stdout", "is_event"),
-    [(b"", False), (b"error: no such agent\n", False), (b'{"x": 1}', True), (b"log\nkaizen.schedule.prepared\n", True)],
+    [
+        (b"", False),
+        (b"error: no such agent\n", False),
+        (b'{"x": 1}', True),
+        (b"log\nkaizen.schedule.prepared\n", True),
+    ],
 )
-def test_what_counts_as_an_event_on_a_failing_command_s_stdout(stdout: bytes, is_event: bool) -> None:
+def test_what_counts_as_an_event_on_a_failing_command_s_stdout(
+    stdout: bytes, is_event: bool
+) -> None:
     assert looks_like_an_event(stdout) is is_event
 
 
@@ -118,17 +131,38 @@ def test_time_is_rfc3339_with_an_offset(value: str, ok: bool) -> None:
 
 def test_normalise_replaces_id_time_and_the_root_only_as_given() -> None:
     event = {
-        "specversion": "1.0", "type": "kaizen.schedule.prepared", "source": "somewhere", "id": "42",
-        "time": "2026-06-17T06:19:51Z", "subject": "coach", "datacontenttype": "application/json",
-        "traceparent": "00-abc", "data": {"repo": {"root": "/given", "head": None}, "metrics": {"values": {"n": 3.0, "r": 0.5}}},
+        "specversion": "1.0",
+        "type": "kaizen.schedule.prepared",
+        "source": "somewhere",
+        "id": "42",
+        "time": "2026-06-17T06:19:51Z",
+        "subject": "coach",
+        "datacontenttype": "application/json",
+        "traceparent": "00-abc",
+        "data": {
+            "repo": {"root": "/given", "head": None},
+            "metrics": {"values": {"n": 3.0, "r": 0.5}},
+        },
     }
-    normalised = _goldens.normalise(event, "/given")
-    assert set(normalised) == {"specversion", "type", "id", "time", "subject", "datacontenttype", "data"}
-    assert (normalised["id"], normalised["time"], normalised["data"]["repo"]["root"]) == ("<id>", "<time>", "<repo>")
+    normalised = goldens.normalise(event, "/given")
+    assert set(normalised) == {
+        "specversion",
+        "type",
+        "id",
+        "time",
+        "subject",
+        "datacontenttype",
+        "data",
+    }
+    assert (normalised["id"], normalised["time"], normalised["data"]["repo"]["root"]) == (
+        "<id>",
+        "<time>",
+        "<repo>",
+    )
     assert normalised["data"]["metrics"]["values"] == {"n": 3, "r": 0.5}
     assert isinstance(normalised["data"]["metrics"]["values"]["n"], int)
-    assert _goldens.normalise(event, "/elsewhere")["data"]["repo"]["root"] == "/given"
-    assert "id" not in _goldens.normalise({k: v for k, v in event.items() if k != "id"}, "/given")
+    assert goldens.normalise(event, "/elsewhere")["data"]["repo"]["root"] == "/given"
+    assert "id" not in goldens.normalise({k: v for k, v in event.items() if k != "id"}, "/given")
     assert event["id"] == "42", "the event itself is left alone"
 
 
@@ -136,18 +170,28 @@ def test_normalise_replaces_id_time_and_the_root_only_as_given() -> None:
 
 
 def run_reference(*args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "kaizen_conformance.reference.prepare", *args], capture_output=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "kaizen_conformance.reference.prepare", *args],
+        capture_output=True,
+        timeout=60,
+    )
 
 
 def test_the_reference_command_prints_one_event_or_fails_naming_the_agent(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / ".kaizen" / "agents" / "coach").mkdir(parents=True)
-    (repo / ".kaizen" / "schedule.yml").write_text("version: 1\nagents:\n  - name: coach\n    cadence: daily\n")
+    (repo / ".kaizen" / "schedule.yml").write_text(
+        "version: 1\nagents:\n  - name: coach\n    cadence: daily\n"
+    )
     (repo / ".kaizen" / "agents" / "coach" / "prompt.md").write_text("# Coach\n")
     done = run_reference("coach", str(repo))
     assert done.returncode == 0 and done.stderr == b""
     event = json.loads(done.stdout)
-    assert (event["subject"], event["data"]["repo"]["root"], event["data"]["cadence"]) == ("coach", str(repo), "daily")
+    assert (event["subject"], event["data"]["repo"]["root"], event["data"]["cadence"]) == (
+        "coach",
+        str(repo),
+        "daily",
+    )
     done = run_reference("ghost", str(repo))
     assert (done.returncode, done.stdout) == (1, b"")
     assert b"ghost" in done.stderr and b"schedule.yml" in done.stderr
@@ -157,8 +201,19 @@ def test_the_reference_command_prints_one_event_or_fails_naming_the_agent(tmp_pa
 
 
 def git(cwd: Path, *words: str) -> str:
-    env = {**git_environment(cwd.parent / "home"), "GIT_AUTHOR_DATE": "2026-06-17T06:19:51Z", "GIT_COMMITTER_DATE": "2026-06-17T06:19:51Z"}
-    done = subprocess.run(["git", "-c", "commit.gpgSign=false", *words], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        **git_environment(cwd.parent / "home"),
+        "GIT_AUTHOR_DATE": "2026-06-17T06:19:51Z",
+        "GIT_COMMITTER_DATE": "2026-06-17T06:19:51Z",
+    }
+    done = subprocess.run(
+        ["git", "-c", "commit.gpgSign=false", *words],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -180,7 +235,11 @@ def test_git_head_in_a_linked_worktree_shares_the_main_repository_s_refs(tmp_pat
     git(main, "worktree", "add", "-q", str(tmp_path / "linked"), "feature")
     linked = tmp_path / "linked"
     assert (linked / ".git").is_file()
-    assert reference.git_head(str(linked)) == git(linked, "rev-parse", "HEAD") != git(main, "rev-parse", "HEAD")
+    assert (
+        reference.git_head(str(linked))
+        == git(linked, "rev-parse", "HEAD")
+        != git(main, "rev-parse", "HEAD")
+    )
     assert reference.git_head(str(main)) == git(main, "rev-parse", "HEAD")
 
 
@@ -212,7 +271,9 @@ def test_git_head_in_a_sha256_repository_has_64_hex_digits(tmp_path: Path) -> No
 def test_the_reference_never_resolves_the_root_it_was_given(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / ".kaizen" / "agents" / "coach").mkdir(parents=True)
-    (repo / ".kaizen" / "schedule.yml").write_text("version: 1\nagents:\n  - name: coach\n    cadence: daily\n")
+    (repo / ".kaizen" / "schedule.yml").write_text(
+        "version: 1\nagents:\n  - name: coach\n    cadence: daily\n"
+    )
     (repo / ".kaizen" / "agents" / "coach" / "prompt.md").write_text("# Coach\n")
     os.symlink(repo, tmp_path / "link")
     event = reference.prepare(str(tmp_path / "link"), "coach")

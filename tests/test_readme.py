@@ -42,13 +42,18 @@ SHIMS = {
 
 
 def recipes() -> dict[str, str]:
-    found = {m.group("name"): m.group("body") for m in RECIPE.finditer(README.read_text(encoding="utf-8"))}
+    found = {
+        m.group("name"): m.group("body")
+        for m in RECIPE.finditer(README.read_text(encoding="utf-8"))
+    }
     assert found, "README has no <!-- recipe: NAME --> blocks"
     return found
 
 
 def pytest_line(body: str) -> list[str]:
-    lines = [line.strip().removeprefix("- run: ") for line in body.splitlines() if "run: pytest " in line]
+    lines = [
+        line.strip().removeprefix("- run: ") for line in body.splitlines() if "run: pytest " in line
+    ]
     assert len(lines) == 1, f"a recipe has exactly one pytest line, not {lines}"
     return shlex.split(lines[0])
 
@@ -58,7 +63,9 @@ def test_every_recipe_has_shims() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SHIMS))
-def test_recipe_runs_as_written(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+def test_recipe_runs_as_written(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
     for path, source in SHIMS[name].items():
         target = pytester.path / path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from kitrun import run_kit
 
 from kaizen_conformance import contract
-from kitrun import run_kit
 
 TRUSTING = (
     "from kaizen_conformance.reference import resolver as ref\n"
@@ -44,7 +44,9 @@ def test_json_report_is_valid_and_identical_under_xdist(pytester: pytest.Pyteste
     failed = {r["id"] for r in resolver["rules"] if r["verdict"] == "failed"}
     assert {"RES-002", "RES-003", "SCH-001"} <= failed
     assert serial["claim"]["resolver"]["implementation"]["spec"] == "trusting:resolve"
-    assert str(pytester.path / "basetemp") not in json.dumps(serial), "temporary paths must be normalised"
+    assert str(pytester.path / "basetemp") not in json.dumps(serial), (
+        "temporary paths must be normalised"
+    )
 
 
 def test_markdown_summary_goes_to_the_file_and_the_github_step_summary(
@@ -53,7 +55,9 @@ def test_markdown_summary_goes_to_the_file_and_the_github_step_summary(
     step = pytester.path / "step-summary.md"
     step.write_text("# earlier step\n")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(step))
-    run = run_kit(pytester, "--kaizen-reference", "-k", "test_resolver", "--kaizen-report-md=summary.md")
+    run = run_kit(
+        pytester, "--kaizen-reference", "-k", "test_resolver", "--kaizen-report-md=summary.md"
+    )
     run.result.stdout.fnmatch_lines(["kaizen: Markdown summary written to summary.md"])
     text = (pytester.path / "summary.md").read_text()
     assert "### resolver v2: CONFORMS" in text and "| RES-002 | MUST | passed |" in text
@@ -64,7 +68,12 @@ def test_badge_says_role_profile_and_rules_passed(pytester: pytest.Pytester) -> 
     run_kit(pytester, "--kaizen-reference", "-k", "test_resolver", "--kaizen-badge=badge.json")
     badge = json.loads((pytester.path / "badge.json").read_text())
     total = len(contract.rules_for("resolver", "v2"))
-    assert badge == {"schemaVersion": 1, "label": "kaizen resolver v2", "message": f"{total}/{total}", "color": "brightgreen"}
+    assert badge == {
+        "schemaVersion": 1,
+        "label": "kaizen resolver v2",
+        "message": f"{total}/{total}",
+        "color": "brightgreen",
+    }
 
 
 def write_expectations(path: Path, *entries: tuple[str, str]) -> str:
@@ -73,26 +82,59 @@ def write_expectations(path: Path, *entries: tuple[str, str]) -> str:
     return str(path)
 
 
-def test_known_failures_report_as_expected_and_the_run_passes_but_never_conforms(pytester: pytest.Pytester) -> None:
+def test_known_failures_report_as_expected_and_the_run_passes_but_never_conforms(
+    pytester: pytest.Pytester,
+) -> None:
     pytester.makepyfile(trusting=TRUSTING)
     pytester.syspathinsert()
-    report = run_kit(pytester, "--kaizen-resolver=trusting:resolve", "--kaizen-report=first.json", "-k", "test_resolver")
-    failing = sorted({r["id"] for r in json.loads((pytester.path / "first.json").read_text())["roles"]["resolver"]["rules"]
-                      if r["verdict"] == "failed"})
-    expectations = write_expectations(pytester.path / "known.yml", *[(rule, "trusts the flag (ticket 7)") for rule in failing])
-    run = run_kit(pytester, "--kaizen-resolver=trusting:resolve", f"--kaizen-expectations={expectations}", "-k", "test_resolver")
+    report = run_kit(
+        pytester,
+        "--kaizen-resolver=trusting:resolve",
+        "--kaizen-report=first.json",
+        "-k",
+        "test_resolver",
+    )
+    failing = sorted(
+        {
+            r["id"]
+            for r in json.loads((pytester.path / "first.json").read_text())["roles"]["resolver"][
+                "rules"
+            ]
+            if r["verdict"] == "failed"
+        }
+    )
+    expectations = write_expectations(
+        pytester.path / "known.yml", *[(rule, "trusts the flag (ticket 7)") for rule in failing]
+    )
+    run = run_kit(
+        pytester,
+        "--kaizen-resolver=trusting:resolve",
+        f"--kaizen-expectations={expectations}",
+        "-k",
+        "test_resolver",
+    )
     assert run.result.ret == 0, run.result.stdout.str()[-2000:]
     run.result.stdout.fnmatch_lines(["  KNOWN-FAIL RES-002*", "  verdict: DOES NOT CONFORM"])
     assert report.result.ret == 1
 
 
 def test_a_known_failure_that_passes_fails_the_run(pytester: pytest.Pytester) -> None:
-    expectations = write_expectations(pytester.path / "known.yml", ("RES-002[flag-true-file-missing]", "fixed since?"))
-    run = run_kit(pytester, "--kaizen-reference", f"--kaizen-expectations={expectations}", "-k", "flag-true-file-missing")
+    expectations = write_expectations(
+        pytester.path / "known.yml", ("RES-002[flag-true-file-missing]", "fixed since?")
+    )
+    run = run_kit(
+        pytester,
+        "--kaizen-reference",
+        f"--kaizen-expectations={expectations}",
+        "-k",
+        "flag-true-file-missing",
+    )
     assert run.result.ret == 1
     run.result.stdout.fnmatch_lines(
-        ["kaizen: known failure 'RES-002[[]flag-true-file-missing[]]' did not fail in this run: it is fixed, "
-         "remove it from --kaizen-expectations (fixed since?)"]
+        [
+            "kaizen: known failure 'RES-002[[]flag-true-file-missing[]]' did not fail in this run: it is fixed, "
+            "remove it from --kaizen-expectations (fixed since?)"
+        ]
     )
 
 
@@ -103,9 +145,16 @@ def test_a_known_failure_that_passes_fails_the_run(pytester: pytest.Pytester) ->
         ("no-such-case", "*'no-such-case' matches no check of this run*"),
     ],
 )
-def test_an_unknown_id_in_the_expectations_is_a_usage_error(pytester: pytest.Pytester, entry: str, message: str) -> None:
+def test_an_unknown_id_in_the_expectations_is_a_usage_error(
+    pytester: pytest.Pytester, entry: str, message: str
+) -> None:
     expectations = write_expectations(pytester.path / "known.yml", (entry, "typo"))
-    result = pytester.runpytest("--pyargs", "kaizen_conformance", "--kaizen-reference", f"--kaizen-expectations={expectations}")
+    result = pytester.runpytest(
+        "--pyargs",
+        "kaizen_conformance",
+        "--kaizen-reference",
+        f"--kaizen-expectations={expectations}",
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
 
@@ -113,24 +162,46 @@ def test_an_unknown_id_in_the_expectations_is_a_usage_error(pytester: pytest.Pyt
 def test_rerun_failed_selects_only_the_cases_of_failed_rules(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(trusting=TRUSTING)
     pytester.syspathinsert()
-    run_kit(pytester, "--kaizen-resolver=trusting:resolve", "--kaizen-report=first.json", "-k", "test_resolver")
+    run_kit(
+        pytester,
+        "--kaizen-resolver=trusting:resolve",
+        "--kaizen-report=first.json",
+        "-k",
+        "test_resolver",
+    )
     first = json.loads((pytester.path / "first.json").read_text())
-    failed = {r["id"] for r in first["roles"]["resolver"]["rules"] if r["verdict"] in ("failed", "not-met")}
-    rerun = run_kit(pytester, "--kaizen-resolver=trusting:resolve", "--kaizen-rerun-failed=first.json")
+    failed = {
+        r["id"]
+        for r in first["roles"]["resolver"]["rules"]
+        if r["verdict"] in ("failed", "not-met")
+    }
+    rerun = run_kit(
+        pytester, "--kaizen-resolver=trusting:resolve", "--kaizen-rerun-failed=first.json"
+    )
     assert rerun.items and all(set(item.rules) & failed for item in rerun.items)
     assert len(rerun.items) < len(first["checks"])
 
 
 def test_rerun_failed_with_an_unreadable_report_is_a_usage_error(pytester: pytest.Pytester) -> None:
     (pytester.path / "junk.json").write_text("{not json")
-    result = pytester.runpytest("--pyargs", "kaizen_conformance", "--kaizen-reference", "--kaizen-rerun-failed=junk.json")
+    result = pytester.runpytest(
+        "--pyargs", "kaizen_conformance", "--kaizen-reference", "--kaizen-rerun-failed=junk.json"
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--kaizen-rerun-failed=junk.json: not a readable kaizen JSON report*--kaizen-report=FILE"])
+    result.stderr.fnmatch_lines(
+        ["*--kaizen-rerun-failed=junk.json: not a readable kaizen JSON report*--kaizen-report=FILE"]
+    )
 
 
-def test_a_report_path_that_cannot_be_written_is_a_note_naming_the_option(pytester: pytest.Pytester) -> None:
+def test_a_report_path_that_cannot_be_written_is_a_note_naming_the_option(
+    pytester: pytest.Pytester,
+) -> None:
     (pytester.path / "taken").mkdir()
-    run = run_kit(pytester, "--kaizen-reference", "-k", "flag-true-file-missing", "--kaizen-report=taken")
-    run.result.stdout.fnmatch_lines(["kaizen: JSON report NOT written: --kaizen-report=taken: *; give a writable file path"])
+    run = run_kit(
+        pytester, "--kaizen-reference", "-k", "flag-true-file-missing", "--kaizen-report=taken"
+    )
+    run.result.stdout.fnmatch_lines(
+        ["kaizen: JSON report NOT written: --kaizen-report=taken: *; give a writable file path"]
+    )
     run.result.stdout.no_fnmatch_line("*INTERNALERROR*")
     assert run.result.ret == 0

@@ -15,9 +15,11 @@ from typing import Any
 
 import httpx
 import pytest
-
-from kaizen_conformance.hubdouble import HubDouble, LoopbackHub, respx_transport
 from kitrun import run_kit
+
+from kaizen_conformance.hubdouble.responder import HubDouble
+from kaizen_conformance.hubdouble.server import LoopbackHub
+from kaizen_conformance.hubdouble.transport import respx_transport
 
 RECORDS = [
     {
@@ -60,12 +62,18 @@ def observe(client: httpx.Client, url: str) -> tuple[Any, ...]:
     except httpx.HTTPError as exc:
         return (type(exc).__name__,)
     location = response.headers.get("location", "")
-    return response.status_code, response.content, location[location.find("/repos/") :] if location else ""
+    return (
+        response.status_code,
+        response.content,
+        location[location.find("/repos/") :] if location else "",
+    )
 
 
 @pytest.mark.parametrize("follow", [False, True], ids=["no-redirects", "follow-redirects"])
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f["kind"] if f else "ok")
-def test_server_and_respx_render_every_fault_alike(loopback: LoopbackHub, fault: Any, follow: bool) -> None:
+def test_server_and_respx_render_every_fault_alike(
+    loopback: LoopbackHub, fault: Any, follow: bool
+) -> None:
     seen = []
     for transport in ("respx", "server"):
         double = HubDouble(list(RECORDS), fault=fault)
@@ -85,7 +93,9 @@ def test_server_and_respx_render_every_fault_alike(loopback: LoopbackHub, fault:
 
 
 def test_a_cut_off_body_carries_the_first_records_whole(loopback: LoopbackHub) -> None:
-    with loopback.mount(HubDouble(list(RECORDS), fault={"kind": "cut-off", "after_records": 1})) as base:
+    with loopback.mount(
+        HubDouble(list(RECORDS), fault={"kind": "cut-off", "after_records": 1})
+    ) as base:
         with socket.create_connection(("127.0.0.1", loopback.port), timeout=2) as connection:
             path = base.removeprefix(loopback.url)
             connection.sendall(f"GET {path}/repos/ HTTP/1.1\r\nHost: x\r\n\r\n".encode())
@@ -94,7 +104,9 @@ def test_a_cut_off_body_carries_the_first_records_whole(loopback: LoopbackHub) -
                 raw += chunk
     head, _, body = raw.partition(b"\r\n\r\n")
     announced = int(
-        next(line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")).split(b":")[1]
+        next(
+            line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
+        ).split(b":")[1]
     )
     assert len(body) < announced
     assert json.loads(body.decode().removeprefix("[").rstrip(", ")) == RECORDS[0]
@@ -137,7 +149,9 @@ def test_stop_releases_stalls_closes_idle_connections_and_frees_both_ports() -> 
         pass
     mount = hub.mount(stalled)
     base = mount.__enter__()
-    waiter = threading.Thread(target=lambda: errors.append(observe(httpx.Client(timeout=None), base)[0]))
+    waiter = threading.Thread(
+        target=lambda: errors.append(observe(httpx.Client(timeout=None), base)[0])
+    )
     waiter.start()
     idle = socket.create_connection(("127.0.0.1", hub.port))  # connects, never sends a request
     while not stalled.requests:
@@ -149,7 +163,9 @@ def test_stop_releases_stalls_closes_idle_connections_and_frees_both_ports() -> 
     waiter.join(5)
     idle.close()
     assert not waiter.is_alive() and errors == ["RemoteProtocolError"]
-    assert [t.name for t in set(threading.enumerate()) - before if t.name.startswith("kaizen-hub")] == []
+    assert [
+        t.name for t in set(threading.enumerate()) - before if t.name.startswith("kaizen-hub")
+    ] == []
     for url in (f"http://127.0.0.1:{port}", refused_url):
         with pytest.raises(httpx.ConnectError):
             httpx.get(url + "/repos/", timeout=2)
@@ -183,7 +199,9 @@ def test_placeholders_and_environment_follow_the_contract(
         "-k",
         "test_resolver and (flag-true-file-valid or domain-filter-honoured)",
     )
-    assert run.outcomes() and set(run.outcomes().values()) == {"passed"}, run.result.stdout.str()[-3000:]
+    assert run.outcomes() and set(run.outcomes().values()) == {"passed"}, run.result.stdout.str()[
+        -3000:
+    ]
     calls = probe_calls(log)
     assert len(calls) == 2  # one process per case, shared by the case's checks
     for call in calls:
@@ -214,15 +232,21 @@ def test_one_loopback_hub_per_xdist_worker_and_one_run_per_case(
         "2",
         subprocess=True,
     )
-    assert run.outcomes() and set(run.outcomes().values()) == {"passed"}, run.result.stdout.str()[-3000:]
+    assert run.outcomes() and set(run.outcomes().values()) == {"passed"}, run.result.stdout.str()[
+        -3000:
+    ]
     calls = probe_calls(log)
     ports = {call["argv"][0].rsplit(":", 1)[1].split("/")[0] for call in calls}
     assert 1 <= len(ports) <= 2, "one loopback hub per worker"
     cases = {name.split("[", 1)[1] for name in run.outcomes()}
-    assert len(cases) >= 8 and len(calls) == len(cases), "one run per case, even when its checks land on two workers"
+    assert len(cases) >= 8 and len(calls) == len(cases), (
+        "one run per case, even when its checks land on two workers"
+    )
 
 
-def test_a_command_that_cannot_start_fails_every_case_even_those_expecting_an_error(pytester: pytest.Pytester) -> None:
+def test_a_command_that_cannot_start_fails_every_case_even_those_expecting_an_error(
+    pytester: pytest.Pytester,
+) -> None:
     run = run_kit(
         pytester,
         "--kaizen-resolver-cmd=no-such-resolver-anywhere {hub_url} {hostname} {domain}",
@@ -242,7 +266,9 @@ def test_a_command_that_cannot_start_fails_every_case_even_those_expecting_an_er
 def test_python_in_a_command_is_the_interpreter_running_pytest(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PATH", "/usr/bin:/bin")  # no virtualenv on PATH, as in `.venv/bin/pytest ...`
+    monkeypatch.setenv(
+        "PATH", "/usr/bin:/bin"
+    )  # no virtualenv on PATH, as in `.venv/bin/pytest ...`
     run = run_kit(
         pytester,
         f"--kaizen-resolver-cmd={REFERENCE_CMD}",
@@ -250,7 +276,9 @@ def test_python_in_a_command_is_the_interpreter_running_pytest(
         "test_resolver and flag-true-file-valid",
         subprocess=True,
     )
-    assert run.outcomes() and set(run.outcomes().values()) == {"passed"}, run.result.stdout.str()[-3000:]
+    assert run.outcomes() and set(run.outcomes().values()) == {"passed"}, run.result.stdout.str()[
+        -3000:
+    ]
 
 
 URLLIB_RESOLVER = """\
@@ -276,12 +304,20 @@ def resolve(hub_url, hostname, domain=None):
 
 def test_hub_double_server_reaches_clients_respx_cannot_patch(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(urllib_resolver=URLLIB_RESOLVER)
-    options = ["--kaizen-resolver=urllib_resolver:resolve", "-k", "RES-001 and flag-true-file-valid"]
+    options = [
+        "--kaizen-resolver=urllib_resolver:resolve",
+        "-k",
+        "RES-001 and flag-true-file-valid",
+    ]
     patched = run_kit(pytester, *options)
     assert patched.outcomes() == {"RES-001[flag-true-file-valid]": "failed"}
-    patched.result.stdout.fnmatch_lines(["*never reached the hub double*Fix: rerun with --kaizen-hub-double=server*"])
+    patched.result.stdout.fnmatch_lines(
+        ["*never reached the hub double*Fix: rerun with --kaizen-hub-double=server*"]
+    )
     served = run_kit(pytester, *options, "--kaizen-hub-double=server")
-    assert served.outcomes() == {"RES-001[flag-true-file-valid]": "passed"}, served.result.stdout.str()[-3000:]
+    assert served.outcomes() == {"RES-001[flag-true-file-valid]": "passed"}, (
+        served.result.stdout.str()[-3000:]
+    )
 
 
 def test_a_resolver_that_drops_the_base_urls_path_is_told_so(pytester: pytest.Pytester) -> None:

@@ -7,12 +7,12 @@ import sys
 import time
 
 import pytest
+from kitrun import ItemOutcome, KitRun, run_kit
 
 from kaizen_conformance import contract
 from kaizen_conformance.adapters.manifest_tools import ToolRun
-from kaizen_conformance.cases import manifest_corpus
+from kaizen_conformance.cases.corpus import manifest_corpus
 from kaizen_conformance.roles import validate as role
-from kitrun import ItemOutcome, KitRun, run_kit
 
 REFERENCE = "--kaizen-validate=kaizen_conformance.reference.manifest_tools:validate"
 PYTHON = shlex.quote(sys.executable)
@@ -34,11 +34,15 @@ def outcomes(run: KitRun) -> dict[str, str]:
 # --------------------------------------------------------------------------- the reference conforms
 
 
-def test_the_reference_callable_conforms_on_every_corpus_case(kit_pytester: pytest.Pytester) -> None:
+def test_the_reference_callable_conforms_on_every_corpus_case(
+    kit_pytester: pytest.Pytester,
+) -> None:
     run = run_kit(kit_pytester, REFERENCE)
     items = validate_items(run)
     assert len(items) == 3 * len(manifest_corpus())
-    assert {item.outcome for item in items} == {"passed"}, [i.name for i in items if i.outcome != "passed"]
+    assert {item.outcome for item in items} == {"passed"}, [
+        i.name for i in items if i.outcome != "passed"
+    ]
     run.result.stdout.fnmatch_lines(
         [
             "validate (contract v1): kaizen_conformance.reference.manifest_tools:validate (callable, from --kaizen-validate)",
@@ -53,7 +57,9 @@ def test_the_reference_command_conforms_on_every_corpus_case(kit_pytester: pytes
     run = run_kit(kit_pytester, command("kaizen_conformance.reference.manifest_tools validate"))
     items = validate_items(run)
     assert len(items) == 3 * len(manifest_corpus())
-    assert {item.outcome for item in items} == {"passed"}, [(i.name, i.message[:300]) for i in items if i.outcome != "passed"]
+    assert {item.outcome for item in items} == {"passed"}, [
+        (i.name, i.message[:300]) for i in items if i.outcome != "passed"
+    ]
 
 
 def test_reference_switch_configures_validate(kit_pytester: pytest.Pytester) -> None:
@@ -61,8 +67,12 @@ def test_reference_switch_configures_validate(kit_pytester: pytest.Pytester) -> 
     assert [(i.name, i.outcome) for i in validate_items(run)] == [("VAL-002[minimal]", "passed")]
 
 
-def test_an_unconfigured_validate_role_is_skipped_and_never_passes(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-init=kaizen_conformance.reference.manifest_tools:init", "-rs")
+def test_an_unconfigured_validate_role_is_skipped_and_never_passes(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    run = run_kit(
+        kit_pytester, "--kaizen-init=kaizen_conformance.reference.manifest_tools:init", "-rs"
+    )
     items = validate_items(run)
     assert items and {item.outcome for item in items} == {"skipped"}
     run.result.stdout.fnmatch_lines(
@@ -96,8 +106,15 @@ def test_every_val_rule_has_items() -> None:
 # --------------------------------------------------------------------------- VAL-001 verdicts
 
 
-def test_a_wrong_verdict_names_the_case_and_what_the_corpus_says(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-validate=mutants.validate.accepts_version_true:validate", "-k", "version-true")
+def test_a_wrong_verdict_names_the_case_and_what_the_corpus_says(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-validate=mutants.validate.accepts_version_true:validate",
+        "-k",
+        "version-true",
+    )
     assert outcomes(run)["SCH-001[version-true]"] == "failed"
     run.result.stdout.fnmatch_lines(
         [
@@ -110,21 +127,41 @@ def test_a_wrong_verdict_names_the_case_and_what_the_corpus_says(kit_pytester: p
     )
 
 
-def test_returning_false_is_acceptance_and_the_message_says_so(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-validate=mutants.validate.returns_false:validate", "-k", "SCH-001 and version-2")
+def test_returning_false_is_acceptance_and_the_message_says_so(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-validate=mutants.validate.returns_false:validate",
+        "-k",
+        "SCH-001 and version-2",
+    )
     assert run.failed_rules() == {"SCH-001", "VAL-001"}
     run.result.stdout.fnmatch_lines(
-        ["*it returned False: the callable's contract is to raise on invalid (returning means valid)*"]
+        [
+            "*it returned False: the callable's contract is to raise on invalid (returning means valid)*"
+        ]
     )
 
 
-def test_code_in_a_hostile_manifest_that_ran_is_reported_with_the_marker(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-validate=mutants.validate.unsafe_yaml_load:validate", "-k", "python-object-apply")
+def test_code_in_a_hostile_manifest_that_ran_is_reported_with_the_marker(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-validate=mutants.validate.unsafe_yaml_load:validate",
+        "-k",
+        "python-object-apply",
+    )
     assert outcomes(run)["SCH-003[python-object-apply]"] == "failed"
-    run.result.stdout.fnmatch_lines(["*code in the manifest was executed: it created */marker-code-was-executed*"])
+    run.result.stdout.fnmatch_lines(
+        ["*code in the manifest was executed: it created */marker-code-was-executed*"]
+    )
 
 
-def test_a_hanging_validator_fails_its_case_within_the_limit_and_the_run_goes_on(kit_pytester: pytest.Pytester) -> None:
+def test_a_hanging_validator_fails_its_case_within_the_limit_and_the_run_goes_on(
+    kit_pytester: pytest.Pytester,
+) -> None:
     kit_pytester.makepyfile(
         hangs="import time\n"
         "from kaizen_conformance.reference.manifest_tools import validate as ref\n"
@@ -134,7 +171,13 @@ def test_a_hanging_validator_fails_its_case_within_the_limit_and_the_run_goes_on
         "    ref(repo)\n"
     )
     started = time.perf_counter()
-    run = run_kit(kit_pytester, "--kaizen-validate=hangs:validate", "--kaizen-timeout=1", "-k", "version-true or minimal")
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-validate=hangs:validate",
+        "--kaizen-timeout=1",
+        "-k",
+        "version-true or minimal",
+    )
     assert time.perf_counter() - started < 15
     seen = outcomes(run)
     assert seen["SCH-001[version-true]"] == "failed"
@@ -155,21 +198,33 @@ def test_a_hanging_command_is_killed_at_the_limit(kit_pytester: pytest.Pytester)
     assert time.perf_counter() - started < 15
     assert outcomes(run) == {"SCH-001[minimal]": "failed"}
     run.result.stdout.fnmatch_lines(
-        ["case minimal: no verdict within the per-call limit: still running after 1 s, the per-call limit "
-         "(--kaizen-timeout): killed with its process group*"]
+        [
+            "case minimal: no verdict within the per-call limit: still running after 1 s, the per-call limit "
+            "(--kaizen-timeout): killed with its process group*"
+        ]
     )
 
 
 def test_a_command_killed_by_a_signal_gave_no_verdict(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, command("mutants.validate.cmd_segfaults_on_invalid"), "-k", "version-true")
+    run = run_kit(
+        kit_pytester, command("mutants.validate.cmd_segfaults_on_invalid"), "-k", "version-true"
+    )
     assert outcomes(run)["SCH-001[version-true]"] == "failed"
     run.result.stdout.fnmatch_lines(["case version-true: no verdict: killed by signal 11 after *"])
 
 
-def test_a_command_that_cannot_start_fails_every_case_clearly(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-validate-cmd=/nonexistent/kaizen-agentic schedule validate {repo}",
-                  "-k", "minimal")
-    assert set(outcomes(run).values()) == {"failed"}  # VAL-003 too: a tool that never ran proves nothing
+def test_a_command_that_cannot_start_fails_every_case_clearly(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-validate-cmd=/nonexistent/kaizen-agentic schedule validate {repo}",
+        "-k",
+        "minimal",
+    )
+    assert set(outcomes(run).values()) == {
+        "failed"
+    }  # VAL-003 too: a tool that never ran proves nothing
     run.result.stdout.fnmatch_lines(
         [
             "case minimal: no verdict: could not start '/nonexistent/kaizen-agentic': *",
@@ -184,7 +239,9 @@ def test_an_async_validator_is_awaited(kit_pytester: pytest.Pytester) -> None:
         "async def validate(repo):\n"
         "    ref(repo)\n"
     )
-    run = run_kit(kit_pytester, "--kaizen-validate=asyncvalidator:validate", "-k", "minimal or version-true")
+    run = run_kit(
+        kit_pytester, "--kaizen-validate=asyncvalidator:validate", "-k", "minimal or version-true"
+    )
     assert set(outcomes(run).values()) == {"passed"}
 
 
@@ -203,51 +260,95 @@ def test_a_should_miss_is_reported_not_failed_unless_strict(kit_pytester: pytest
 @pytest.mark.parametrize(
     ("option", "line"),
     [
-        ("--kaizen-validate=mutants.validate.raises_bare_invalid:validate",
-         "case version-true: the rejection does not name the file: its exception 'invalid' never mentions schedule.yml"),
-        ("--kaizen-validate=mutants.validate.names_file_only:validate",
-         "case version-true: the rejection names schedule.yml but not what is wrong with it: *"),
-        (command("mutants.validate.cmd_bare_invalid"),
-         "case version-true: the rejection does not name the file: stderr 'invalid\\n' never mentions schedule.yml"),
-        (command("mutants.validate.cmd_reason_on_stdout"),
-         "case version-true: the reason went to stdout; the contract wants it on stderr*"),
-        (command("mutants.validate.cmd_floods_stderr"),
-         "case version-true: wrote * characters on stderr: a verdict is a message, not a flood"),
+        (
+            "--kaizen-validate=mutants.validate.raises_bare_invalid:validate",
+            "case version-true: the rejection does not name the file: its exception 'invalid' never mentions schedule.yml",
+        ),
+        (
+            "--kaizen-validate=mutants.validate.names_file_only:validate",
+            "case version-true: the rejection names schedule.yml but not what is wrong with it: *",
+        ),
+        (
+            command("mutants.validate.cmd_bare_invalid"),
+            "case version-true: the rejection does not name the file: stderr 'invalid\\n' never mentions schedule.yml",
+        ),
+        (
+            command("mutants.validate.cmd_reason_on_stdout"),
+            "case version-true: the reason went to stdout; the contract wants it on stderr*",
+        ),
+        (
+            command("mutants.validate.cmd_floods_stderr"),
+            "case version-true: wrote * characters on stderr: a verdict is a message, not a flood",
+        ),
     ],
 )
-def test_rejection_messages_are_held_to_val_002(kit_pytester: pytest.Pytester, option: str, line: str) -> None:
+def test_rejection_messages_are_held_to_val_002(
+    kit_pytester: pytest.Pytester, option: str, line: str
+) -> None:
     run = run_kit(kit_pytester, option, "-k", "VAL-002 and version-true")
     assert outcomes(run) == {"VAL-002[version-true]": "failed"}
     run.result.stdout.fnmatch_lines([line])
 
 
 def test_a_flood_is_quoted_in_a_bounded_message(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, command("mutants.validate.cmd_floods_stderr"), "-k", "VAL-002 and version-true")
+    run = run_kit(
+        kit_pytester,
+        command("mutants.validate.cmd_floods_stderr"),
+        "-k",
+        "VAL-002 and version-true",
+    )
     assert len(run.result.stdout.str()) < 20_000
-    run.result.stdout.fnmatch_lines(["stderr starts *schedule validate: *debug 0000* ... (5* characters in all)"])
+    run.result.stdout.fnmatch_lines(
+        ["stderr starts *schedule validate: *debug 0000* ... (5* characters in all)"]
+    )
 
 
-def test_a_traceback_is_a_crash_even_when_its_code_lines_mention_the_file(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, command("mutants.validate.cmd_crashes_on_invalid"), "-k", "VAL-002 and agent-entry-scalar")
+def test_a_traceback_is_a_crash_even_when_its_code_lines_mention_the_file(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    run = run_kit(
+        kit_pytester,
+        command("mutants.validate.cmd_crashes_on_invalid"),
+        "-k",
+        "VAL-002 and agent-entry-scalar",
+    )
     assert outcomes(run) == {"VAL-002[agent-entry-scalar]": "failed"}
     run.result.stdout.fnmatch_lines(
-        ["case agent-entry-scalar: the rejection on stderr is a Python traceback ending *TypeError: string indices*: "
-         "the validator crashed instead of saying what is wrong with schedule.yml"]
+        [
+            "case agent-entry-scalar: the rejection on stderr is a Python traceback ending *TypeError: string indices*: "
+            "the validator crashed instead of saying what is wrong with schedule.yml"
+        ]
     )
 
 
 def test_an_acceptance_that_prints_on_stderr_fails_val_002(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-validate=mutants.validate.noisy_acceptance:validate", "-k", "VAL-002 and minimal")
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-validate=mutants.validate.noisy_acceptance:validate",
+        "-k",
+        "VAL-002 and minimal",
+    )
     assert outcomes(run) == {"VAL-002[minimal]": "failed"}
     run.result.stdout.fnmatch_lines(
-        ["case minimal: accepted the manifest but wrote on stderr: 'schedule.yml looks good!\\n'; "
-         "an acceptance prints nothing on stderr"]
+        [
+            "case minimal: accepted the manifest but wrote on stderr: 'schedule.yml looks good!\\n'; "
+            "an acceptance prints nothing on stderr"
+        ]
     )
 
 
 def tool_run(message: str, via: str = "callable", stdout: str = "") -> ToolRun:
-    return ToolRun("validate", via, "failed", 15.0, message=message, stderr=message, stderr_size=len(message),
-                   stdout=stdout, stdout_size=len(stdout))
+    return ToolRun(
+        "validate",
+        via,
+        "failed",
+        15.0,
+        message=message,
+        stderr=message,
+        stderr_size=len(message),
+        stdout=stdout,
+        stdout_size=len(stdout),
+    )
 
 
 @pytest.mark.parametrize(
@@ -264,8 +365,10 @@ def test_messages_that_name_the_file_and_a_reason_pass(message: str) -> None:
 
 
 def test_a_traceback_whose_last_line_names_the_file_and_the_reason_is_a_message() -> None:
-    stderr = ('Traceback (most recent call last):\n  File "cli.py", line 9, in <module>\n    validate(repo)\n'
-              "kaizen_agentic.ScheduleInvalid: /srv/x/.kaizen/schedule.yml: agents: [] should be non-empty\n")
+    stderr = (
+        'Traceback (most recent call last):\n  File "cli.py", line 9, in <module>\n    validate(repo)\n'
+        "kaizen_agentic.ScheduleInvalid: /srv/x/.kaizen/schedule.yml: agents: [] should be non-empty\n"
+    )
     assert role.message_problem(tool_run(stderr, via="command")) is None
 
 
@@ -276,8 +379,11 @@ def test_a_traceback_whose_last_line_names_the_file_and_the_reason_is_a_message(
         ("manifest invalid: version must be 1", "does not name the file"),
         ("/srv/repo/.kaizen/schedule.yml: invalid", "not what is wrong"),
         ("schedule validate: schedule.yml is not valid", "not what is wrong"),
-        ('Traceback (most recent call last):\n  File "v.py", line 3, in <module>\n    open("schedule.yml")\n'
-         "KeyError: 'agents'", "Python traceback ending \"KeyError: 'agents'\""),
+        (
+            'Traceback (most recent call last):\n  File "v.py", line 3, in <module>\n    open("schedule.yml")\n'
+            "KeyError: 'agents'",
+            "Python traceback ending \"KeyError: 'agents'\"",
+        ),
     ],
 )
 def test_messages_that_do_not_pass(message: str, problem: str) -> None:
@@ -288,23 +394,43 @@ def test_messages_that_do_not_pass(message: str, problem: str) -> None:
 # --------------------------------------------------------------------------- VAL-003 boundaries
 
 
-def test_a_validator_that_writes_into_the_checkout_fails_val_003(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-validate=mutants.validate.writes_cache_file:validate", "-k", "VAL-003 and minimal")
+def test_a_validator_that_writes_into_the_checkout_fails_val_003(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-validate=mutants.validate.writes_cache_file:validate",
+        "-k",
+        "VAL-003 and minimal",
+    )
     assert outcomes(run) == {"VAL-003[minimal]": "failed"}
-    run.result.stdout.fnmatch_lines(["case minimal: changed files while validating:", "  added    repos/subject/.kaizen/.validated"])
+    run.result.stdout.fnmatch_lines(
+        [
+            "case minimal: changed files while validating:",
+            "  added    repos/subject/.kaizen/.validated",
+        ]
+    )
 
 
 def test_network_use_in_process_is_refused_and_reported(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, "--kaizen-validate=mutants.validate.phones_home:validate", "-k", "minimal")
+    run = run_kit(
+        kit_pytester, "--kaizen-validate=mutants.validate.phones_home:validate", "-k", "minimal"
+    )
     seen = outcomes(run)
     assert seen["VAL-003[minimal]"] == "failed"
     assert seen["SCH-001[minimal]"] == "passed"  # the refusal did not stop the validator
     run.result.stdout.fnmatch_lines(
-        ["case minimal: tried to use the network (Python audit hook (in-process)): socket.getaddrinfo('127.0.0.1', 9*"]
+        [
+            "case minimal: tried to use the network (Python audit hook (in-process)): socket.getaddrinfo('127.0.0.1', 9*"
+        ]
     )
 
 
 def test_network_use_by_a_command_is_refused_and_reported(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, command("mutants.validate.cmd_phones_home"), "-k", "VAL-003 and minimal")
+    run = run_kit(
+        kit_pytester, command("mutants.validate.cmd_phones_home"), "-k", "VAL-003 and minimal"
+    )
     assert outcomes(run) == {"VAL-003[minimal]": "failed"}
-    run.result.stdout.fnmatch_lines(["case minimal: tried to use the network (*): socket.getaddrinfo*telemetry.kaizen.invalid*"])
+    run.result.stdout.fnmatch_lines(
+        ["case minimal: tried to use the network (*): socket.getaddrinfo*telemetry.kaizen.invalid*"]
+    )

@@ -1,5 +1,6 @@
-"""Adapters: how the kit calls an implementation of a role, in-process or as a command.
+"""How the kit calls an implementation of each role: in-process callables and apps, commands, URLs.
 
-Every adapter bounds the call by the per-call limit and turns whatever the implementation
-did (returned, raised, printed, hung) into a plain result the checks can judge.
+An adapter turns one call into a plain result (value, error, output, time) for a role to
+judge, using ``runtime`` for limits and sandboxing and ``hubdouble`` for the mocked hub. It
+may import those, ``cases``, ``core`` and ``contract``.
 """

@@ -33,17 +33,20 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from kaizen_conformance._calls import CallOutcome, TargetError, call_with_limit, load_target
+from kaizen_conformance.cases.hub import Params
+from kaizen_conformance.core.targets import TargetError, load_target
+from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit
 
 if TYPE_CHECKING:
-    from kaizen_conformance._settings import Settings
+    from kaizen_conformance.core.settings import Settings
 
 PATH = "/repos/"
-IN_PROCESS_BASE_URL = "http://testserver"  # the Host an in-process app sees (Starlette's test default)
+IN_PROCESS_BASE_URL = (
+    "http://testserver"  # the Host an in-process app sees (Starlette's test default)
+)
 MAX_BODY_BYTES = 32 * 1024 * 1024  # a live hub streaming without end is cut here
 BODY_HEAD_BYTES = 200  # how much of a body a failure message quotes
 SEED_LOADED = "hub-seed"  # Settings.loaded key of the imported seed function
-Params = tuple[tuple[str, str], ...]
 
 
 class SeedFailure(Exception):
@@ -151,8 +154,12 @@ def _hidden_prefixes() -> tuple[str, ...]:
         import anyio
         import httpx
 
-        dirs = [Path(httpx.__file__).parent, Path(anyio.__file__).parent, Path(asyncio.__file__).parent,
-                Path(concurrent.futures.__file__).parent.parent]
+        dirs = [
+            Path(httpx.__file__).parent,
+            Path(anyio.__file__).parent,
+            Path(asyncio.__file__).parent,
+            Path(concurrent.futures.__file__).parent.parent,
+        ]
         kit = [p for p in _KIT_DIR.iterdir() if p.name != "reference"]
         _HIDDEN_PREFIXES = tuple(str(p) for p in dirs + kit) + (threading.__file__,)
     return _HIDDEN_PREFIXES
@@ -188,7 +195,9 @@ def new_request(params: Params) -> Any:
     """The GET an in-process app receives: what a plain HTTP client sends (Host: testserver)."""
     import httpx
 
-    return httpx.Request("GET", httpx.URL(IN_PROCESS_BASE_URL + PATH, params=list(params)), headers=REQUEST_HEADERS)
+    return httpx.Request(
+        "GET", httpx.URL(IN_PROCESS_BASE_URL + PATH, params=list(params)), headers=REQUEST_HEADERS
+    )
 
 
 def query_shape(params: Params) -> tuple[str, ...]:
@@ -259,28 +268,40 @@ class HubDriver:
         if self.wedged:
             return HubAnswer(params, problem=f"not attempted: {self.wedged}")
         if shape in self.stalled:
-            return HubAnswer(params, problem=f"not attempted: {self.stalled[shape]} (a query of the same kind) "
-                                             f"did not answer within the {self.limit:g} s limit")
+            return HubAnswer(
+                params,
+                problem=f"not attempted: {self.stalled[shape]} (a query of the same kind) "
+                f"did not answer within the {self.limit:g} s limit",
+            )
         answer = self.fetch(params)
         if answer.answered:
             self.answered_once = True
         elif answer.timed_out:
             self.stalled[shape] = answer.request
             if not self.answered_once:
-                self.wedged = (f"the hub has not answered any request yet ({answer.request} ran past the "
-                               f"{self.limit:g} s limit, --kaizen-timeout)")
+                self.wedged = (
+                    f"the hub has not answered any request yet ({answer.request} ran past the "
+                    f"{self.limit:g} s limit, --kaizen-timeout)"
+                )
         return answer
 
     def fetch(self, params: Params) -> HubAnswer:
         raise NotImplementedError
 
     def timed_out(self, params: Params, seconds: float) -> HubAnswer:
-        return HubAnswer(params, seconds=seconds, timed_out=True,
-                         problem=f"no answer within the per-call limit of {self.limit:g} s (--kaizen-timeout)")
+        return HubAnswer(
+            params,
+            seconds=seconds,
+            timed_out=True,
+            problem=f"no answer within the per-call limit of {self.limit:g} s (--kaizen-timeout)",
+        )
 
     def raised(self, params: Params, error: BaseException, seconds: float) -> HubAnswer:
-        return HubAnswer(params, seconds=seconds,
-                         problem=f"the app raised {type(error).__name__}: {error}\n{indent(app_traceback(error))}")
+        return HubAnswer(
+            params,
+            seconds=seconds,
+            problem=f"the app raised {type(error).__name__}: {error}\n{indent(app_traceback(error))}",
+        )
 
     # -- seeding
     def run_seed(self, seed: Callable[..., Any], records: list[Any], label: str) -> CallOutcome:
@@ -343,19 +364,27 @@ class AsgiDriver(HubDriver):
     def _check_loop_alive(self) -> None:
         """After a timeout: a loop that does not even run ``sleep(0)`` is blocked by the app."""
         ran = threading.Event()
-        self.loop.call_soon_threadsafe(ran.set)  # a plain callback: nothing left un-awaited if it never runs
+        self.loop.call_soon_threadsafe(
+            ran.set
+        )  # a plain callback: nothing left un-awaited if it never runs
         if not ran.wait(1.0):
-            self.wedged = ("the app blocks its event loop (a blocking call inside an async endpoint?): "
-                           "nothing more can be asked of it")
+            self.wedged = (
+                "the app blocks its event loop (a blocking call inside an async endpoint?): "
+                "nothing more can be asked of it"
+            )
 
     def start(self) -> None:
         self.lifespan = _Lifespan(self.target)
         value, error, timed_out = self._submit(self.lifespan.startup(), self.limit)
         if timed_out:
-            raise HubUnavailable(f"the app's lifespan startup did not finish within {self.limit:g} s")
+            raise HubUnavailable(
+                f"the app's lifespan startup did not finish within {self.limit:g} s"
+            )
         if error is not None:
-            raise HubUnavailable(f"the app's lifespan startup raised {type(error).__name__}: {error}\n"
-                                 f"{indent(app_traceback(error))}")
+            raise HubUnavailable(
+                f"the app's lifespan startup raised {type(error).__name__}: {error}\n"
+                f"{indent(app_traceback(error))}"
+            )
         if value:
             raise HubUnavailable(f"the app's lifespan startup failed: {value}")
         self._open_transport()
@@ -366,8 +395,14 @@ class AsgiDriver(HubDriver):
         lifespan = self.lifespan
         app = self.target
 
-        async def with_lifespan_state(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
-            if lifespan is not None and lifespan.state and scope.get("type") in ("http", "websocket"):
+        async def with_lifespan_state(
+            scope: MutableMapping[str, Any], receive: Any, send: Any
+        ) -> None:
+            if (
+                lifespan is not None
+                and lifespan.state
+                and scope.get("type") in ("http", "websocket")
+            ):
                 scope = {**scope, "state": dict(lifespan.state)}
             await app(scope, receive, send)
 
@@ -410,7 +445,12 @@ class AsgiDriver(HubDriver):
         if self.closed:
             return
         self.closed = True
-        if not self.wedged and self.loop.is_running() and self.lifespan is not None and self.lifespan.started:
+        if (
+            not self.wedged
+            and self.loop.is_running()
+            and self.lifespan is not None
+            and self.lifespan.started
+        ):
             self._submit(self.lifespan.shutdown(), min(self.limit, 5.0))
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(2.0)
@@ -435,7 +475,11 @@ class _Lifespan:
 
     async def _run(self) -> None:
         assert self.to_app is not None and self.from_app is not None
-        scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": self.state}
+        scope = {
+            "type": "lifespan",
+            "asgi": {"version": "3.0", "spec_version": "2.0"},
+            "state": self.state,
+        }
         try:
             await self.app(scope, self.to_app.get, self.from_app.put)
         except BaseException as exc:  # noqa: BLE001 - the app's failure is reported, not raised here
@@ -498,7 +542,9 @@ class UrlDriver(HubDriver):
         super().__init__(url, description, limit)
         import httpx
 
-        self.client = httpx.Client(base_url=url.rstrip("/"), timeout=httpx.Timeout(limit), follow_redirects=False)
+        self.client = httpx.Client(
+            base_url=url.rstrip("/"), timeout=httpx.Timeout(limit), follow_redirects=False
+        )
 
     def fetch(self, params: Params) -> HubAnswer:
         import httpx
@@ -512,7 +558,12 @@ class UrlDriver(HubDriver):
                     if size > MAX_BODY_BYTES:
                         truncated = True
                         break
-                return response.status_code, response.headers.get("content-type", ""), b"".join(chunks), truncated
+                return (
+                    response.status_code,
+                    response.headers.get("content-type", ""),
+                    b"".join(chunks),
+                    truncated,
+                )
 
         # httpx's timeout bounds each phase; the thread bounds the whole exchange (a trickling body).
         outcome = call_with_limit(get, self.limit + 0.5, f"hub {request_line(params)}")
@@ -520,8 +571,11 @@ class UrlDriver(HubDriver):
             return self.timed_out(params, outcome.seconds)
         if isinstance(outcome.error, httpx.HTTPError):
             error = outcome.error
-            return HubAnswer(params, seconds=outcome.seconds,
-                             problem=f"no HTTP answer from {self.target}: {type(error).__name__}: {error}")
+            return HubAnswer(
+                params,
+                seconds=outcome.seconds,
+                problem=f"no HTTP answer from {self.target}: {type(error).__name__}: {error}",
+            )
         if outcome.error is not None:
             return self.raised(params, outcome.error, outcome.seconds)
         status, content_type, body, truncated = outcome.value
@@ -551,7 +605,9 @@ class UrlDriver(HubDriver):
 def detect_app_kind(app: Any) -> str | None:
     """'asgi' for ``async (scope, receive, send)``, 'wsgi' for ``(environ, start_response)``."""
     call = type(app).__call__ if callable(app) and not inspect.isroutine(app) else None
-    if inspect.iscoroutinefunction(app) or (not inspect.isclass(app) and inspect.iscoroutinefunction(call)):
+    if inspect.iscoroutinefunction(app) or (
+        not inspect.isclass(app) and inspect.iscoroutinefunction(call)
+    ):
         return "asgi"
     try:
         signature = inspect.signature(app)
@@ -560,7 +616,9 @@ def detect_app_kind(app: Any) -> str | None:
     kinds = [p.kind for p in signature.parameters.values()]
     if inspect.Parameter.VAR_POSITIONAL in kinds or inspect.isclass(app):
         return None
-    positional = kinds.count(inspect.Parameter.POSITIONAL_ONLY) + kinds.count(inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    positional = kinds.count(inspect.Parameter.POSITIONAL_ONLY) + kinds.count(
+        inspect.Parameter.POSITIONAL_OR_KEYWORD
+    )
     return {3: "asgi", 2: "wsgi"}.get(positional)
 
 
@@ -595,7 +653,9 @@ def check_hub_options(settings: Settings) -> None:
                 "give --kaizen-hub-app=module:attr or --kaizen-hub-url=URL as well"
             )
         if forced:
-            raise pytest.UsageError(f"--kaizen-hub-app-kind={forced} needs --kaizen-hub-app=module:attr")
+            raise pytest.UsageError(
+                f"--kaizen-hub-app-kind={forced} needs --kaizen-hub-app=module:attr"
+            )
         return
     if target.kind == "url":
         if forced:
@@ -628,7 +688,9 @@ def check_hub_options(settings: Settings) -> None:
         except TargetError as exc:
             raise pytest.UsageError(f"--kaizen-hub-seed={seed}: {exc}") from None
         if not callable(function):
-            raise pytest.UsageError(f"--kaizen-hub-seed={seed}: a {type(function).__name__} object is not callable")
+            raise pytest.UsageError(
+                f"--kaizen-hub-seed={seed}: a {type(function).__name__} object is not callable"
+            )
 
 
 def seed_function(settings: Settings) -> Callable[..., Any]:
@@ -668,10 +730,16 @@ def seed_hub(settings: Settings, driver: HubDriver, records: Sequence[Any], case
     # A deep copy: a seed function that keeps or edits the list cannot change the golden case.
     copied = json.loads(json.dumps(list(records)))
     outcome = driver.run_seed(seed_function(settings), copied, f"hub seed {case}")
-    where = f"--kaizen-hub-seed={spec} (called {spec.rsplit(':', 1)[-1] if spec else 'seed'}(" \
-            f"{'url' if driver.kind == 'url' else 'app'}, records) for case {case})"
+    where = (
+        f"--kaizen-hub-seed={spec} (called {spec.rsplit(':', 1)[-1] if spec else 'seed'}("
+        f"{'url' if driver.kind == 'url' else 'app'}, records) for case {case})"
+    )
     if outcome.timed_out:
-        raise SeedFailure(f"{where} did not return within the per-call limit of {settings.timeout:g} s")
+        raise SeedFailure(
+            f"{where} did not return within the per-call limit of {settings.timeout:g} s"
+        )
     if outcome.error is not None:
         error = outcome.error
-        raise SeedFailure(f"{where} raised {type(error).__name__}: {error}\n{indent(app_traceback(error))}")
+        raise SeedFailure(
+            f"{where} raised {type(error).__name__}: {error}\n{indent(app_traceback(error))}"
+        )

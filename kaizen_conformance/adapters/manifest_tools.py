@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kaizen_conformance import _sandbox
-from kaizen_conformance._calls import CallOutcome, call_with_limit
-from kaizen_conformance._commands import CommandOutcome, run_command
-from kaizen_conformance._settings import Settings
+from kaizen_conformance.core.settings import Settings
+from kaizen_conformance.runtime import sandbox
+from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit
+from kaizen_conformance.runtime.commands import CommandOutcome, run_command
 
 HEAD = 300  # characters of any output quoted in a message
 KEEP = 1 << 16  # characters of in-process output kept; the rest is only counted
@@ -147,18 +147,28 @@ def call_tool(
     attempts: list[str] = []
     with redirect_stdout(stdout), redirect_stderr(stderr):
         if offline:
-            outcome, attempts = _sandbox.call_offline(invoke, settings.timeout, label)
+            outcome, attempts = sandbox.call_offline(invoke, settings.timeout, label)
         else:
             outcome = call_with_limit(invoke, settings.timeout, label)
     run = ToolRun(
-        role, "callable", status=_call_status(outcome), limit=settings.timeout,
-        stdout=stdout.text(), stdout_size=stdout.size, stderr=stderr.text(), stderr_size=stderr.size,
-        seconds=outcome.seconds, returned=outcome.value, network_attempts=attempts,
+        role,
+        "callable",
+        status=_call_status(outcome),
+        limit=settings.timeout,
+        stdout=stdout.text(),
+        stdout_size=stdout.size,
+        stderr=stderr.text(),
+        stderr_size=stderr.size,
+        seconds=outcome.seconds,
+        returned=outcome.value,
+        network_attempts=attempts,
         enforcement="Python audit hook (in-process)" if offline else "",
     )
     if outcome.timed_out:
-        run.how = (f"still running after {settings.timeout:g} s, the per-call limit (--kaizen-timeout); "
-                   "the call was abandoned (a thread cannot be killed)")
+        run.how = (
+            f"still running after {settings.timeout:g} s, the per-call limit (--kaizen-timeout); "
+            "the call was abandoned (a thread cannot be killed)"
+        )
     elif outcome.failed:
         error = outcome.error
         run.error_type = type(error).__name__
@@ -201,21 +211,37 @@ def run_tool(
     missing = unstartable(argv[0])
     if missing:
         how = f"could not start {argv[0]!r}: {missing} (command: {' '.join(argv)[:200]})"
-        return ToolRun(role, "command", status=CRASHED, limit=settings.timeout, how=how, started=False)
+        return ToolRun(
+            role, "command", status=CRASHED, limit=settings.timeout, how=how, started=False
+        )
     attempts: list[str] = []
     enforcement = ""
     if offline:
-        guarded = _sandbox.run_command_offline(argv, limit=settings.timeout, scratch=scratch(), env=dict(os.environ))
-        outcome, attempts, enforcement = guarded.outcome, guarded.network_attempts, guarded.enforcement
+        guarded = sandbox.run_command_offline(
+            argv, limit=settings.timeout, scratch=scratch(), env=dict(os.environ)
+        )
+        outcome, attempts, enforcement = (
+            guarded.outcome,
+            guarded.network_attempts,
+            guarded.enforcement,
+        )
     else:
         outcome = run_command(argv, limit=settings.timeout, env=dict(os.environ))
     stdout = outcome.stdout.decode("utf-8", errors="replace")
     stderr = outcome.stderr.decode("utf-8", errors="replace")
     run = ToolRun(
-        role, "command", status=_command_status(outcome), limit=settings.timeout,
+        role,
+        "command",
+        status=_command_status(outcome),
+        limit=settings.timeout,
         message=stderr if outcome.returncode not in (None, 0) else "",
-        stdout=stdout, stdout_size=outcome.stdout_size, stderr=stderr, stderr_size=outcome.stderr_size,
-        seconds=outcome.seconds, network_attempts=attempts, enforcement=enforcement,
+        stdout=stdout,
+        stdout_size=outcome.stdout_size,
+        stderr=stderr,
+        stderr_size=outcome.stderr_size,
+        seconds=outcome.seconds,
+        network_attempts=attempts,
+        enforcement=enforcement,
         started=not outcome.start_error,
     )
     run.how = _command_how(outcome, settings.timeout)
@@ -250,8 +276,10 @@ def _command_how(outcome: CommandOutcome, limit: float) -> str:
     if outcome.start_error:
         return f"could not start {outcome.argv[0]!r}: {outcome.start_error} (command: {command})"
     if outcome.timed_out:
-        return (f"still running after {limit:g} s, the per-call limit (--kaizen-timeout): killed with its "
-                f"process group (command: {command})")
+        return (
+            f"still running after {limit:g} s, the per-call limit (--kaizen-timeout): killed with its "
+            f"process group (command: {command})"
+        )
     if outcome.returncode is not None and outcome.returncode < 0:
         return f"killed by signal {-outcome.returncode} after {outcome.seconds:.2f} s (command: {command})"
     return f"exit {outcome.returncode} after {outcome.seconds:.2f} s (command: {command})"
@@ -271,7 +299,13 @@ def init(settings: Settings, repo: Path, label: str, scratch: Callable[[], Path]
 
 
 def _dispatch(
-    settings: Settings, role: str, repo: Path, label: str, scratch: Callable[[], Path], *, offline: bool
+    settings: Settings,
+    role: str,
+    repo: Path,
+    label: str,
+    scratch: Callable[[], Path],
+    *,
+    offline: bool,
 ) -> ToolRun:
     target = settings.target(role)
     assert target is not None, f"the {role} role is not configured"

@@ -27,10 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from kaizen_conformance._sandbox import call_offline, run_command_offline
-from kaizen_conformance._settings import Settings
+from kaizen_conformance.core.settings import Settings
+from kaizen_conformance.runtime.sandbox import call_offline, run_command_offline
 
-IN_PROCESS_ENFORCEMENT = "Python audit hook (socket connect, DNS, bind: raw sockets included) + respx (httpx requests)"
+IN_PROCESS_ENFORCEMENT = (
+    "Python audit hook (socket connect, DNS, bind: raw sockets included) + respx (httpx requests)"
+)
 EVENT_TYPE = "kaizen.schedule.prepared"
 
 
@@ -39,15 +41,23 @@ class PrepareResult:
     """What one prepare invocation did, judged by no rule yet."""
 
     via: str  # "callable" or "command"
-    event: dict[str, Any] | None = None  # the event, when prepare succeeded and produced one JSON object
+    event: dict[str, Any] | None = (
+        None  # the event, when prepare succeeded and produced one JSON object
+    )
     failed: bool = False  # raised, exited non-zero, was killed at the limit or could not start
     timed_out: bool = False
     never_ran: bool = False  # the command could not be started: no verdict on what prepare does
     failure: str = ""  # how it failed, for messages
     message: str = ""  # the error message: the exception's text, or stderr
-    problem: str = ""  # why a successful run's output is not an event ("returned ...", "exited 0, but ...")
-    printed: str = ""  # the start of stdout (commands) or the returned value (callables), for messages
-    printed_event: bool = False  # an event (or what looks like one) came out although prepare failed
+    problem: str = (
+        ""  # why a successful run's output is not an event ("returned ...", "exited 0, but ...")
+    )
+    printed: str = (
+        ""  # the start of stdout (commands) or the returned value (callables), for messages
+    )
+    printed_event: bool = (
+        False  # an event (or what looks like one) came out although prepare failed
+    )
     network_attempts: list[str] = field(default_factory=list)
     enforcement: str = ""
     opened: list[str] = field(default_factory=list)  # watched files opened (in-process only)
@@ -105,7 +115,10 @@ def parse_stdout(data: bytes, size: int, head: str) -> tuple[dict[str, Any] | No
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, f"its stdout is not UTF-8 ({exc.reason} at byte {exc.start}); it began with {head}"
+        return (
+            None,
+            f"its stdout is not UTF-8 ({exc.reason} at byte {exc.start}); it began with {head}",
+        )
     if not text.strip():
         return None, "it printed nothing on stdout (the event goes to stdout)"
     try:
@@ -113,12 +126,22 @@ def parse_stdout(data: bytes, size: int, head: str) -> tuple[dict[str, Any] | No
     except ValueError as exc:
         return None, f"its stdout is not one JSON object ({exc}); it began with {head}"
     if not isinstance(value, dict):
-        return None, f"its stdout holds a JSON {json_kind(value)}, not the event object; it began with {head}"
+        return (
+            None,
+            f"its stdout holds a JSON {json_kind(value)}, not the event object; it began with {head}",
+        )
     return value, ""
 
 
 def json_kind(value: Any) -> str:
-    kinds = {list: "array", str: "string", bool: "boolean", int: "number", float: "number", type(None): "null"}
+    kinds = {
+        list: "array",
+        str: "string",
+        bool: "boolean",
+        int: "number",
+        float: "number",
+        type(None): "null",
+    }
     return kinds.get(type(value), type(value).__name__)
 
 
@@ -187,7 +210,9 @@ def refusing_httpx(attempts: list[str]) -> Iterator[None]:
 
     def refuse(request: httpx.Request) -> httpx.Response:
         attempts.append(f"httpx {request.method} {request.url}")
-        raise httpx.ConnectError("kaizen-conformance: network access is forbidden here (PRE-005)", request=request)
+        raise httpx.ConnectError(
+            "kaizen-conformance: network access is forbidden here (PRE-005)", request=request
+        )
 
     with respx.mock(assert_all_called=False, assert_all_mocked=False) as router:
         router.route().mock(side_effect=refuse)
@@ -217,23 +242,31 @@ def call_prepare(
     assert target is not None
     if target.kind == "command":
         if scratch is None:
-            raise ValueError("a prepare command needs a fresh scratch directory for its offline guard")
+            raise ValueError(
+                "a prepare command needs a fresh scratch directory for its offline guard"
+            )
         return _run_command(settings, repo, agent, scratch=scratch, cwd=cwd)
     return _call(settings, repo, agent, watch=watch, label=label)
 
 
-def _call(settings: Settings, repo: str, agent: str, *, watch: Sequence[Path], label: str) -> PrepareResult:
+def _call(
+    settings: Settings, repo: str, agent: str, *, watch: Sequence[Path], label: str
+) -> PrepareResult:
     function = settings.implementation("prepare")
     result = PrepareResult(via="callable", enforcement=IN_PROCESS_ENFORCEMENT)
     http_attempts: list[str] = []
     with watching_opens(watch) as opened, refusing_httpx(http_attempts):
-        outcome, socket_attempts = call_offline(lambda: function(repo, agent), settings.timeout, label)
+        outcome, socket_attempts = call_offline(
+            lambda: function(repo, agent), settings.timeout, label
+        )
     result.network_attempts = http_attempts + socket_attempts
     result.opened = list(opened)
     result.seconds = outcome.seconds
     if outcome.timed_out:
         result.failed = result.timed_out = True
-        result.failure = f"did not return within the per-call limit of {settings.timeout:g} s (--kaizen-timeout)"
+        result.failure = (
+            f"did not return within the per-call limit of {settings.timeout:g} s (--kaizen-timeout)"
+        )
         return result
     if outcome.error is not None:
         error = outcome.error
@@ -262,13 +295,17 @@ def command_argv(settings: Settings, repo: str, agent: str) -> list[str]:
     return [word.format_map({"agent": agent, "repo": repo}) for word in settings.command("prepare")]
 
 
-def _run_command(settings: Settings, repo: str, agent: str, *, scratch: Path, cwd: Path | None) -> PrepareResult:
+def _run_command(
+    settings: Settings, repo: str, agent: str, *, scratch: Path, cwd: Path | None
+) -> PrepareResult:
     argv = command_argv(settings, repo, agent)
     program = argv[0] if cwd is None or "/" not in argv[0] else os.path.join(cwd, argv[0])
     if shutil.which(program) is None:
         # Checked here because, run inside a network namespace, a missing program is only unshare's exit 127.
         return PrepareResult(
-            via="command", failed=True, never_ran=True,
+            via="command",
+            failed=True,
+            never_ran=True,
             failure=f"could not start {argv[0]!r}: no such executable "
             f"(as seen from {cwd or os.getcwd()}, PATH included)",
         )

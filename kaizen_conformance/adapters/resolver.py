@@ -25,10 +25,12 @@ from typing import Any
 
 import pytest
 
-from kaizen_conformance._calls import call_with_limit
-from kaizen_conformance._commands import MAX_OUTPUT, CommandOutcome, run_command
-from kaizen_conformance._settings import Settings
-from kaizen_conformance.hubdouble import HubDouble, LoopbackHub, Stray, respx_transport
+from kaizen_conformance.core.settings import Settings
+from kaizen_conformance.hubdouble.responder import HubDouble
+from kaizen_conformance.hubdouble.server import LoopbackHub, Stray
+from kaizen_conformance.hubdouble.transport import respx_transport
+from kaizen_conformance.runtime.calls import call_with_limit
+from kaizen_conformance.runtime.commands import MAX_OUTPUT, CommandOutcome, run_command
 
 ENV_FIELDS = {"hub_url": "KAIZEN_HUB_URL", "hostname": "KAIZEN_HOSTNAME", "domain": "KAIZEN_DOMAIN"}
 PROFILE_ENV = "KAIZEN_PROFILE"  # a kit extra: the profile the run holds the resolver to
@@ -41,11 +43,15 @@ class ResolverResult:
 
     via: str  # "respx", "server" or "command"
     hub_url: str
-    repos: list[Mapping[str, Any]] | None = None  # None when it failed, hung or answered malformed output
+    repos: list[Mapping[str, Any]] | None = (
+        None  # None when it failed, hung or answered malformed output
+    )
     problem: str | None = None  # what is wrong with the output (shape, or stdout not a JSON array)
     failed: bool = False  # failed loudly: raised, or exited non-zero
     timed_out: bool = False  # still running at the per-call limit
-    broken: str = ""  # could not be run at all (a command that does not start): never a loud failure
+    broken: str = (
+        ""  # could not be run at all (a command that does not start): never a loud failure
+    )
     failure: str = ""  # how it failed or hung, for messages
     answer: str = ""  # what it answered, bounded, for "... instead of failing loudly"
     seconds: float = 0.0
@@ -95,9 +101,13 @@ def run_resolver(
     target = settings.target("resolver")
     assert target is not None, "the resolver role is not configured"
     if target.kind == "command":
-        return run_command_resolver(settings, loopback_hub(config, settings), double, hostname, domain)
+        return run_command_resolver(
+            settings, loopback_hub(config, settings), double, hostname, domain
+        )
     if settings.hub_double == "server":
-        return call_resolver_server(settings, loopback_hub(config, settings), double, hostname, domain, label)
+        return call_resolver_server(
+            settings, loopback_hub(config, settings), double, hostname, domain, label
+        )
     return call_resolver(settings, double, hostname, domain, label)
 
 
@@ -121,7 +131,9 @@ def _from_call(via: str, hub_url: str, outcome: Any, limit: float) -> ResolverRe
     result = ResolverResult(via, hub_url, seconds=outcome.seconds)
     if outcome.timed_out:
         result.timed_out = True
-        result.failure = f"did not return within the per-call limit of {limit:g} s (--kaizen-timeout)"
+        result.failure = (
+            f"did not return within the per-call limit of {limit:g} s (--kaizen-timeout)"
+        )
         return result
     if outcome.failed:
         tail = "\n".join(outcome.error_text.splitlines()[-6:])
@@ -131,7 +143,9 @@ def _from_call(via: str, hub_url: str, outcome: Any, limit: float) -> ResolverRe
     result.answer = f"returned {outcome.value!r:.300}"
     result.problem = shape_problem(outcome.value)
     if result.problem is None:
-        result.repos = [dict(repo) for repo in outcome.value]  # plain data: a run may be shared across workers
+        result.repos = [
+            dict(repo) for repo in outcome.value
+        ]  # plain data: a run may be shared across workers
     return result
 
 
@@ -141,18 +155,27 @@ def call_resolver(
     """Run the in-process resolver with respx routing its httpx requests to ``double``."""
     hub_url = closed_port_url()
     with respx_transport(double, hub_url, stall_limit=settings.timeout):
-        outcome = call_with_limit(_invoke(settings, hub_url, hostname, domain), settings.timeout, label)
+        outcome = call_with_limit(
+            _invoke(settings, hub_url, hostname, domain), settings.timeout, label
+        )
         double.release()
     return _from_call("respx", hub_url, outcome, settings.timeout)
 
 
 def call_resolver_server(
-    settings: Settings, hub: LoopbackHub, double: HubDouble, hostname: str, domain: str | None, label: str
+    settings: Settings,
+    hub: LoopbackHub,
+    double: HubDouble,
+    hostname: str,
+    domain: str | None,
+    label: str,
 ) -> ResolverResult:
     """Run the in-process resolver against ``double`` served on 127.0.0.1 (any HTTP client works)."""
     mark = hub.stray_mark()
     with hub.mount(double) as hub_url:
-        outcome = call_with_limit(_invoke(settings, hub_url, hostname, domain), settings.timeout, label)
+        outcome = call_with_limit(
+            _invoke(settings, hub_url, hostname, domain), settings.timeout, label
+        )
     result = _from_call("server", hub_url, outcome, settings.timeout)
     result.strays = hub.strays_since(mark)
     return result
@@ -198,7 +221,10 @@ def parse_stdout(outcome: CommandOutcome) -> tuple[Any, str | None]:
     try:
         text = outcome.stdout.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, f"stdout is not UTF-8 ({exc.reason} at byte {exc.start}); it starts {outcome.head('stdout', 120)}"
+        return (
+            None,
+            f"stdout is not UTF-8 ({exc.reason} at byte {exc.start}); it starts {outcome.head('stdout', 120)}",
+        )
     if not text.strip():
         return (
             None,
@@ -212,7 +238,10 @@ def parse_stdout(outcome: CommandOutcome) -> tuple[Any, str | None]:
             "Print only the JSON array on stdout, and logs on stderr"
         )
     if not isinstance(value, list):
-        return value, f"printed JSON {type(value).__name__}, not an array; it starts {outcome.head('stdout', 120)}"
+        return (
+            value,
+            f"printed JSON {type(value).__name__}, not an array; it starts {outcome.head('stdout', 120)}",
+        )
     return value, shape_problem(value)
 
 
@@ -225,8 +254,9 @@ def tail(outcome: CommandOutcome, stream: str, limit: int = 400) -> str:
     data: bytes = getattr(outcome, stream)
     size: int = getattr(outcome, f"{stream}_size")
     if size > len(data):
-        return f"unseen: it wrote {size} bytes, of which the kit keeps the first {len(data)}; they start " + repr(
-            data[: limit // 2].decode("utf-8", errors="replace")
+        return (
+            f"unseen: it wrote {size} bytes, of which the kit keeps the first {len(data)}; they start "
+            + repr(data[: limit // 2].decode("utf-8", errors="replace"))
         )
     text = data[-limit:].decode("utf-8", errors="replace")
     return f"{text!r}" + (f" (the last {limit} of {size} bytes)" if size > limit else "")
@@ -240,8 +270,12 @@ def run_command_resolver(
     with hub.mount(double) as hub_url:
         fields = command_fields(hub_url, hostname, domain)
         argv = command_argv(settings.command("resolver"), fields)
-        outcome = run_command(argv, limit=settings.timeout, env=command_env(fields, settings.profile("resolver")))
-    result = ResolverResult("command", hub_url, seconds=outcome.seconds, strays=hub.strays_since(mark))
+        outcome = run_command(
+            argv, limit=settings.timeout, env=command_env(fields, settings.profile("resolver"))
+        )
+    result = ResolverResult(
+        "command", hub_url, seconds=outcome.seconds, strays=hub.strays_since(mark)
+    )
     if outcome.start_error:
         result.broken = (
             f"{outcome.describe()}. Fix --kaizen-resolver-cmd (the kit runs it without a shell, "

@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import quote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from kaizen_conformance.hubdouble import FLAG, Action, HubDouble, Reply, Stall
+from kaizen_conformance.hubdouble.responder import FLAG, Action, HubDouble, Reply, Stall
 
 _KNOWN = {status.value for status in HTTPStatus}
 
@@ -85,7 +85,10 @@ class ReferenceHub:
     """One hub's roster, served as ``GET /repos/`` through the hub double's responder."""
 
     def __init__(
-        self, profile: str = "v2", records: Iterable[Any] = (), fault: Mapping[str, Any] | None = None
+        self,
+        profile: str = "v2",
+        records: Iterable[Any] = (),
+        fault: Mapping[str, Any] | None = None,
     ) -> None:
         if profile not in ("v1", "v2"):
             raise ValueError(f"profile {profile!r}: choose v1 or v2")
@@ -151,7 +154,9 @@ class AsgiApp:
     def __init__(self, hub: ReferenceHub) -> None:
         self.hub = hub
 
-    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+    async def __call__(
+        self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
+    ) -> None:
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()
@@ -171,10 +176,19 @@ class AsgiApp:
                 await asyncio.sleep(0.05)
             action = Reply(503, b'{"detail": "released"}')
         if _hangs_up(action):
-            raise ConnectionResetError(f"the reference hub was told to {type(action).__name__.lower()} this request")
+            raise ConnectionResetError(
+                f"the reference hub was told to {type(action).__name__.lower()} this request"
+            )
         assert isinstance(action, Reply)
-        await send({"type": "http.response.start", "status": action.status,
-                    "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in _headers(action)]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": action.status,
+                "headers": [
+                    (k.encode("latin-1"), v.encode("latin-1")) for k, v in _headers(action)
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": _body(action)})
 
 
@@ -192,10 +206,14 @@ class WsgiApp:
             self.hub.double.released.wait()
             action = Reply(503, b'{"detail": "released"}')
         if _hangs_up(action):
-            raise ConnectionResetError(f"the reference hub was told to {type(action).__name__.lower()} this request")
+            raise ConnectionResetError(
+                f"the reference hub was told to {type(action).__name__.lower()} this request"
+            )
         assert isinstance(action, Reply)
-        start_response(f"{action.status} {HTTPStatus(action.status).phrase if action.status in _KNOWN else 'Status'}",
-                       _headers(action))
+        start_response(
+            f"{action.status} {HTTPStatus(action.status).phrase if action.status in _KNOWN else 'Status'}",
+            _headers(action),
+        )
         return [_body(action)]
 
 
@@ -214,7 +232,9 @@ def seed(app_or_url: Any, records: list[Any]) -> None:
     if isinstance(app_or_url, str):
         target = SERVED.get(app_or_url.rstrip("/"))
         if target is None:
-            raise LookupError(f"no reference hub is served at {app_or_url} by this process (see serve())")
+            raise LookupError(
+                f"no reference hub is served at {app_or_url} by this process (see serve())"
+            )
     else:
         target = getattr(app_or_url, "hub", None)
         if not isinstance(target, ReferenceHub):
@@ -236,10 +256,16 @@ class _ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
 def serve(target: ReferenceHub | None = None, port: int = 0) -> Iterator[str]:
     """Serve a reference hub on 127.0.0.1 (an ephemeral port by default); yields its base URL."""
     chosen = target or hub
-    server = make_server("127.0.0.1", port, chosen.wsgi, server_class=_ThreadingServer, handler_class=_QuietHandler)
+    server = make_server(
+        "127.0.0.1", port, chosen.wsgi, server_class=_ThreadingServer, handler_class=_QuietHandler
+    )
     url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name=f"reference-hub {url}", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name=f"reference-hub {url}",
+        daemon=True,
+    )
     SERVED[url] = chosen
     thread.start()
     try:
@@ -253,8 +279,11 @@ def serve(target: ReferenceHub | None = None, port: int = 0) -> Iterator[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kaizen_conformance.reference.hub", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m kaizen_conformance.reference.hub",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--profile", choices=("v1", "v2"), default="v2")
     parser.add_argument("--records", help="a JSON file holding the roster (an array of records)")

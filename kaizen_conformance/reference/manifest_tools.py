@@ -65,7 +65,9 @@ def validate(repo: str | os.PathLike[str]) -> None:
     except OSError as exc:
         raise ScheduleInvalid(f"{where}: cannot be read: {exc.strerror or exc}") from None
     except Exception as exc:  # noqa: BLE001 - e.g. '!!int abc': whatever cannot be read is invalid
-        raise ScheduleInvalid(f"{where}: cannot be read as a manifest: {type(exc).__name__}: {exc}") from None
+        raise ScheduleInvalid(
+            f"{where}: cannot be read as a manifest: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 # --------------------------------------------------------------------------- init
@@ -100,7 +102,13 @@ def init(repo: str | os.PathLike[str]) -> None:
     if not checkout.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "the checkout is not a directory", str(checkout))
     target = _kaizen_dir(checkout) / MANIFEST.name
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = (
+        os.O_WRONLY
+        | os.O_CREAT
+        | os.O_EXCL
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+    )
     try:
         descriptor = os.open(target, flags, 0o644)
     except FileExistsError:
@@ -118,9 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reference schedule validate / schedule init (kaizen scheduling contract v1, section 6).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("validate", help="exit 0 when REPO/.kaizen/schedule.yml is valid, 1 (reason on stderr) when not")
+    check = commands.add_parser(
+        "validate",
+        help="exit 0 when REPO/.kaizen/schedule.yml is valid, 1 (reason on stderr) when not",
+    )
     check.add_argument("repo")
-    scaffold = commands.add_parser("init", help="write REPO/.kaizen/schedule.yml; exit 1 when one already exists")
+    scaffold = commands.add_parser(
+        "init", help="write REPO/.kaizen/schedule.yml; exit 1 when one already exists"
+    )
     scaffold.add_argument("repo")
     return parser
 

@@ -30,7 +30,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from kaizen_conformance.reference.schedule import MANIFEST, ManifestInvalid, load_manifest
+from kaizen_conformance.reference.schedule import (
+    MANIFEST,
+    ManifestInvalid,
+    load_manifest,
+)
 
 SOURCE = "kaizen-agentic"
 EVENT_TYPE = "kaizen.schedule.prepared"
@@ -91,7 +95,9 @@ def _memory(root: str, real_root: str, agent: str) -> list[dict[str, Any]]:
         try:
             name.encode("utf-8")
         except UnicodeEncodeError:
-            raise PrepareError(f"{directory}: a memory file name is not valid UTF-8: {name!r}") from None
+            raise PrepareError(
+                f"{directory}: a memory file name is not valid UTF-8: {name!r}"
+            ) from None
         relative = f"{directory}/{name}"
         _, target = _inside(root, real_root, relative)
         if os.path.isfile(target):  # directories, dangling links and devices are not memory files
@@ -189,7 +195,11 @@ def _head_by_git(root: str) -> str | None:
     try:
         done = subprocess.run(
             [git, "-C", root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
-            capture_output=True, text=True, timeout=5, env=env, stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            env=env,
+            stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -233,7 +243,9 @@ def _agent_entry(root: str, agent: str) -> dict[str, Any]:
         manifest = load_manifest(Path(root))
     except ManifestInvalid as exc:  # missing, escaping or invalid (PRE-009)
         message = str(exc)
-        raise PrepareError(message if str(MANIFEST) in message else f"{MANIFEST}: {message}") from None
+        raise PrepareError(
+            message if str(MANIFEST) in message else f"{MANIFEST}: {message}"
+        ) from None
     except OSError as exc:
         raise PrepareError(f"{MANIFEST}: cannot be read: {exc}") from None
     names = [entry["name"] for entry in manifest["agents"]]

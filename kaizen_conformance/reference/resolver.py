@@ -52,7 +52,9 @@ def fetch_roster(hub_url: str, domain: str | None, profile: str, timeout: float)
     try:
         body = response.json()
     except ValueError:
-        raise HubError(f"GET {url} answered a body that is not JSON: {response.text[:200]!r}") from None
+        raise HubError(
+            f"GET {url} answered a body that is not JSON: {response.text[:200]!r}"
+        ) from None
     if not isinstance(body, list):
         raise HubError(f"GET {url} answered JSON that is not an array: {type(body).__name__}")
     return body
@@ -132,11 +134,15 @@ def resolve_v2(hub_url: str, hostname: str, domain: str | None = None) -> list[d
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kaizen_conformance.reference.resolver", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m kaizen_conformance.reference.resolver", description=__doc__
+    )
     parser.add_argument("hub_url")
     parser.add_argument("hostname")
     parser.add_argument("domain", nargs="?", default="")
-    parser.add_argument("--profile", choices=("v1", "v2"), default=os.environ.get("KAIZEN_PROFILE", "v2"))
+    parser.add_argument(
+        "--profile", choices=("v1", "v2"), default=os.environ.get("KAIZEN_PROFILE", "v2")
+    )
     args = parser.parse_args(argv)
     try:
         repos = resolve(args.hub_url, args.hostname, args.domain or None, profile=args.profile)

@@ -29,7 +29,11 @@ class ManifestMissing(ManifestInvalid):
 def _schema_validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    text = resources.files("kaizen_conformance").joinpath("contract/schemas/manifest.schema.json").read_text("utf-8")
+    text = (
+        resources.files("kaizen_conformance")
+        .joinpath("contract/schemas/manifest.schema.json")
+        .read_text("utf-8")
+    )
     return Draft202012Validator(json.loads(text))
 
 
@@ -52,7 +56,9 @@ class _StrictSafeLoader(_SAFE_BASE):  # type: ignore[misc, valid-type]
             try:
                 duplicate = key in seen
             except TypeError:
-                raise yaml.constructor.ConstructorError(None, None, "unhashable mapping key", key_node.start_mark) from None
+                raise yaml.constructor.ConstructorError(
+                    None, None, "unhashable mapping key", key_node.start_mark
+                ) from None
             if duplicate:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -117,7 +123,9 @@ def parse_manifest(data: bytes) -> dict[str, Any]:
         raise ManifestInvalid("nested too deeply") from None
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
         # a standard tag on a value it cannot hold (!!bool maybe, !!int abc, !!timestamp x)
-        raise ManifestInvalid(f"a tagged value cannot be read: {type(exc).__name__}: {exc}") from None
+        raise ManifestInvalid(
+            f"a tagged value cannot be read: {type(exc).__name__}: {exc}"
+        ) from None
     finally:
         loader.dispose()
     if not isinstance(document, dict):

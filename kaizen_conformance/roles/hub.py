@@ -18,182 +18,41 @@ the option to fix — not a failed HUB rule.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, partial
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kaizen_conformance._checks import Check, CheckContext, Violation
-from kaizen_conformance._rfc3339 import rfc3339_instant, rfc3339_problem
-from kaizen_conformance._settings import Settings
 from kaizen_conformance.adapters.hub import (
     HubAnswer,
     HubDriver,
     HubUnavailable,
-    Params,
     SeedFailure,
     open_driver,
     seed_hub,
     seed_spec,
 )
-from kaizen_conformance.cases import FixtureError, check_against, read_yaml
+from kaizen_conformance.cases.hub import (
+    FLAG,
+    ROLE,
+    STAMP,
+    UNSEEDED,
+    HubCase,
+    HubQuery,
+    Params,
+    Probes,
+    hub_cases,
+    probes,
+    rule_of,
+    select,
+)
+from kaizen_conformance.contract.rfc3339 import rfc3339_instant, rfc3339_problem
+from kaizen_conformance.core.checks import Check, CheckContext, Violation
+from kaizen_conformance.core.settings import Settings
 
-ROLE = "hub"
-FLAG = "kaizen_schedule_enabled"
-STAMP = "kaizen_schedule_updated_at"
-UNSEEDED = "unseeded"
 MAX_PROBLEMS = 12  # a violation lists this many problems, then counts the rest
-
-# --------------------------------------------------------------------------- cases
-
-
-@dataclass(frozen=True)
-class HubQuery:
-    """One filtered view and exactly the slugs it must list (order free)."""
-
-    params: Params
-    expect: tuple[str, ...]
-    rule: str
-
-    @property
-    def params_dict(self) -> dict[str, str]:
-        return dict(self.params)
-
-
-def rule_of(params: Params) -> str:
-    """The rule a filtered view evidences, from the parameters it combines."""
-    names = {name for name, _ in params}
-    if names == {"domain"}:
-        return "HUB-004"
-    if names == {FLAG}:
-        return "HUB-012" if dict(params)[FLAG] == "true" else "HUB-013"
-    return "HUB-014"
-
-
-def select(records: Iterable[Any], params: Params) -> list[str]:
-    """What a conforming hub lists for ``params``: the contract's filter semantics, once."""
-    wanted = dict(params)
-    chosen = []
-    for record in records:
-        if not isinstance(record, dict) or not isinstance(record.get("slug"), str):
-            continue
-        if "domain" in wanted and record.get("domain") != wanted["domain"]:
-            continue
-        if FLAG in wanted and (record.get(FLAG) is True) != (wanted[FLAG] == "true"):
-            continue
-        chosen.append(record["slug"])
-    return chosen
-
-
-@dataclass(frozen=True)
-class HubCase:
-    """A golden roster: what the seed function receives and what each view must list."""
-
-    id: str
-    source: Path
-    description: str
-    profiles: tuple[str, ...]
-    records: tuple[dict[str, Any], ...]
-    queries: tuple[HubQuery, ...]
-
-    def never_flagged(self) -> set[str]:
-        return {r["slug"] for r in self.records if FLAG not in r}
-
-    def queries_for(self, profile: str) -> list[HubQuery]:
-        return [q for q in self.queries if profile == "v2" or q.rule == "HUB-004"]
-
-
-@dataclass(frozen=True)
-class Probes:
-    unknown_domain: str
-    unparseable_flag_values: tuple[str, ...]
-    max_domains: int
-    max_combined_domains: int
-
-
-def probes(root: Path | None = None) -> Probes:
-    from kaizen_conformance.cases import fixtures_root
-
-    return _probes(root or fixtures_root())  # cached per fixture tree, not per None
-
-
-@cache
-def _probes(root: Path) -> Probes:
-    source = root / "hub" / "probes.yml"
-    data = read_yaml(source)
-    check_against("hub-probes", data, source)
-    return Probes(data["unknown_domain"], tuple(data["unparseable_flag_values"]), data.get("max_domains", 20),
-                  data.get("max_combined_domains", 5))
-
-
-def load_hub_case(case_dir: Path, known: Probes) -> HubCase:
-    """Read one case and lint it: the expectations must be what the records give."""
-    source = case_dir / "case.yml"
-    data = read_yaml(source)
-    check_against("hub-case", data, source)
-    records = data["records"]
-    seen: set[str] = set()
-    for index, record in enumerate(records):
-        where = f"$.records[{index}]"
-        if record["slug"] in seen:
-            raise FixtureError(source, f"slug {record['slug']!r} is seeded twice", where=f"{where}.slug",
-                               fix="give each seeded repo its own slug (HUB-002 makes slugs unique)")
-        seen.add(record["slug"])
-        if record["domain"] == known.unknown_domain:
-            raise FixtureError(source, f"domain {record['domain']!r} is the probe for an unknown domain",
-                               where=f"{where}.domain", fix="use another domain name")
-        if (FLAG in record) != (STAMP in record):
-            raise FixtureError(source, f"a record gives one of {FLAG} and {STAMP} without the other", where=where,
-                               fix="give both (a flagged repo), or neither (a repo never flagged)")
-        if record.get(STAMP) is not None and (problem := rfc3339_problem(record[STAMP])):
-            raise FixtureError(source, problem, where=f"{where}.{STAMP}",
-                               fix="write an RFC 3339 date-time with an offset, quoted")
-    queries = []
-    for index, row in enumerate(data["queries"]):
-        params: Params = tuple((name, str(value)) for name, value in row["params"].items())
-        computed = select(records, params)
-        if sorted(computed) != sorted(row["expect"]):
-            raise FixtureError(
-                source,
-                f"expect lists {sorted(row['expect'])} but the records give {sorted(computed)} for {dict(params)}",
-                where=f"$.queries[{index}].expect",
-                fix="correct the expected slugs (or the records): domain is an exact match, and a repo never "
-                    "flagged counts as false",
-            )
-        queries.append(HubQuery(params, tuple(row["expect"]), rule_of(params)))
-    return HubCase(
-        id=case_dir.name,
-        source=source,
-        description=" ".join(data["description"].split()),
-        profiles=tuple(data.get("profiles", ("v1", "v2"))),
-        records=tuple(records),
-        queries=tuple(queries),
-    )
-
-
-def hub_cases(root: Path | None = None) -> tuple[HubCase, ...]:
-    """Every case under ``fixtures/hub/``, sorted by id."""
-    from kaizen_conformance.cases import fixtures_root
-
-    return _hub_cases(root or fixtures_root())  # cached per fixture tree, not per None
-
-
-@cache
-def _hub_cases(root: Path) -> tuple[HubCase, ...]:
-    base = root / "hub"
-    known = probes(root)
-    cases = []
-    for case_dir in sorted(p for p in base.iterdir() if p.is_dir()):
-        if not (case_dir / "case.yml").is_file():
-            raise FixtureError(case_dir, "a case directory without case.yml",
-                               fix="add case.yml (schema: hub-case.schema.json) or remove the directory")
-        if case_dir.name == UNSEEDED:
-            raise FixtureError(case_dir, f"the case id {UNSEEDED!r} is reserved for unseeded runs", fix="rename it")
-        cases.append(load_hub_case(case_dir, known))
-    return tuple(cases)
 
 
 # --------------------------------------------------------------------------- collection
@@ -213,8 +72,15 @@ def collect(settings: Settings) -> list[Check]:
     checks = []
     if settings.target(ROLE) is not None and not seeded(settings):
         for rule in applicable:
-            checks.append(Check(ROLE, (rule,), UNSEEDED, partial(run_rule, rule, None),
-                                "the hub's own data, between its unfiltered and filtered views"))
+            checks.append(
+                Check(
+                    ROLE,
+                    (rule,),
+                    UNSEEDED,
+                    partial(run_rule, rule, None),
+                    "the hub's own data, between its unfiltered and filtered views",
+                )
+            )
         return checks
     for case in hub_cases():
         if profile not in case.profiles:
@@ -222,7 +88,9 @@ def collect(settings: Settings) -> list[Check]:
         present = set(ALWAYS) | {q.rule for q in case.queries_for(profile)}
         for rule in applicable:
             if rule in present:
-                checks.append(Check(ROLE, (rule,), case.id, partial(run_rule, rule, case), case.description))
+                checks.append(
+                    Check(ROLE, (rule,), case.id, partial(run_rule, rule, case), case.description)
+                )
     return checks
 
 
@@ -272,14 +140,21 @@ def derived_queries(first: HubAnswer, profile: str, known: Probes) -> list[HubQu
     records, _ = first.listing()
     if records is None:
         return []
-    domains = sorted({r["domain"] for r in records if isinstance(r, dict) and isinstance(r.get("domain"), str)})
+    domains = sorted(
+        {r["domain"] for r in records if isinstance(r, dict) and isinstance(r.get("domain"), str)}
+    )
     domains = domains[: known.max_domains]
     params_list: list[Params] = [(("domain", d),) for d in domains]
     if profile == "v2":
         params_list += [((FLAG, "true"),), ((FLAG, "false"),)]
-        params_list += [((FLAG, flag), ("domain", d)) for d in domains[: known.max_combined_domains]
-                        for flag in ("true", "false")]
-    return [HubQuery(params, tuple(select(records, params)), rule_of(params)) for params in params_list]
+        params_list += [
+            ((FLAG, flag), ("domain", d))
+            for d in domains[: known.max_combined_domains]
+            for flag in ("true", "false")
+        ]
+    return [
+        HubQuery(params, tuple(select(records, params)), rule_of(params)) for params in params_list
+    ]
 
 
 def unknown_domain(known: Probes, first: HubAnswer) -> str:
@@ -301,12 +176,22 @@ def observe(driver: HubDriver, settings: Settings, case: HubCase | None) -> Obse
         driver.begin_case()
         first = driver.get(())
         again = driver.get(())
-        queries = case.queries_for(profile) if case is not None else derived_queries(first, profile, known)
+        queries = (
+            case.queries_for(profile)
+            if case is not None
+            else derived_queries(first, profile, known)
+        )
         queries = queries + [HubQuery((("domain", unknown_domain(known, first)),), (), "HUB-004")]
         views = [(query, driver.get(query.params)) for query in queries]
-        refusals = [driver.get(((FLAG, value),)) for value in known.unparseable_flag_values] if profile == "v2" else []
+        refusals = (
+            [driver.get(((FLAG, value),)) for value in known.unparseable_flag_values]
+            if profile == "v2"
+            else []
+        )
         last = driver.get(())
-    return Observation(case, profile, first, again, last, views, refusals, "url" if driver.kind == "url" else "app")
+    return Observation(
+        case, profile, first, again, last, views, refusals, "url" if driver.kind == "url" else "app"
+    )
 
 
 @dataclass(frozen=True)
@@ -322,7 +207,9 @@ def driver_of(context: CheckContext) -> HubDriver | SetupFailure:
             driver = open_driver(context.settings)
         except HubUnavailable as exc:
             target = context.settings.target(ROLE)
-            return SetupFailure(f"the hub {target.describe() if target else ''} cannot be used: {exc}")
+            return SetupFailure(
+                f"the hub {target.describe() if target else ''} cannot be used: {exc}"
+            )
         context.request.config.add_cleanup(driver.close)
         return driver
 
@@ -356,14 +243,20 @@ def prepare(context: CheckContext, case_id: str) -> None:
     __tracebackhide__ = True
     found = observation_of(context, case_named(case_id))
     if isinstance(found, SetupFailure):
-        lead = (f"kaizen configuration error (not a verdict on the hub; the HUB rules of case {case_id} were not "
-                "checked):\n")
+        lead = (
+            f"kaizen configuration error (not a verdict on the hub; the HUB rules of case {case_id} were not "
+            "checked):\n"
+        )
         # The same failure repeats for every item of every case: explain it once, then point back.
-        first_seen = context.remember((ROLE, "explained", found.message), lambda: context.request.node.name)
+        first_seen = context.remember(
+            (ROLE, "explained", found.message), lambda: context.request.node.name
+        )
         if first_seen != context.request.node.name:
             headline = found.message.splitlines()[0]
-            pytest.fail(f"{lead}{headline}\n(the whole message, with the traceback, is at {first_seen})",
-                        pytrace=False)
+            pytest.fail(
+                f"{lead}{headline}\n(the whole message, with the traceback, is at {first_seen})",
+                pytrace=False,
+            )
         pytest.fail(lead + found.message, pytrace=False)
 
 
@@ -416,7 +309,9 @@ def fail(problems: list[str], lead: str) -> None:
     if not problems:
         return
     shown = problems[:MAX_PROBLEMS]
-    more = f"\n  ... and {len(problems) - MAX_PROBLEMS} more" if len(problems) > MAX_PROBLEMS else ""
+    more = (
+        f"\n  ... and {len(problems) - MAX_PROBLEMS} more" if len(problems) > MAX_PROBLEMS else ""
+    )
     raise Violation(lead + "\n" + "\n".join(f"  - {p}" for p in shown) + more)
 
 
@@ -436,14 +331,21 @@ def _validators() -> dict[str, Any]:
     from kaizen_conformance import contract
 
     checker = FormatChecker(formats=())
-    checker.checks("date-time")(lambda value: not isinstance(value, str) or not rfc3339_problem(value))
+    checker.checks("date-time")(
+        lambda value: not isinstance(value, str) or not rfc3339_problem(value)
+    )
     record = contract.schema("hub-record")
     v1 = {key: value for key, value in record.items() if key != "$defs"}
     extension = record["$defs"]["hub-record-v2"]
     if set(extension) != {"$ref", "required"} or extension["$ref"] != "#":
-        raise ValueError("hub-record.schema.json: $defs/hub-record-v2 must stay {'$ref': '#', 'required': [...]}")
+        raise ValueError(
+            "hub-record.schema.json: $defs/hub-record-v2 must stay {'$ref': '#', 'required': [...]}"
+        )
     v2 = {**v1, "required": [*v1["required"], *extension["required"]]}
-    return {name: Draft202012Validator(schema, format_checker=checker) for name, schema in (("v1", v1), ("v2", v2))}
+    return {
+        name: Draft202012Validator(schema, format_checker=checker)
+        for name, schema in (("v1", v1), ("v2", v2))
+    }
 
 
 def check_listing_format(obs: Observation) -> None:
@@ -459,20 +361,31 @@ def check_listing_format(obs: Observation) -> None:
             problems.append(problem)
             continue
         if answer.media_type != "application/json":
-            problems.append(f"{answer.request} answered Content-Type {answer.content_type or '(none)'!r}, "
-                            "not application/json")
+            problems.append(
+                f"{answer.request} answered Content-Type {answer.content_type or '(none)'!r}, "
+                "not application/json"
+            )
         if answer.body in checked_bodies:
             continue
         checked_bodies.add(answer.body)
         for index, record in enumerate(records):
-            if validator.is_valid(record):  # the common case, a third cheaper than collecting errors
+            if validator.is_valid(
+                record
+            ):  # the common case, a third cheaper than collecting errors
                 continue
-            for error in sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))[:3]:
-                error = best_match([error]) or error  # inside an anyOf: the branch that nearly matched
+            for error in sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))[
+                :3
+            ]:
+                error = (
+                    best_match([error]) or error
+                )  # inside an anyOf: the branch that nearly matched
                 where = error.json_path.replace("$", f"[{index}] {slug_of(record)}", 1)
                 problems.append(f"{answer.request}: record {where}: {error.message}")
-    fail(list(dict.fromkeys(problems)), "GET /repos/ must answer 200, application/json, an array of records "
-                                        f"valid against the {obs.profile} record schema:")
+    fail(
+        list(dict.fromkeys(problems)),
+        "GET /repos/ must answer 200, application/json, an array of records "
+        f"valid against the {obs.profile} record schema:",
+    )
 
 
 def unusable_baseline(obs: Observation) -> list[str]:
@@ -505,15 +418,19 @@ def check_roster_whole(obs: Observation) -> None:
     problems = []
     seeded_slugs = [r["slug"] for r in case.records]
     if missing := [s for s in seeded_slugs if counts[s] == 0]:
-        problems.append(f"missing: {', '.join(missing[:20])}"
-                        + (f" (+{len(missing) - 20} more)" if len(missing) > 20 else "")
-                        + f" — {len(records)} of {len(seeded_slugs)} seeded repos came back"
-                        + (" (a default page size?)" if 0 < len(records) < len(seeded_slugs) else ""))
+        problems.append(
+            f"missing: {', '.join(missing[:20])}"
+            + (f" (+{len(missing) - 20} more)" if len(missing) > 20 else "")
+            + f" — {len(records)} of {len(seeded_slugs)} seeded repos came back"
+            + (" (a default page size?)" if 0 < len(records) < len(seeded_slugs) else "")
+        )
     if repeated := sorted(s for s, n in counts.items() if n > 1 and s in set(seeded_slugs)):
         problems.append(f"listed more than once: {', '.join(repeated)}")
     if extra := sorted(s for s in counts if s not in set(seeded_slugs)):
-        problems.append(f"not seeded, yet listed: {', '.join(extra[:10])} — the seed function must replace the hub's "
-                        "data, not add to it")
+        problems.append(
+            f"not seeded, yet listed: {', '.join(extra[:10])} — the seed function must replace the hub's "
+            "data, not add to it"
+        )
     by_slug, _ = obs.baseline()
     assert by_slug is not None
     for seed in case.records:
@@ -523,22 +440,33 @@ def check_roster_whole(obs: Observation) -> None:
         fields = ["domain", "host_paths"] + ([FLAG] if obs.profile == "v2" and FLAG in seed else [])
         for name in fields:
             if name not in got:
-                problems.append(f"{seed['slug']}: {name} is missing (seeded {short(seed[name], 60)})")
+                problems.append(
+                    f"{seed['slug']}: {name} is missing (seeded {short(seed[name], 60)})"
+                )
             elif not json_equal(got[name], seed[name]):
-                problems.append(f"{seed['slug']}: {name} is {short(got[name], 60)}, seeded {short(seed[name], 60)}")
+                problems.append(
+                    f"{seed['slug']}: {name} is {short(got[name], 60)}, seeded {short(seed[name], 60)}"
+                )
         if obs.profile == "v2" and STAMP in seed:
             problems.extend(same_instant(seed["slug"], got.get(STAMP, "<missing>"), seed[STAMP]))
-    fail(problems, f"the seeded roster ({len(case.records)} repos) must come back whole and unchanged:")
+    fail(
+        problems,
+        f"the seeded roster ({len(case.records)} repos) must come back whole and unchanged:",
+    )
 
 
 def same_instant(slug: str, got: Any, seeded_value: Any) -> list[str]:
     if seeded_value is None:
         return [] if got is None else [f"{slug}: {STAMP} is {short(got)}, seeded null"]
     if not isinstance(got, str) or rfc3339_problem(got):
-        return [f"{slug}: {STAMP} is {short(got)}, not an RFC 3339 date-time (seeded {seeded_value!r})"]
+        return [
+            f"{slug}: {STAMP} is {short(got)}, not an RFC 3339 date-time (seeded {seeded_value!r})"
+        ]
     if rfc3339_instant(got) != rfc3339_instant(seeded_value):
         delta = float(rfc3339_instant(got) - rfc3339_instant(seeded_value))
-        return [f"{slug}: {STAMP} {got!r} is not the seeded instant {seeded_value!r} ({delta:+g} s)"]
+        return [
+            f"{slug}: {STAMP} {got!r} is not the seeded instant {seeded_value!r} ({delta:+g} s)"
+        ]
     return []
 
 
@@ -548,8 +476,10 @@ def check_views(obs: Observation, rule: str) -> None:
     by_slug, baseline_problem = obs.baseline()
     mine = [(q, a) for q, a in obs.views if q.rule == rule]
     if obs.case is None and baseline_problem:
-        problems.append(f"only the unknown-domain view could be checked: the unfiltered list, which says what "
-                        f"each view must hold, is unusable: {baseline_problem}")
+        problems.append(
+            f"only the unknown-domain view could be checked: the unfiltered list, which says what "
+            f"each view must hold, is unusable: {baseline_problem}"
+        )
     for query, answer in mine:
         records, problem = answer.listing()
         if records is None:
@@ -558,22 +488,30 @@ def check_views(obs: Observation, rule: str) -> None:
         slugs = {slug_of(r) for r in records}
         want = set(query.expect)
         if missing := sorted(want - slugs):
-            problems.append(f"{answer.request} is missing {', '.join(missing[:10])}"
-                            + (f" (+{len(missing) - 10} more)" if len(missing) > 10 else ""))
+            problems.append(
+                f"{answer.request} is missing {', '.join(missing[:10])}"
+                + (f" (+{len(missing) - 10} more)" if len(missing) > 10 else "")
+            )
         if extra := sorted(slugs - want):
-            problems.append(f"{answer.request} lists {', '.join(extra[:10])}"
-                            + (f" (+{len(extra) - 10} more)" if len(extra) > 10 else "")
-                            + f", which {'are' if len(extra) > 1 else 'is'} not {describe_view(query)}")
+            problems.append(
+                f"{answer.request} lists {', '.join(extra[:10])}"
+                + (f" (+{len(extra) - 10} more)" if len(extra) > 10 else "")
+                + f", which {'are' if len(extra) > 1 else 'is'} not {describe_view(query)}"
+            )
         if by_slug is None:
             if records and obs.case is not None:
-                problems.append(f"{answer.request}: cannot compare its records with the unfiltered list: "
-                                f"{baseline_problem}")
+                problems.append(
+                    f"{answer.request}: cannot compare its records with the unfiltered list: "
+                    f"{baseline_problem}"
+                )
             continue
         for record in records:
             base = by_slug.get(slug_of(record))
             if base is not None and not json_equal(record, base):
-                problems.append(f"{answer.request}: {slug_of(record)} differs from its unfiltered record: "
-                                f"{record_difference(record, base)}")
+                problems.append(
+                    f"{answer.request}: {slug_of(record)} differs from its unfiltered record: "
+                    f"{record_difference(record, base)}"
+                )
     fail(list(dict.fromkeys(problems)), VIEW_LEADS[rule])
 
 
@@ -588,11 +526,11 @@ def describe_view(query: HubQuery) -> str:
 
 VIEW_LEADS = {
     "HUB-004": "?domain=X must list exactly the records of domain X, each as the unfiltered list has it "
-               "(an unknown domain: 200 and []):",
+    "(an unknown domain: 200 and []):",
     "HUB-012": "?kaizen_schedule_enabled=true must list exactly the records flagged true, each as the unfiltered "
-               "list has it:",
+    "list has it:",
     "HUB-013": "?kaizen_schedule_enabled=false must list exactly the records flagged false, the never-flagged "
-               "included, each as the unfiltered list has it:",
+    "included, each as the unfiltered list has it:",
     "HUB-014": "the flag and domain filters together must list exactly the records that pass both (AND):",
 }
 
@@ -601,14 +539,20 @@ def check_reads_change_nothing(obs: Observation) -> None:
     """HUB-005: the unfiltered list, read twice at once and again after every other query, is the same."""
     ok, first = obs.first.decoded
     if not obs.first.answered or not ok:
-        fail([f"cannot check: the first GET gave no JSON to compare: {obs.first.describe()}"],
-             f"{obs.first.request} must give the same body each time (reads change nothing):")
+        fail(
+            [f"cannot check: the first GET gave no JSON to compare: {obs.first.describe()}"],
+            f"{obs.first.request} must give the same body each time (reads change nothing):",
+        )
     problems = []
-    for label, answer in (("the second GET, right after the first,", obs.again),
-                          ("the last GET, after every other query,", obs.last)):
+    for label, answer in (
+        ("the second GET, right after the first,", obs.again),
+        ("the last GET, after every other query,", obs.last),
+    ):
         ok, value = answer.decoded
         if not answer.answered or not ok or answer.status != obs.first.status:
-            problems.append(f"{label} answered differently: {answer.describe()} (first: {obs.first.describe()})")
+            problems.append(
+                f"{label} answered differently: {answer.describe()} (first: {obs.first.describe()})"
+            )
         elif not json_equal(value, first):
             problems.append(f"{label} differs from the first: {listing_difference(value, first)}")
     fail(problems, f"{obs.first.request} must give the same body each time (reads change nothing):")
@@ -621,7 +565,9 @@ def listing_difference(got: Any, want: Any) -> str:
     if sorted(got_slugs) == sorted(want_slugs) and got_slugs != want_slugs:
         return f"same records in another order: {short(got_slugs, 120)} instead of {short(want_slugs, 120)}"
     if set(got_slugs) != set(want_slugs):
-        return f"slugs {short(sorted(set(got_slugs) ^ set(want_slugs)), 120)} appear in one list only"
+        return (
+            f"slugs {short(sorted(set(got_slugs) ^ set(want_slugs)), 120)} appear in one list only"
+        )
     first_want = dict(zip(want_slugs, want, strict=True))
     for slug, record in zip(got_slugs, got, strict=True):
         if not json_equal(record, first_want.get(slug)):
@@ -639,16 +585,23 @@ def check_flag_field(obs: Observation) -> None:
             if FLAG not in record:
                 problems.append(f"{answer.request}: {slug_of(record)} has no {FLAG}")
             elif not isinstance(record[FLAG], bool):
-                problems.append(f"{answer.request}: {slug_of(record)} has {FLAG} {short(record[FLAG])}, "
-                                "not a JSON boolean")
+                problems.append(
+                    f"{answer.request}: {slug_of(record)} has {FLAG} {short(record[FLAG])}, "
+                    "not a JSON boolean"
+                )
     by_slug, _ = obs.baseline()
     if obs.case is not None and by_slug is not None:
         for slug in sorted(obs.case.never_flagged()):
             record = by_slug.get(slug)
             if record is not None and FLAG in record and record[FLAG] is not False:
-                problems.append(f"{slug} was never flagged (seeded without {FLAG}) yet reports "
-                                f"{short(record[FLAG])}; it must report false")
-    fail(list(dict.fromkeys(problems)), f"every record must carry {FLAG} as a JSON boolean (false when never flagged):")
+                problems.append(
+                    f"{slug} was never flagged (seeded without {FLAG}) yet reports "
+                    f"{short(record[FLAG])}; it must report false"
+                )
+    fail(
+        list(dict.fromkeys(problems)),
+        f"every record must carry {FLAG} as a JSON boolean (false when never flagged):",
+    )
 
 
 def check_timestamp_field(obs: Observation) -> None:
@@ -667,10 +620,15 @@ def check_timestamp_field(obs: Observation) -> None:
         for slug in sorted(obs.case.never_flagged()):
             record = by_slug.get(slug)
             if record is not None and STAMP in record and record[STAMP] is not None:
-                problems.append(f"{slug} was never flagged (seeded without {STAMP}) yet reports "
-                                f"{short(record[STAMP])}; it must report null")
-    fail(list(dict.fromkeys(problems)), f"every record must carry {STAMP}, an RFC 3339 date-time with an offset or "
-                                        "null (null when never flagged):")
+                problems.append(
+                    f"{slug} was never flagged (seeded without {STAMP}) yet reports "
+                    f"{short(record[STAMP])}; it must report null"
+                )
+    fail(
+        list(dict.fromkeys(problems)),
+        f"every record must carry {STAMP}, an RFC 3339 date-time with an offset or "
+        "null (null when never flagged):",
+    )
 
 
 def check_refusals(obs: Observation) -> None:
@@ -682,13 +640,20 @@ def check_refusals(obs: Observation) -> None:
             continue
         ok, why = answer.decoded
         if answer.status not in (400, 422):
-            problems.append(f"{answer.describe()} — an unparseable value must be refused with 400 or 422")
+            problems.append(
+                f"{answer.describe()} — an unparseable value must be refused with 400 or 422"
+            )
         elif not ok:
             problems.append(f"{answer.describe()} — the refusal must have a JSON body: {why}")
         elif not (answer.media_type == "application/json" or answer.media_type.endswith("+json")):
-            problems.append(f"{answer.request} answered {answer.status} with Content-Type "
-                            f"{answer.content_type or '(none)'!r}; a JSON body is application/json")
-    fail(problems, "an unparseable kaizen_schedule_enabled must be refused with 400 or 422 and a JSON body, never 200:")
+            problems.append(
+                f"{answer.request} answered {answer.status} with Content-Type "
+                f"{answer.content_type or '(none)'!r}; a JSON body is application/json"
+            )
+    fail(
+        problems,
+        "an unparseable kaizen_schedule_enabled must be refused with 400 or 422 and a JSON body, never 200:",
+    )
 
 
 CHECKERS: dict[str, Callable[[Observation], None]] = {
@@ -713,9 +678,17 @@ def unseeded_reason(obs: Observation) -> str:
         domains = {r.get("domain") for r in records if isinstance(r, dict)}
         flagged = sum(1 for r in records if isinstance(r, dict) and r.get(FLAG) is True)
         holding = f" The hub holds {len(records)} records in {len(domains)} domains ({flagged} flagged true)"
-        holding += "; with no records, the filter rules were checked on empty views only." if not records else "."
-    partly = (" HUB-010 and HUB-011 were checked on every record, but not that a repo never flagged reports "
-              "false / null, which only a seeded roster tells." if obs.profile == "v2" else "")
+        holding += (
+            "; with no records, the filter rules were checked on empty views only."
+            if not records
+            else "."
+        )
+    partly = (
+        " HUB-010 and HUB-011 were checked on every record, but not that a repo never flagged reports "
+        "false / null, which only a seeded roster tells."
+        if obs.profile == "v2"
+        else ""
+    )
     return (
         "HUB-003 not checked (not a pass): without a seed function the kit cannot know what the hub should "
         f"hold.{partly}{holding} Give --kaizen-hub-seed=module:function "

@@ -21,13 +21,10 @@ from typing import Any, Callable
 
 import pytest
 
-from kaizen_conformance import _trees, contract
-from kaizen_conformance._rfc3339 import rfc3339_problem
-from kaizen_conformance._checks import Check, CheckContext, Violation
-from kaizen_conformance._settings import Settings
+from kaizen_conformance import contract
 from kaizen_conformance.adapters.prepare import PrepareResult, call_prepare
-from kaizen_conformance.cases import FixtureError
-from kaizen_conformance.prepare_cases import (
+from kaizen_conformance.cases.loading import FixtureError
+from kaizen_conformance.cases.prepare import (
     Expectation,
     GitUnavailable,
     Materialised,
@@ -36,9 +33,22 @@ from kaizen_conformance.prepare_cases import (
     missing_goldens,
     prepare_cases,
 )
+from kaizen_conformance.contract.rfc3339 import rfc3339_problem
+from kaizen_conformance.core.checks import Check, CheckContext, Violation
+from kaizen_conformance.core.settings import Settings
+from kaizen_conformance.runtime import trees
 
 ROLE = "prepare"
-EVENT_RULES = ("PRE-001", "PRE-002", "PRE-003", "PRE-004", "PRE-005", "PRE-006", "PRE-007", "PRE-010")
+EVENT_RULES = (
+    "PRE-001",
+    "PRE-002",
+    "PRE-003",
+    "PRE-004",
+    "PRE-005",
+    "PRE-006",
+    "PRE-007",
+    "PRE-010",
+)
 BOUNDARY_RULES = ("PRE-005", "PRE-006")
 
 
@@ -56,7 +66,11 @@ class Invocation:
 
 
 def invocations() -> list[Invocation]:
-    return [Invocation(case, agent, expect) for case in prepare_cases() for agent, expect in case.agents.items()]
+    return [
+        Invocation(case, agent, expect)
+        for case in prepare_cases()
+        for agent, expect in case.agents.items()
+    ]
 
 
 def collect(settings: Settings) -> list[Check]:
@@ -79,7 +93,9 @@ def collect(settings: Settings) -> list[Check]:
             rules = (expect.rule or "PRE-009", *BOUNDARY_RULES)
         for rule in rules:
             checker = CHECKERS[rule] if expect.is_event or rule in BOUNDARY_RULES else check_error
-            checks.append(Check(ROLE, (rule,), invocation.id, partial(checker, invocation), case.description))
+            checks.append(
+                Check(ROLE, (rule,), invocation.id, partial(checker, invocation), case.description)
+            )
     return checks
 
 
@@ -105,19 +121,25 @@ def safe_name(text: str) -> str:
 
 def watched_tree(materialised: Materialised) -> dict[str, Any]:
     """The checkout and everything outside it that the case laid out (what symlinks lead to)."""
-    tree = {f"repo/{k}": v for k, v in _trees.fingerprint(materialised.checkout).items()}
-    tree.update({f"outside/{k}": v for k, v in _trees.fingerprint(materialised.workspace.outside).items()})
+    tree = {f"repo/{k}": v for k, v in trees.fingerprint(materialised.checkout).items()}
+    tree.update(
+        {f"outside/{k}": v for k, v in trees.fingerprint(materialised.workspace.outside).items()}
+    )
     given = Path(materialised.given)
     if given.is_symlink():
         tree["given path"] = ("link", os.readlink(given))
     return tree
 
 
-def execute(context: CheckContext, invocation: Invocation, materialised: Materialised | None = None) -> Run:
+def execute(
+    context: CheckContext, invocation: Invocation, materialised: Materialised | None = None
+) -> Run:
     """Run prepare once; on a fresh materialisation of the case unless one is given (PRE-007's second run)."""
     if materialised is None:
         try:
-            materialised = invocation.case.materialise(context.workspace_dir(f"pre-{safe_name(invocation.id)}"))
+            materialised = invocation.case.materialise(
+                context.workspace_dir(f"pre-{safe_name(invocation.id)}")
+            )
         except GitUnavailable as exc:
             pytest.skip(f"{exc} (not a pass: install git to check this case)")
     before = watched_tree(materialised)
@@ -198,7 +220,11 @@ def require_event(run: Run) -> dict[str, Any]:
     """The event this invocation must have produced, or a Violation saying why there is none."""
     result = run.result
     if result.failed:
-        detail = f"\n{result.message.strip()[:800]}" if result.via == "callable" and result.message else ""
+        detail = (
+            f"\n{result.message.strip()[:800]}"
+            if result.via == "callable" and result.message
+            else ""
+        )
         raise Violation(f"expected an event; prepare {result.failure}{detail}")
     if result.problem:
         raise Violation(f"expected one event; prepare {result.problem}")
@@ -227,7 +253,10 @@ def data_files(event: dict[str, Any]) -> list[tuple[str, Any]]:
 def check_schema(invocation: Invocation, context: CheckContext) -> None:
     """PRE-001: the event validates against the prepared-event schema; time is a real RFC 3339 instant."""
     event = require_event(run_of(context, invocation))
-    errors = sorted(contract.validator("prepared-event").iter_errors(event), key=lambda e: (list(e.absolute_path), e.message))
+    errors = sorted(
+        contract.validator("prepared-event").iter_errors(event),
+        key=lambda e: (list(e.absolute_path), e.message),
+    )
     problems = [f"at {e.json_path}: {e.message[:200]}" for e in errors[:5]]
     if len(errors) > 5:
         problems.append(f"... and {len(errors) - 5} more")
@@ -236,23 +265,24 @@ def check_schema(invocation: Invocation, context: CheckContext) -> None:
         problems.append(f"at $.time: {time_problem}")
     if problems:
         raise Violation(
-            "the event does not validate against prepared-event.schema.json:\n  " + "\n  ".join(problems)
+            "the event does not validate against prepared-event.schema.json:\n  "
+            + "\n  ".join(problems)
         )
 
 
 def check_golden(invocation: Invocation, context: CheckContext) -> None:
     """PRE-002: the normalised event equals the golden snapshot of this case and agent."""
-    from kaizen_conformance import _goldens
+    from kaizen_conformance.cases import goldens
 
     run = run_of(context, invocation)
     event = require_event(run)
-    payload = _goldens.normalise(event, run.materialised.given)
+    payload = goldens.normalise(event, run.materialised.given)
     golden_path = invocation.case.golden(invocation.agent)
-    key = _goldens.PreparedGoldens.register(invocation.id, golden_path)
-    snapshot = context.request.getfixturevalue("snapshot").use_extension(_goldens.PreparedGoldens)
+    key = goldens.PreparedGoldens.register(invocation.id, golden_path)
+    snapshot = context.request.getfixturevalue("snapshot").use_extension(goldens.PreparedGoldens)
     if snapshot(name=key) == payload:
         return
-    received = _goldens.serialise(payload)
+    received = goldens.serialise(payload)
     try:
         golden_text = golden_path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -260,13 +290,13 @@ def check_golden(invocation: Invocation, context: CheckContext) -> None:
     raise Violation(
         f"the event differs from the golden {display(golden_path)}\n"
         f"(compared: specversion, type, subject, datacontenttype and data; id, time and data.repo.root "
-        f"normalised to {_goldens.ID}, {_goldens.TIME} and {_goldens.ROOT}, the last only when it is the path "
-        f"given, {run.materialised.given!r})\n" + _goldens.diff(golden_text, received)
+        f"normalised to {goldens.ID}, {goldens.TIME} and {goldens.ROOT}, the last only when it is the path "
+        f"given, {run.materialised.given!r})\n" + goldens.diff(golden_text, received)
     )
 
 
 def display(path: Path) -> str:
-    from kaizen_conformance.cases import fixtures_root
+    from kaizen_conformance.cases.loading import fixtures_root
 
     base = fixtures_root().parent
     try:
@@ -309,9 +339,13 @@ def check_hashes(invocation: Invocation, context: CheckContext) -> None:
                 f"{where} ({entry['path']}): sha256 {entry.get('sha256')!r:.70}, the file's bytes hash to {digest}"
             )
         if entry.get("bytes") != size or isinstance(entry.get("bytes"), bool):
-            problems.append(f"{where} ({entry['path']}): bytes {entry.get('bytes')!r}, the file has {size} bytes")
+            problems.append(
+                f"{where} ({entry['path']}): bytes {entry.get('bytes')!r}, the file has {size} bytes"
+            )
     if problems:
-        raise Violation("hashes or sizes do not match the files' bytes:\n  " + "\n  ".join(problems))
+        raise Violation(
+            "hashes or sizes do not match the files' bytes:\n  " + "\n  ".join(problems)
+        )
 
 
 def relative_path_problem(path: Any) -> str | None:
@@ -341,7 +375,9 @@ def check_paths(invocation: Invocation, context: CheckContext) -> None:
         if problem:
             problems.append(f"{where}.path: {problem}")
     if problems:
-        raise Violation("paths must be repo-relative POSIX paths inside the repo:\n  " + "\n  ".join(problems))
+        raise Violation(
+            "paths must be repo-relative POSIX paths inside the repo:\n  " + "\n  ".join(problems)
+        )
 
 
 def check_offline(invocation: Invocation, context: CheckContext) -> None:
@@ -360,7 +396,7 @@ def check_offline(invocation: Invocation, context: CheckContext) -> None:
 def check_read_only(invocation: Invocation, context: CheckContext) -> None:
     """PRE-006: the repo tree (names, kinds, modes, bytes), and what its links lead to, is unchanged."""
     run = run_of(context, invocation)
-    changes = _trees.differences(run.before, run.after)
+    changes = trees.differences(run.before, run.after)
     if changes:
         raise Violation("prepare changed the repo it read:\n  " + "\n  ".join(changes))
 
@@ -379,7 +415,8 @@ def check_deterministic(invocation: Invocation, context: CheckContext) -> None:
     if stripped[0] != stripped[1]:
         differences = list(differing_paths(stripped[0], stripped[1]))
         raise Violation(
-            "two runs on the same repo gave different payloads (id and time aside):\n  " + "\n  ".join(differences[:10])
+            "two runs on the same repo gave different payloads (id and time aside):\n  "
+            + "\n  ".join(differences[:10])
         )
 
 
@@ -412,10 +449,16 @@ def check_head(invocation: Invocation, context: CheckContext) -> None:
         around = enclosing_git_checkout(run.materialised.checkout)
         hint = (
             f"\nnote: the kit's temporary directory is inside the git checkout {around}; give pytest a --basetemp "
-            "outside any checkout" if around else ""
+            "outside any checkout"
+            if around
+            else ""
         )
-        raise Violation(f"the repo is not a git checkout, so repo.head must be null; it is {head!r}{hint}")
-    raise Violation(f"repo.head is {head!r}; HEAD of this git checkout is {expected} (git rev-parse HEAD)")
+        raise Violation(
+            f"the repo is not a git checkout, so repo.head must be null; it is {head!r}{hint}"
+        )
+    raise Violation(
+        f"repo.head is {head!r}; HEAD of this git checkout is {expected} (git rev-parse HEAD)"
+    )
 
 
 # --------------------------------------------------------------------------- checks of an error
@@ -432,9 +475,13 @@ def check_error(invocation: Invocation, context: CheckContext) -> None:
         raise Violation(f"expected an error ({why}); prepare {result.failure}")
     if not result.failed:
         produced = "returned" if result.via == "callable" else "exited 0 and printed"
-        raise Violation(f"expected an error ({why}); prepare {produced} {result.printed or 'nothing'}")
+        raise Violation(
+            f"expected an error ({why}); prepare {produced} {result.printed or 'nothing'}"
+        )
     if result.printed_event:
-        raise Violation(f"prepare failed ({why}) but printed an event on stdout anyway: {result.printed}")
+        raise Violation(
+            f"prepare failed ({why}) but printed an event on stdout anyway: {result.printed}"
+        )
     must_name = expect.names or (invocation.agent if expect.rule == "PRE-008" else None)
     if must_name and must_name not in result.message:
         channel = "the exception's message" if result.via == "callable" else "stderr"
@@ -451,7 +498,9 @@ def check_never_read(run: Run, context: CheckContext) -> None:
     watches = ["access times"] if run.atime_watch else []
     if result.via == "callable":
         watches.append("audit hook on open")
-    context.request.node.user_properties.append(("kaizen_read_watch", " + ".join(watches) or "none"))
+    context.request.node.user_properties.append(
+        ("kaizen_read_watch", " + ".join(watches) or "none")
+    )
     if not watches:
         warnings.warn(
             f"{run.invocation.id}: this filesystem does not record access times (noatime), so whether the command "
@@ -464,10 +513,13 @@ def check_never_read(run: Run, context: CheckContext) -> None:
         content = path.read_bytes().decode("utf-8", errors="replace").strip()
         if len(content) >= 16 and content[:40] in outputs:
             leaked.append(f"its error output contains the start of {path.name}")
-    seen = [f"opened {p}" for p in result.opened] + [f"the access time of {p} moved" for p in run.reads_seen]
+    seen = [f"opened {p}" for p in result.opened] + [
+        f"the access time of {p} moved" for p in run.reads_seen
+    ]
     if seen or leaked:
         raise Violation(
-            "prepare refused the escaping symlink, but read its target first:\n  " + "\n  ".join(seen + leaked)
+            "prepare refused the escaping symlink, but read its target first:\n  "
+            + "\n  ".join(seen + leaked)
         )
 
 

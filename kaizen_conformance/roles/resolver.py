@@ -12,67 +12,18 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from kaizen_conformance import _trees
-from kaizen_conformance._checks import Check, CheckContext, Violation
-from kaizen_conformance._settings import Settings
-from kaizen_conformance._shared_runs import remember_shared
 from kaizen_conformance.adapters.resolver import ResolverResult, run_resolver
-from kaizen_conformance.cases import ManifestEntry, ResolverCase, Workspace, manifest_corpus, resolver_cases
-from kaizen_conformance.hubdouble import FLAG, HubDouble, HubRequest
+from kaizen_conformance.cases.resolver import ResolverCase, all_cases
+from kaizen_conformance.cases.workspace import Workspace
+from kaizen_conformance.core.checks import Check, CheckContext, Violation
+from kaizen_conformance.core.settings import Settings
+from kaizen_conformance.hubdouble.responder import FLAG, HubDouble, HubRequest
+from kaizen_conformance.runtime import trees
+from kaizen_conformance.runtime.shared_runs import remember_shared
 
 ROLE = "resolver"
 # Rules judged by something other than the outcome of the case.
 CHECK_KIND = {"RES-015": "boundary", "RES-017": "prefilter", "RES-018": "deterministic"}
-SUBJECT_SLUG = "fleet/subject"
-
-
-def corpus_case(entry: ManifestEntry) -> ResolverCase:
-    """A manifest of the corpus in a checkout whose hub flag is true: valid → included."""
-    catalogue_rules = list(entry.rules)
-    from kaizen_conformance import contract
-
-    must = all(contract.catalogue()[r].is_must for r in entry.rules)
-    if entry.valid:
-        catalogue_rules.append("RES-001")
-    elif must:
-        catalogue_rules.append("RES-003")
-    if entry.hostile:
-        catalogue_rules.append("RES-016")
-    record = {
-        "slug": SUBJECT_SLUG,
-        "domain": "fleet",
-        "host_paths": {"runner-01": "{repos}/subject", "runner-02": "/srv/elsewhere/subject"},
-        FLAG: True,
-        "kaizen_schedule_updated_at": "2026-06-17T06:19:51Z",
-    }
-    outcome = {"included": [SUBJECT_SLUG] if entry.valid else []}
-    return ResolverCase(
-        id=entry.id,
-        source=entry.source,
-        description=entry.description,
-        rules=tuple(catalogue_rules),
-        profiles=("v1", "v2"),
-        hostname="runner-01",
-        domain=None,
-        records=[record],
-        ignores=frozenset(),
-        fault=None,
-        expect={"v1": outcome, "v2": outcome},
-        manifest=entry,
-    )
-
-
-def all_cases() -> list[ResolverCase]:
-    cases = list(resolver_cases()) + [corpus_case(entry) for entry in manifest_corpus()]
-    seen: dict[str, ResolverCase] = {}
-    for case in cases:
-        if case.id in seen:
-            from kaizen_conformance.cases import FixtureError
-
-            raise FixtureError(case.source, f"case id {case.id} is also used by {seen[case.id].source}",
-                               fix="rename one of them: case ids are unique across resolver cases and the corpus")
-        seen[case.id] = case
-    return cases
 
 
 def slow_first(case: ResolverCase) -> int:
@@ -121,12 +72,27 @@ class Run:
 
 def execute(context: CheckContext, case: ResolverCase, attempt: int = 0) -> Run:
     workspace, records = case.materialise(context.workspace_dir(f"res-{case.id}-{attempt}"))
-    before = _trees.fingerprint(workspace.root)
+    before = trees.fingerprint(workspace.root)
     double = HubDouble(records, ignores=case.ignores, fault=case.fault)
-    result = run_resolver(context.settings, context.request.config, double, case.hostname, case.domain,
-                          f"resolver {case.id}")
-    after = _trees.fingerprint(workspace.root)
-    return Run(case, workspace, records, list(double.requests), result, before, after, workspace.marker.exists())
+    result = run_resolver(
+        context.settings,
+        context.request.config,
+        double,
+        case.hostname,
+        case.domain,
+        f"resolver {case.id}",
+    )
+    after = trees.fingerprint(workspace.root)
+    return Run(
+        case,
+        workspace,
+        records,
+        list(double.requests),
+        result,
+        before,
+        after,
+        workspace.marker.exists(),
+    )
 
 
 def run_of(context: CheckContext, case: ResolverCase) -> Run:
@@ -171,7 +137,11 @@ def expected_paths(records: list[Any], hostname: str) -> dict[str, set[str]]:
     """slug -> the host paths the hub gave for ``hostname`` (one pass: rosters run to thousands)."""
     paths: dict[str, set[str]] = {}
     for r in records:
-        if isinstance(r, dict) and isinstance(r.get("slug"), str) and isinstance(r.get("host_paths"), dict):
+        if (
+            isinstance(r, dict)
+            and isinstance(r.get("slug"), str)
+            and isinstance(r.get("host_paths"), dict)
+        ):
             path = r["host_paths"].get(hostname)
             if isinstance(path, str):
                 paths.setdefault(r["slug"], set()).add(path)
@@ -188,7 +158,9 @@ def check_outcome(case: ResolverCase, context: CheckContext) -> None:
         raise Violation(f"code in a manifest was executed: it created {run.workspace.marker}")
     if result.broken:
         raise Violation(result.broken)
-    refused_by_the_kernel = case.fault is not None and case.fault["kind"] == "refuse" and result.via != "respx"
+    refused_by_the_kernel = (
+        case.fault is not None and case.fault["kind"] == "refuse" and result.via != "respx"
+    )
     if not run.requests and not refused_by_the_kernel:
         raise Violation(never_reached(run))
     if expected.get("error"):
@@ -200,8 +172,10 @@ def check_outcome(case: ResolverCase, context: CheckContext) -> None:
                 + result.failure
             )
         if not result.failed:
-            raise Violation(f"the hub failed ({fault_text(case)}) yet the resolver "
-                            f"{result.answer or 'did not fail'} instead of failing loudly")
+            raise Violation(
+                f"the hub failed ({fault_text(case)}) yet the resolver "
+                f"{result.answer or 'did not fail'} instead of failing loudly"
+            )
         return
     if result.timed_out or result.failed:
         raise Violation(result.failure)
@@ -247,7 +221,7 @@ def fault_text(case: ResolverCase) -> str:
         "refuse": "it refused the connection",
         "disconnect": "it hung up without answering",
         "cut-off": "it hung up in the middle of the body, after "
-                   f"{case.fault.get('after_records', 1)} whole record(s)",
+        f"{case.fault.get('after_records', 1)} whole record(s)",
         "redirect-loop": "it redirected in a loop",
     }
     return described.get(kind, str(kind))
@@ -258,7 +232,7 @@ def check_boundary(case: ResolverCase, context: CheckContext) -> None:
     writes = [f"{r.method} {r.path}" for r in run.requests if r.method != "GET"]
     if writes:
         raise Violation(f"sent requests other than GET to the hub: {', '.join(writes[:5])}")
-    changes = _trees.differences(run.before, run.after)
+    changes = trees.differences(run.before, run.after)
     if changes:
         raise Violation("changed the checkouts it read:\n  " + "\n  ".join(changes))
 
@@ -268,7 +242,9 @@ def check_prefilter(case: ResolverCase, context: CheckContext) -> None:
     asked = [r.param(FLAG) for r in run.requests]
     if "true" not in asked:
         queries = [dict(r.query) for r in run.requests]
-        raise Violation(f"never asked the hub for {FLAG}=true; its requests had the queries {queries}")
+        raise Violation(
+            f"never asked the hub for {FLAG}=true; its requests had the queries {queries}"
+        )
 
 
 def check_deterministic(case: ResolverCase, context: CheckContext) -> None:
@@ -276,9 +252,16 @@ def check_deterministic(case: ResolverCase, context: CheckContext) -> None:
     listings = []
     for run in runs:
         if run.result.repos is None:
-            raise Violation("no output to compare: the resolver failed (see this case's outcome check)")
+            raise Violation(
+                "no output to compare: the resolver failed (see this case's outcome check)"
+            )
         root = str(run.workspace.root)
-        listings.append([(r["slug"], str(r.get("local_path")).replace(root, "{root}")) for r in run.result.repos])
+        listings.append(
+            [
+                (r["slug"], str(r.get("local_path")).replace(root, "{root}"))
+                for r in run.result.repos
+            ]
+        )
     slugs = [slug for slug, _ in listings[0]]
     if slugs != sorted(slugs):
         raise Violation(f"output is not ordered by slug: {slugs}")

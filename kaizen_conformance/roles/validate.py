@@ -23,12 +23,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kaizen_conformance import _trees, contract
-from kaizen_conformance._checks import Check, CheckContext, Violation
-from kaizen_conformance._settings import Settings
+from kaizen_conformance import contract
 from kaizen_conformance.adapters import manifest_tools
 from kaizen_conformance.adapters.manifest_tools import ToolRun, quote_head
-from kaizen_conformance.cases import ManifestEntry, Workspace, manifest_corpus, new_workspace
+from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
+from kaizen_conformance.cases.workspace import Workspace, new_workspace
+from kaizen_conformance.core.checks import Check, CheckContext, Violation
+from kaizen_conformance.core.settings import Settings
+from kaizen_conformance.runtime import trees
 
 ROLE = "validate"
 CHECKOUT = "subject"  # the corpus places its manifests (and their symlinks) in repos/subject
@@ -36,9 +38,37 @@ FLOOD = 1 << 20  # characters on one stream: a message, not a log
 FILE_NAME = "schedule.yml"
 # Words that name the tool or the file, or only say "invalid": a reason needs something more.
 EMPTY_WORDS = {
-    "schedule", "yml", "kaizen", "agentic", "validate", "validation", "validator", "manifest", "file",
-    "invalid", "not", "valid", "error", "errors", "failed", "failure", "fail", "rejected", "bad", "wrong",
-    "the", "is", "a", "an", "of", "in", "at", "for", "check", "checked", "problem",
+    "schedule",
+    "yml",
+    "kaizen",
+    "agentic",
+    "validate",
+    "validation",
+    "validator",
+    "manifest",
+    "file",
+    "invalid",
+    "not",
+    "valid",
+    "error",
+    "errors",
+    "failed",
+    "failure",
+    "fail",
+    "rejected",
+    "bad",
+    "wrong",
+    "the",
+    "is",
+    "a",
+    "an",
+    "of",
+    "in",
+    "at",
+    "for",
+    "check",
+    "checked",
+    "problem",
 }
 
 
@@ -51,9 +81,15 @@ def collect(settings: Settings) -> list[Check]:
             rules.append("VAL-001")
         checks.extend(
             [
-                Check(ROLE, tuple(rules), entry.id, partial(check_verdict, entry), entry.description),
-                Check(ROLE, ("VAL-002",), entry.id, partial(check_message, entry), entry.description),
-                Check(ROLE, ("VAL-003",), entry.id, partial(check_boundary, entry), entry.description),
+                Check(
+                    ROLE, tuple(rules), entry.id, partial(check_verdict, entry), entry.description
+                ),
+                Check(
+                    ROLE, ("VAL-002",), entry.id, partial(check_message, entry), entry.description
+                ),
+                Check(
+                    ROLE, ("VAL-003",), entry.id, partial(check_boundary, entry), entry.description
+                ),
             ]
         )
     return checks
@@ -76,10 +112,12 @@ def execute(context: CheckContext, entry: ManifestEntry) -> Run:
     workspace = new_workspace(context.workspace_dir(f"val-{entry.id}"), None)
     checkout = workspace.repos / CHECKOUT
     entry.place(workspace, checkout)
-    before = _trees.fingerprint(workspace.root)
-    scratch = partial(context.workspace_dir, f"val-scratch-{entry.id}")  # never inside the fingerprinted tree
+    before = trees.fingerprint(workspace.root)
+    scratch = partial(
+        context.workspace_dir, f"val-scratch-{entry.id}"
+    )  # never inside the fingerprinted tree
     result = manifest_tools.validate(context.settings, checkout, f"validate {entry.id}", scratch)
-    after = _trees.fingerprint(workspace.root)
+    after = trees.fingerprint(workspace.root)
     return Run(entry, workspace, checkout, result, before, after, workspace.marker.exists())
 
 
@@ -96,7 +134,9 @@ def check_verdict(entry: ManifestEntry, context: CheckContext) -> None:
     run = run_of(context, entry)
     result = run.result
     if run.marker_created:
-        raise Violation(f"code in the manifest was executed: it created {run.workspace.marker}\n{result.detail()}")
+        raise Violation(
+            f"code in the manifest was executed: it created {run.workspace.marker}\n{result.detail()}"
+        )
     if result.status == manifest_tools.TIMED_OUT:
         raise Violation(f"no verdict within the per-call limit: {result.detail()}")
     if not result.answered:
@@ -115,7 +155,9 @@ def check_message(entry: ManifestEntry, context: CheckContext) -> None:
     run = run_of(context, entry)
     result = run.result
     if not result.answered:
-        raise Violation(f"no verdict, so no message to judge (see this case's VAL-001 check): {result.detail()}")
+        raise Violation(
+            f"no verdict, so no message to judge (see this case's VAL-001 check): {result.detail()}"
+        )
     for stream in ("stdout", "stderr"):
         size = getattr(result, f"{stream}_size")
         if size > FLOOD:
@@ -144,38 +186,47 @@ def message_problem(result: ToolRun) -> str | None:
         last = next((line for line in reversed(message.splitlines()) if line.strip()), "")
         if FILE_NAME in last and says_why(last):
             return None
-        return (f"the rejection on stderr is a Python traceback ending {quote_head(last, len(last), 160)}: "
-                f"the validator crashed instead of saying what is wrong with {FILE_NAME}")
+        return (
+            f"the rejection on stderr is a Python traceback ending {quote_head(last, len(last), 160)}: "
+            f"the validator crashed instead of saying what is wrong with {FILE_NAME}"
+        )
     if FILE_NAME not in message:
         if result.via == "command" and FILE_NAME in result.stdout:
             return f"the reason went to stdout; the contract wants it on stderr (it does not mention {FILE_NAME})"
         return f"the rejection does not name the file: {where} {quote_head(message, len(message))} never mentions {FILE_NAME}"
     if not says_why(message):
-        return (f"the rejection names {FILE_NAME} but not what is wrong with it: {quote_head(message, len(message))}; "
-                "say why (the key, the value, the rule)")
+        return (
+            f"the rejection names {FILE_NAME} but not what is wrong with it: {quote_head(message, len(message))}; "
+            "say why (the key, the value, the rule)"
+        )
     return None
 
 
 def says_why(message: str) -> bool:
     """True when the message has a word beyond the file's name, its path and a bare 'invalid'."""
     words = [token for token in message.split() if FILE_NAME not in token and "/" not in token]
-    return any(word.lower() not in EMPTY_WORDS for word in re.findall(r"[A-Za-z]{2,}", " ".join(words)))
+    return any(
+        word.lower() not in EMPTY_WORDS for word in re.findall(r"[A-Za-z]{2,}", " ".join(words))
+    )
 
 
 def check_boundary(entry: ManifestEntry, context: CheckContext) -> None:
     """VAL-003: nothing in the workspace changed, and no network use was tried."""
     run = run_of(context, entry)
     if not run.result.started:
-        raise Violation(f"the command never ran, so nothing shows that it is read-only and offline: {run.result.how}")
+        raise Violation(
+            f"the command never ran, so nothing shows that it is read-only and offline: {run.result.how}"
+        )
     problems = []
-    changes = _trees.differences(run.before, run.after)
+    changes = trees.differences(run.before, run.after)
     if changes:
         problems.append("changed files while validating:\n  " + "\n  ".join(changes))
     if run.result.network_attempts:
         attempts = run.result.network_attempts
         problems.append(
             f"tried to use the network ({run.result.enforcement}): "
-            + "; ".join(attempts[:3]) + (f" (+{len(attempts) - 3} more)" if len(attempts) > 3 else "")
+            + "; ".join(attempts[:3])
+            + (f" (+{len(attempts) - 3} more)" if len(attempts) > 3 else "")
         )
     if problems:
         raise Violation("\n".join(problems))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kaizen_conformance._session import conformance_checks
+from kaizen_conformance.session.hooks import conformance_checks
 
 
 @pytest.fixture(autouse=True)
@@ -14,15 +14,18 @@ def kaizen_hub_case(request: pytest.FixtureRequest) -> None:
     never a failed HUB rule.
     """
     __tracebackhide__ = True
-    from kaizen_conformance import _session
-    from kaizen_conformance._checks import CheckContext
+    from kaizen_conformance.core.checks import CheckContext
     from kaizen_conformance.roles.hub import prepare
+    from kaizen_conformance.session import hooks
 
-    check = request.node.stash.get(_session.CHECK, None)
+    check = request.node.stash.get(hooks.CHECK, None)
     if check is None:
         return
-    context = CheckContext(request=request, settings=_session.settings_of(request.config),
-                           memo=request.config.stash[_session.MEMO])
+    context = CheckContext(
+        request=request,
+        settings=hooks.settings_of(request.config),
+        memo=request.config.stash[hooks.MEMO],
+    )
     prepare(context, check.case)
 
 

@@ -1,5 +1,5 @@
 """Init conformance (contract section 6), one item per rule and case: ``INI-003[case]``."""
 
-from kaizen_conformance._session import conformance_checks
+from kaizen_conformance.session.hooks import conformance_checks
 
 test_init = conformance_checks("init")

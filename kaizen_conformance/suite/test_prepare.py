@@ -1,5 +1,5 @@
 """Prepare conformance (contract section 4), one item per rule and invocation: ``PRE-002[case/agent]``."""
 
-from kaizen_conformance._session import conformance_checks
+from kaizen_conformance.session.hooks import conformance_checks
 
 test_prepare = conformance_checks("prepare")

@@ -1,5 +1,5 @@
 """Resolver conformance (contract section 3), one item per rule and case: ``RES-002[case]``."""
 
-from kaizen_conformance._session import conformance_checks
+from kaizen_conformance.session.hooks import conformance_checks
 
 test_resolver = conformance_checks("resolver")

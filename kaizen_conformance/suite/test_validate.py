@@ -1,5 +1,5 @@
 """Validate conformance (contract section 6), one item per rule and corpus case: ``VAL-002[case]``."""
 
-from kaizen_conformance._session import conformance_checks
+from kaizen_conformance.session.hooks import conformance_checks
 
 test_validate = conformance_checks("validate")

@@ -32,7 +32,12 @@ def seed(app_or_url: Any, records: list[dict[str, Any]]) -> None:
             connection.execute(
                 "INSERT INTO repos (slug, domain, kaizen_schedule_enabled, kaizen_schedule_updated_at) "
                 "VALUES (?, ?, ?, ?)",
-                (record["slug"], record["domain"], None if flag is None else int(flag), record.get(STAMP)),
+                (
+                    record["slug"],
+                    record["domain"],
+                    None if flag is None else int(flag),
+                    record.get(STAMP),
+                ),
             )
             connection.executemany(
                 "INSERT INTO host_paths (slug, host, path) VALUES (?, ?, ?)",

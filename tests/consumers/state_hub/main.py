@@ -74,13 +74,17 @@ app.state.database = database_path()
 
 
 @app.get("/repos/", response_model=list[Repo])
-def list_repos(request: Request, domain: str | None = None, kaizen_schedule_enabled: bool | None = None) -> list[Repo]:
+def list_repos(
+    request: Request, domain: str | None = None, kaizen_schedule_enabled: bool | None = None
+) -> list[Repo]:
     conditions, arguments = [], []
     if domain is not None:
         conditions.append("domain = ?")  # exact and case-sensitive (not LIKE)
         arguments.append(domain)
     if kaizen_schedule_enabled is not None:
-        conditions.append("COALESCE(kaizen_schedule_enabled, 0) = ?")  # never flagged counts as false
+        conditions.append(
+            "COALESCE(kaizen_schedule_enabled, 0) = ?"
+        )  # never flagged counts as false
         arguments.append(int(kaizen_schedule_enabled))
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     with closing(connect(request.app.state.database)) as connection:
@@ -90,10 +94,17 @@ def list_repos(request: Request, domain: str | None = None, kaizen_schedule_enab
             arguments,
         ).fetchall()
         paths: dict[str, dict[str, str]] = {}
-        for slug, host, path in connection.execute("SELECT slug, host, path FROM host_paths ORDER BY slug, host"):
+        for slug, host, path in connection.execute(
+            "SELECT slug, host, path FROM host_paths ORDER BY slug, host"
+        ):
             paths.setdefault(slug, {})[host] = path
     return [
-        Repo(slug=slug, domain=repo_domain, host_paths=paths.get(slug, {}),
-             kaizen_schedule_enabled=bool(flag), kaizen_schedule_updated_at=updated_at)
+        Repo(
+            slug=slug,
+            domain=repo_domain,
+            host_paths=paths.get(slug, {}),
+            kaizen_schedule_enabled=bool(flag),
+            kaizen_schedule_updated_at=updated_at,
+        )
         for slug, repo_domain, flag, updated_at in rows
     ]

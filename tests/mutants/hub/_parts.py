@@ -11,7 +11,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kaizen_conformance.hubdouble import FLAG, Reply, json_reply
+from kaizen_conformance.hubdouble.responder import FLAG, Reply, json_reply
 from kaizen_conformance.reference.hub import STAMP, ReferenceHub
 from kaizen_conformance.reference.hub import seed as reference_seed
 
@@ -23,7 +23,10 @@ class MutantHub(ReferenceHub):
         parts = urlsplit(target)
         if parts.path != "/repos/" or method != "GET":
             return super().answer(method, target)
-        params = {name: values[-1] for name, values in parse_qs(parts.query, keep_blank_values=True).items()}
+        params = {
+            name: values[-1]
+            for name, values in parse_qs(parts.query, keep_blank_values=True).items()
+        }
         if FLAG in params:
             refusal = self.refuse(params[FLAG])
             if refusal is not None:

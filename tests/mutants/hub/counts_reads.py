@@ -1,4 +1,5 @@
 """Counts every read in the record it serves ("reads": n): a GET changes what the next one sees."""
+
 import itertools
 
 from mutants.hub._parts import MutantHub, reference_seed

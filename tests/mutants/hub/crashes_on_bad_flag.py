@@ -1,4 +1,5 @@
 """Parses the flag with a strict helper that raises: an unparseable value crashes the app (500)."""
+
 from mutants.hub._parts import MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

@@ -1,4 +1,5 @@
 """Compares domains case-insensitively (SQL LIKE, or a NOCASE column): ?domain=core lists Core."""
+
 from mutants.hub._parts import MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

@@ -1,4 +1,5 @@
 """Filters domains with LIKE 'X%': ?domain=core also lists core-tools."""
+
 from mutants.hub._parts import MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

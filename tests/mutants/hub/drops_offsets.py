@@ -1,4 +1,5 @@
 """Stores timestamps by dropping their offset and calling them UTC: a valid date-time, another instant."""
+
 import re
 
 from mutants.hub._parts import STAMP, MutantHub, reference_seed

@@ -1,4 +1,5 @@
 """Turns a repo with no checkouts into host_paths: null (a LEFT JOIN aggregating nothing)."""
+
 from mutants.hub._parts import MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

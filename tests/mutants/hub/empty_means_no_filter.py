@@ -1,4 +1,5 @@
 """Treats ?kaizen_schedule_enabled= (empty) as no filter and lists everything with 200."""
+
 from mutants.hub._parts import FLAG, MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

@@ -1,4 +1,5 @@
 """Gives a repo never flagged the epoch as its timestamp instead of null (a NOT NULL column default)."""
+
 from mutants.hub._parts import FLAG, STAMP, MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub
@@ -9,7 +10,9 @@ OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
 
 class Hub(MutantHub):
     def replace(self, records):
-        super().replace([r if FLAG in r else {**r, FLAG: False, STAMP: "1970-01-01T00:00:00Z"} for r in records])
+        super().replace(
+            [r if FLAG in r else {**r, FLAG: False, STAMP: "1970-01-01T00:00:00Z"} for r in records]
+        )
 
 
 app = Hub().asgi

@@ -1,5 +1,6 @@
 """Filters false with WHERE flag = 0: repos never flagged (NULL in the table) are left out,
 though the listing reports them false (COALESCE in the SELECT only)."""
+
 from mutants.hub._parts import FLAG, MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

@@ -1,4 +1,5 @@
 """Serialises the flag as the strings "true" / "false" (a text column), not JSON booleans."""
+
 from mutants.hub._parts import FLAG, MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

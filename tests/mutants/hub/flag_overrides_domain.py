@@ -1,4 +1,5 @@
 """Applies one filter only (if flag ... elif domain ...): with both, the domain is ignored."""
+
 from mutants.hub._parts import FLAG, MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

@@ -1,4 +1,5 @@
 """Answers the flag filter from another SELECT that forgets kaizen_schedule_updated_at."""
+
 from mutants.hub._parts import FLAG, STAMP, MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

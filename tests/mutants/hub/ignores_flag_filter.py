@@ -1,4 +1,5 @@
 """Ignores ?kaizen_schedule_enabled= entirely (a v1 hub claiming v2): every repo, whatever the flag."""
+
 from mutants.hub._parts import FLAG, MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

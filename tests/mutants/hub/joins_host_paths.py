@@ -1,4 +1,5 @@
 """Lists a repo once per runner: a SELECT joining repos to host paths, never grouped."""
+
 from mutants.hub._parts import MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

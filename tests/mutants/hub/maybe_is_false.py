@@ -1,4 +1,5 @@
 """Reads the flag as value == "true": "maybe" silently means false and answers 200."""
+
 from mutants.hub._parts import FLAG, MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

@@ -1,4 +1,5 @@
 """Prints timestamps without an offset (a naive datetime's isoformat()): no instant at all."""
+
 from datetime import datetime, timezone
 
 from mutants.hub._parts import STAMP, MutantHub, reference_seed
@@ -16,7 +17,9 @@ def naive(value):
 
 class Hub(MutantHub):
     def render(self, rows, params):
-        return super().render([{**r, STAMP: naive(r[STAMP]) if r[STAMP] else None} for r in rows], params)
+        return super().render(
+            [{**r, STAMP: naive(r[STAMP]) if r[STAMP] else None} for r in rows], params
+        )
 
 
 app = Hub().wsgi

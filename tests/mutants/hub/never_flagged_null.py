@@ -1,4 +1,5 @@
 """Reports a repo never flagged as kaizen_schedule_enabled: null (the column's SQL NULL, no default)."""
+
 from mutants.hub._parts import FLAG, MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

@@ -1,4 +1,5 @@
 """Combines the filters with OR: ?kaizen_schedule_enabled=true&domain=X lists X's unflagged repos too."""
+
 from mutants.hub._parts import FLAG, MutantHub, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

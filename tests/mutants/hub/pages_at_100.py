@@ -1,4 +1,5 @@
 """Pages the listing by default (limit=100): a large fleet silently loses repos."""
+
 from mutants.hub._parts import MutantHub, json_reply, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

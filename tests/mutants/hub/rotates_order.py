@@ -1,4 +1,5 @@
 """Lists the same repos in another order on every request (an unordered query over a changing plan)."""
+
 import itertools
 
 from mutants.hub._parts import MutantHub, reference_seed

@@ -1,4 +1,5 @@
 """Serves the roster as text/plain: clients that check the media type refuse it."""
+
 from mutants.hub._parts import MutantHub, Reply, body, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

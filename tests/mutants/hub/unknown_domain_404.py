@@ -1,4 +1,5 @@
 """Answers 404 for a domain it has no repos in, instead of 200 and []."""
+
 from mutants.hub._parts import MutantHub, json_reply, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

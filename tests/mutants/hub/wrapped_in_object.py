@@ -1,4 +1,5 @@
 """Wraps the list in an object ({"repos": [...]}), as many REST APIs do: not a JSON array."""
+
 from mutants.hub._parts import MutantHub, json_reply, reference_seed
 
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub

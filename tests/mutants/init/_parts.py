@@ -16,7 +16,9 @@ def manifest_file(repo: str) -> str:
 
 def refuse_if_present(repo: str) -> None:
     """The right test: any directory entry at the manifest's path, a dangling link included."""
-    if os.path.lexists(os.path.join(repo, ".kaizen")) and os.path.islink(os.path.join(repo, ".kaizen")):
+    if os.path.lexists(os.path.join(repo, ".kaizen")) and os.path.islink(
+        os.path.join(repo, ".kaizen")
+    ):
         raise FileExistsError(f"{os.path.join(repo, '.kaizen')} is a symlink; refusing")
     if os.path.lexists(manifest_file(repo)):
         raise FileExistsError(f"{manifest_file(repo)} already exists")

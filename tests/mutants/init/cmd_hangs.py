@@ -1,4 +1,5 @@
 """An init command that waits for input that never comes: killed at the per-call limit."""
+
 import time
 
 from mutants.init._parts import command_option

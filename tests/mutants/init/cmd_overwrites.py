@@ -1,4 +1,5 @@
 """An init command that overwrites whatever manifest is there and exits 0."""
+
 import sys
 
 from mutants.init._parts import command_option, initialiser, main

@@ -1,4 +1,5 @@
 """An init command that prints "written" and exits 0 but never writes the file."""
+
 import sys
 
 from mutants.init._parts import command_option

@@ -1,4 +1,5 @@
 """Appends .kaizen/cache/ to the checkout's .gitignore: a change outside .kaizen/."""
+
 import os
 
 from mutants.init._parts import initialiser

@@ -1,4 +1,5 @@
 """Asks os.path.exists, which is False for a dangling link, then writes through the link to its target."""
+
 import os
 
 from mutants.init._parts import initialiser, manifest_file

@@ -1,4 +1,5 @@
 """Writes the scaffold whatever is there: an existing manifest is lost."""
+
 from mutants.init._parts import initialiser
 
 ROLE = "init"

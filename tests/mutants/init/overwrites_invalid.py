@@ -1,4 +1,5 @@
 """Refuses only when the existing manifest is valid, and "repairs" an invalid one by replacing it."""
+
 from pathlib import Path
 
 from kaizen_conformance.reference.schedule import ManifestInvalid, load_manifest

@@ -1,4 +1,5 @@
 """Leaves an existing manifest alone but returns normally: to the caller, init succeeded."""
+
 import os
 
 from mutants.init._parts import initialiser, manifest_file

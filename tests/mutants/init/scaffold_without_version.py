@@ -1,4 +1,5 @@
 """Writes a scaffold without the required ``version: 1``."""
+
 from mutants.init._parts import initialiser
 
 ROLE = "init"

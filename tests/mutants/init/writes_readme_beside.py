@@ -1,4 +1,5 @@
 """Writes a KAIZEN.md next to .kaizen/ explaining the scaffold: outside .kaizen/, so not allowed."""
+
 import os
 
 from mutants.init._parts import initialiser, write_text
@@ -7,4 +8,8 @@ ROLE = "init"
 KILLS = ("INI-002",)
 OPTIONS = ["--kaizen-init={module}:init"]
 
-init = initialiser(after=lambda repo: write_text(os.path.join(repo, "KAIZEN.md"), "# kaizen\nSee .kaizen/schedule.yml\n"))
+init = initialiser(
+    after=lambda repo: write_text(
+        os.path.join(repo, "KAIZEN.md"), "# kaizen\nSee .kaizen/schedule.yml\n"
+    )
+)

@@ -1,4 +1,5 @@
 """Writes .kaizen/schedule.yaml, which opts nothing in: only schedule.yml counts."""
+
 import os
 
 from mutants.init._parts import initialiser

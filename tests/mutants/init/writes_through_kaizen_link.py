@@ -1,4 +1,5 @@
 """Follows a .kaizen symlink out of the checkout and writes the scaffold there."""
+
 import os
 
 from mutants.init._parts import initialiser, manifest_file

@@ -1,4 +1,5 @@
 """Reports absolute paths instead of repo-relative ones."""
+
 import os
 
 from kaizen_conformance.reference import prepare as ref

@@ -1,4 +1,5 @@
 """Takes whatever JSON the metrics file holds, and no metrics when it does not parse."""
+
 import json
 import os
 

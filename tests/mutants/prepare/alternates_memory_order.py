@@ -1,4 +1,5 @@
 """Lists memory in path order on odd calls and reversed on even ones (a cache that flips)."""
+
 import itertools
 
 from kaizen_conformance.reference import prepare as ref

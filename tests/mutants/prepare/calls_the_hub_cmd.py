@@ -1,4 +1,5 @@
 """As a command: posts a heartbeat to the hub with urllib (no httpx), ignoring failures."""
+
 import sys
 import urllib.request
 

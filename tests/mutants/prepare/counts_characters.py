@@ -1,4 +1,5 @@
 """Reads files as text: bytes counts characters and the hash is of re-encoded, newline-translated text."""
+
 import hashlib
 import os
 
@@ -13,7 +14,11 @@ OPTIONS = ["--kaizen-prepare={module}:prepare"]
 def as_text(root, record):
     with open(os.path.join(root, record["path"]), encoding="utf-8") as handle:
         text = handle.read()
-    return {**record, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "bytes": len(text)}
+    return {
+        **record,
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "bytes": len(text),
+    }
 
 
 prepare = build(

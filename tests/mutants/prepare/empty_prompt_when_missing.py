@@ -1,4 +1,5 @@
 """Treats a missing prompt.md as an empty prompt."""
+
 import hashlib
 
 from kaizen_conformance.reference import prepare as ref
@@ -15,7 +16,11 @@ def prompt(root, real_root, agent):
     except ref.PrepareError as exc:
         if "missing" not in str(exc):
             raise
-        return {"path": f".kaizen/agents/{agent}/prompt.md", "sha256": hashlib.sha256(b"").hexdigest(), "bytes": 0}
+        return {
+            "path": f".kaizen/agents/{agent}/prompt.md",
+            "sha256": hashlib.sha256(b"").hexdigest(),
+            "bytes": 0,
+        }
 
 
 prepare = build(prompt=prompt)

@@ -1,4 +1,5 @@
 """As a command: reports an unknown or disabled agent on stderr but exits 0."""
+
 import sys
 
 from mutants.prepare._parts import command_main, command_option, prepare

@@ -1,4 +1,5 @@
 """Never checks where a file resolves: follows symlinks out of the repo and reads their targets."""
+
 import json
 import os
 

@@ -1,4 +1,5 @@
 """Hashes each file's path instead of its bytes."""
+
 import hashlib
 
 from kaizen_conformance.reference import prepare as ref

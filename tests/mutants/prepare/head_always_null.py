@@ -1,4 +1,5 @@
 """Never looks for git: repo.head is always null."""
+
 from mutants.prepare._parts import prepare as build
 
 ROLE = "prepare"

@@ -1,4 +1,5 @@
 """Reads HEAD's branch from .git/refs/heads/ directly: no packed refs, no detached HEAD, no gitdir files."""
+
 import os
 
 from mutants.prepare._parts import prepare as build

@@ -1,4 +1,5 @@
 """As a command: logs a progress line on stdout before the JSON."""
+
 import sys
 
 from mutants.prepare._parts import command_main, command_option, prepare

@@ -1,4 +1,5 @@
 """Finds agents by name ignoring case: Coach prepares coach."""
+
 from mutants.prepare._parts import prepare as build
 
 ROLE = "prepare"

@@ -1,4 +1,5 @@
 """Stamps time without an offset (local wall-clock time): not RFC 3339."""
+
 from datetime import datetime
 
 from mutants.prepare._parts import prepare as build

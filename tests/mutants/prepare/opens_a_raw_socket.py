@@ -1,4 +1,5 @@
 """Pings a metrics collector over a raw socket (no HTTP client to intercept), ignoring failures."""
+
 import socket
 
 from kaizen_conformance.reference.prepare import git_head

@@ -1,4 +1,5 @@
 """Ignores enabled: false."""
+
 from kaizen_conformance.reference import prepare as ref
 from mutants.prepare._parts import prepare as build
 

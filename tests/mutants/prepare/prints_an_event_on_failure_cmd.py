@@ -1,4 +1,5 @@
 """As a command: on failure prints a placeholder event on stdout, then exits 1."""
+
 import json
 import sys
 
@@ -11,6 +12,11 @@ OPTIONS = [command_option(), "-k", "missing-prompt or bad-metrics"]
 if __name__ == "__main__":
     code = command_main(prepare())
     if code:
-        placeholder = {"specversion": "1.0", "type": "kaizen.schedule.prepared", "subject": sys.argv[1], "data": None}
+        placeholder = {
+            "specversion": "1.0",
+            "type": "kaizen.schedule.prepared",
+            "subject": sys.argv[1],
+            "data": None,
+        }
         print(json.dumps(placeholder))
     sys.exit(code)

@@ -1,4 +1,5 @@
 """Reads every memory file first and only then checks where it leads: refuses, but has read the target."""
+
 import os
 
 from kaizen_conformance.reference import prepare as ref

@@ -1,4 +1,5 @@
 """As a command: reads every memory file before checking where it leads (seen through access times)."""
+
 import sys
 
 from mutants.prepare._parts import command_main, command_option

@@ -1,4 +1,5 @@
 """Reports the repo's resolved path instead of the path it was given."""
+
 import os
 
 from kaizen_conformance.reference import prepare as ref

@@ -1,4 +1,5 @@
 """Returns the event serialised as a JSON string instead of a dict."""
+
 import json
 
 from mutants.prepare._parts import prepare as build

@@ -1,4 +1,5 @@
 """Sorts memory files the way a person would (ignoring case), not by path."""
+
 from kaizen_conformance.reference import prepare as ref
 from mutants.prepare._parts import prepare as build
 

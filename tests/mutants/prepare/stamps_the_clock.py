@@ -1,4 +1,5 @@
 """Adds a CloudEvents extension attribute with the clock: valid, golden-equal, but never the same twice."""
+
 import time
 
 from mutants.prepare._parts import prepare as build

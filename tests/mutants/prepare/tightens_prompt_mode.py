@@ -1,4 +1,5 @@
 """chmods the prompt to 0600 while reading it: same bytes, different mode."""
+
 import os
 
 from kaizen_conformance.reference import prepare as ref

@@ -1,4 +1,5 @@
 """Reads schedule.yml with a plain safe_load and looks for the agent, validating nothing."""
+
 import os
 
 import yaml
@@ -19,7 +20,11 @@ def agent_entry(root, agent):
         raise ref.PrepareError(f".kaizen/schedule.yml: {exc}") from None
     agents = manifest.get("agents") if isinstance(manifest, dict) else None
     for entry in agents if isinstance(agents, list) else []:
-        if isinstance(entry, dict) and entry.get("name") == agent and entry.get("enabled", True) is not False:
+        if (
+            isinstance(entry, dict)
+            and entry.get("name") == agent
+            and entry.get("enabled", True) is not False
+        ):
             return {"cadence": entry.get("cadence", "weekly"), **entry}
     if isinstance(agents, list):
         raise ref.PrepareError(f"agent {agent!r} is not in .kaizen/schedule.yml")

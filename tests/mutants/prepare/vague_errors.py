@@ -1,4 +1,5 @@
 """Fails where it should, with messages that name neither the agent nor the file."""
+
 from mutants.prepare._parts import prepare as build
 
 ROLE = "prepare"

@@ -1,4 +1,5 @@
 """Takes every *.md below memory/, subdirectories included."""
+
 import os
 
 from kaizen_conformance.reference import prepare as ref

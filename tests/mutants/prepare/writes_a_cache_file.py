@@ -1,4 +1,5 @@
 """Caches each event in .kaizen/cache/ inside the repo it prepares."""
+
 import json
 import os
 

@@ -14,7 +14,9 @@ def resolver(
     usable: Callable[[Any], bool] = ref.usable_checkout,
     opted_in: Callable[[str], bool] = ref.opted_in,
     flag_allows: Callable[[dict[str, Any], str], bool | None] = ref.flag_allows,
-    host_path: Callable[[dict[str, Any], str], Any] = lambda record, host: record["host_paths"].get(host),
+    host_path: Callable[[dict[str, Any], str], Any] = lambda record, host: record["host_paths"].get(
+        host
+    ),
     check_domain: bool = True,
     dedupe: bool = True,
     order: Callable[[list[str]], list[str]] = sorted,
@@ -23,7 +25,11 @@ def resolver(
     def resolve(hub_url: str, hostname: str, domain: str | None = None) -> list[dict[str, str]]:
         included: list[tuple[str, str]] = []
         for record in fetch(hub_url, domain or None, profile, ref.TIMEOUT_SECONDS):
-            if not isinstance(record, dict) or not isinstance(record.get("slug"), str) or not record["slug"]:
+            if (
+                not isinstance(record, dict)
+                or not isinstance(record.get("slug"), str)
+                or not record["slug"]
+            ):
                 continue
             if not isinstance(record.get("host_paths"), dict):
                 continue

@@ -1,4 +1,5 @@
 """Also accepts .kaizen/schedule.yaml: only schedule.yml opts in."""
+
 import os
 from pathlib import Path
 

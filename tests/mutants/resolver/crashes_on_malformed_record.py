@@ -1,4 +1,5 @@
 """Indexes record["slug"] directly: one malformed record crashes the whole resolution."""
+
 from kaizen_conformance.reference import resolver as ref
 from mutants.resolver._parts import resolver
 

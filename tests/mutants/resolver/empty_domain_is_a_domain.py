@@ -23,5 +23,9 @@ if __name__ == "__main__":
         print(f"resolver: {exc}", file=sys.stderr)
         sys.exit(1)
     if domain is not None:  # the bug: "" is not None, and no record's domain is ""
-        roster = [record for record in roster if isinstance(record, dict) and record.get("domain") == domain]
+        roster = [
+            record
+            for record in roster
+            if isinstance(record, dict) and record.get("domain") == domain
+        ]
     print(json.dumps(resolver(fetch=lambda *args: roster)(hub_url, hostname, domain or None)))

@@ -1,4 +1,5 @@
 """Swallows hub failures and resolves an empty fleet, as if nothing were scheduled."""
+
 from kaizen_conformance.reference import resolver as ref
 from mutants.resolver._parts import resolver
 

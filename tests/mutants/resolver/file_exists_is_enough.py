@@ -1,4 +1,5 @@
 """Any .kaizen/schedule.yml opts in: the manifest is never validated."""
+
 import os
 
 from mutants.resolver._parts import resolver
@@ -6,4 +7,6 @@ from mutants.resolver._parts import resolver
 ROLE = "resolver"
 KILLS = ("SCH-001", "RES-003")
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
-resolve = resolver(opted_in=lambda path: os.path.exists(os.path.join(path, ".kaizen", "schedule.yml")))
+resolve = resolver(
+    opted_in=lambda path: os.path.exists(os.path.join(path, ".kaizen", "schedule.yml"))
+)

@@ -1,4 +1,5 @@
 """Reads .kaizen/schedule.yml wherever its symlinks lead, even outside the checkout."""
+
 import os
 
 from kaizen_conformance.reference.schedule import ManifestInvalid, parse_manifest

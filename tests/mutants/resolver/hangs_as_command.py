@@ -19,7 +19,9 @@ OPTIONS = [
 
 def fetch(hub_url, domain, profile, timeout):
     params = {"kaizen_schedule_enabled": "true", **({"domain": domain} if domain else {})}
-    with urllib.request.urlopen(hub_url.rstrip("/") + "/repos/?" + urllib.parse.urlencode(params)) as response:
+    with urllib.request.urlopen(
+        hub_url.rstrip("/") + "/repos/?" + urllib.parse.urlencode(params)
+    ) as response:
         body = json.loads(response.read())
     if not isinstance(body, list):
         raise ValueError("the hub did not answer a JSON array")

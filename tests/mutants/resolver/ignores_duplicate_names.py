@@ -1,4 +1,5 @@
 """Validates against the schema but never checks that agent names are unique."""
+
 import os
 
 import yaml

@@ -1,4 +1,5 @@
 """Claims v2 but ignores the flag: flag-false repos with a manifest are included."""
+
 from mutants.resolver._parts import resolver
 
 ROLE = "resolver"

@@ -1,4 +1,5 @@
 """Includes a slug as often as the hub lists it."""
+
 from mutants.resolver._parts import resolver
 
 ROLE = "resolver"

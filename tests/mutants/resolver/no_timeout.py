@@ -1,4 +1,5 @@
 """Sets no timeout on the hub request: a hub that stops answering hangs it forever."""
+
 import httpx
 
 from mutants.resolver._parts import resolver

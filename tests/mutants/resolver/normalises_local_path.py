@@ -1,4 +1,5 @@
 """Returns the canonical (resolved) path instead of the host path exactly as the hub gave it."""
+
 import os
 
 from mutants.resolver._parts import resolver

@@ -1,4 +1,5 @@
 """Only checks that the host path is a directory: relative and '..' paths get through."""
+
 import os
 
 from mutants.resolver._parts import resolver

@@ -7,4 +7,8 @@ ROLE = "resolver"
 KILLS = ("RES-011",)
 SCRIPT = Path(__file__).with_suffix(".sh")
 # Only the hub cases, to keep the matrix fast: each case starts three processes.
-OPTIONS = [f"--kaizen-resolver-cmd=sh {shlex.quote(str(SCRIPT))} {{hub_url}} {{hostname}} {{domain}}", "-k", "hub-"]
+OPTIONS = [
+    f"--kaizen-resolver-cmd=sh {shlex.quote(str(SCRIPT))} {{hub_url}} {{hostname}} {{domain}}",
+    "-k",
+    "hub-",
+]

@@ -1,4 +1,5 @@
 """A plain yaml.safe_load keeps the last of duplicate keys and calls the manifest valid."""
+
 import os
 
 import yaml

@@ -1,4 +1,5 @@
 """Posts a heartbeat to the hub before reading the roster: the resolver must only read."""
+
 import httpx
 
 from kaizen_conformance.reference import resolver as ref

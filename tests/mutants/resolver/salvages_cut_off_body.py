@@ -32,7 +32,9 @@ def records_in(text):
 
 def fetch(hub_url, domain, profile, timeout):
     parts = urllib.parse.urlsplit(hub_url)
-    query = urllib.parse.urlencode({"kaizen_schedule_enabled": "true", **({"domain": domain} if domain else {})})
+    query = urllib.parse.urlencode(
+        {"kaizen_schedule_enabled": "true", **({"domain": domain} if domain else {})}
+    )
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
         connection.request("GET", parts.path.rstrip("/") + "/repos/?" + query)

@@ -1,4 +1,5 @@
 """Hands PyYAML the raw bytes, which sniffs UTF-16 and reads any size: the contract says UTF-8, 64 KiB."""
+
 import os
 
 import yaml

@@ -1,4 +1,5 @@
 """Trusts the hub's domain filter: a hub that ignores ?domain= leaks other domains in."""
+
 from mutants.resolver._parts import resolver
 
 ROLE = "resolver"

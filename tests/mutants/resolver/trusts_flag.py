@@ -1,4 +1,5 @@
 """Trusts the hub flag: a flagged repo is included without reading its manifest."""
+
 from mutants.resolver._parts import resolver
 
 ROLE = "resolver"

@@ -1,7 +1,10 @@
 """Reads the flag by truthiness: the string "false" counts as true under v2."""
+
 from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-013",)
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
-resolve = resolver(flag_allows=lambda record, profile: bool(record.get("kaizen_schedule_enabled", True)))
+resolve = resolver(
+    flag_allows=lambda record, profile: bool(record.get("kaizen_schedule_enabled", True))
+)

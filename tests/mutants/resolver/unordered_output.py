@@ -1,4 +1,5 @@
 """Returns repos in the hub's order, not ordered by slug."""
+
 from mutants.resolver._parts import resolver
 
 ROLE = "resolver"

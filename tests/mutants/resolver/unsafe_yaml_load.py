@@ -1,4 +1,5 @@
 """Parses manifests with yaml.unsafe_load: language-object tags run code."""
+
 import os
 
 import yaml

@@ -1,7 +1,10 @@
 """A v2 resolver that excludes records without the flag field: against a v1 hub nothing runs."""
+
 from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-006",)
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
-resolve = resolver(flag_allows=lambda record, profile: record.get("kaizen_schedule_enabled") is True)
+resolve = resolver(
+    flag_allows=lambda record, profile: record.get("kaizen_schedule_enabled") is True
+)

@@ -1,4 +1,5 @@
 """Leaves a cache file in each checkout it reads."""
+
 import os
 
 from kaizen_conformance.reference import resolver as ref

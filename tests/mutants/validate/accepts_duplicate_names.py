@@ -1,4 +1,5 @@
 """Never compares agent names: two agents called coach pass."""
+
 from mutants.validate._parts import validator
 
 ROLE = "validate"

@@ -1,4 +1,5 @@
 """Checks ``version == 1`` by Python equality, so ``version: true`` (True == 1) passes."""
+
 import copy
 
 from jsonschema import Draft202012Validator

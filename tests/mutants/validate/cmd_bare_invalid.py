@@ -1,4 +1,5 @@
 """A validate command that prints a bare "invalid" on stderr: which file, and what is wrong with it?"""
+
 import sys
 
 from mutants.validate._parts import command_option, validator

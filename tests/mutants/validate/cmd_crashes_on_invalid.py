@@ -1,4 +1,5 @@
 """A validate command that indexes into the document before checking it: invalid input dies in a traceback."""
+
 import os
 import sys
 
@@ -13,7 +14,9 @@ OPTIONS = [command_option(), "-k", "minimal or agent-entry-scalar or top-level-l
 if __name__ == "__main__":
     repo = sys.argv[1]
     with open(os.path.join(repo, ".kaizen", "schedule.yml"), "rb") as handle:
-        names = [agent["name"] for agent in yaml.safe_load(handle)["agents"]]  # schedule.yml's agents
+        names = [
+            agent["name"] for agent in yaml.safe_load(handle)["agents"]
+        ]  # schedule.yml's agents
     try:
         validator()(repo)
     except ValueError as exc:

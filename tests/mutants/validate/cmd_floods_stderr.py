@@ -1,4 +1,5 @@
 """A validate command that dumps five megabytes of debug output on stderr with every rejection."""
+
 import sys
 
 from mutants.validate._parts import command_option, validator

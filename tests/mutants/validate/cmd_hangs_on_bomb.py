@@ -1,4 +1,5 @@
 """A validate command that counts every node, aliases expanded, before checking: an alias bomb hangs it."""
+
 import sys
 
 import yaml

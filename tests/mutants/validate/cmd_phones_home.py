@@ -1,4 +1,5 @@
 """A validate command that looks up its telemetry host before validating (and carries on when that fails)."""
+
 import socket
 import sys
 

@@ -1,4 +1,5 @@
 """A validate command that prints its reason on stdout and leaves stderr empty."""
+
 import sys
 
 from mutants.validate._parts import command_option, validator

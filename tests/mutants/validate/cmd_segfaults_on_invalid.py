@@ -1,4 +1,5 @@
 """A validate command that dies on a signal when the manifest is invalid: a crash is not a verdict."""
+
 import os
 import signal
 import sys

@@ -1,4 +1,5 @@
 """Opens .kaizen/schedule.yml wherever its symlinks lead, even outside the checkout."""
+
 from mutants.validate._parts import read_through_links, validator
 
 ROLE = "validate"

@@ -1,4 +1,5 @@
 """Names the file but not the problem: "…/.kaizen/schedule.yml: invalid manifest"."""
+
 from mutants.validate._parts import validator
 
 ROLE = "validate"

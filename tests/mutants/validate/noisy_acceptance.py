@@ -1,4 +1,5 @@
 """Prints a cheerful line on stderr when the manifest is valid: an acceptance must be silent there."""
+
 import sys
 
 from mutants.validate._parts import validator

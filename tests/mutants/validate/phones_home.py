@@ -1,4 +1,5 @@
 """Reports each validation to a telemetry endpoint (and carries on when that fails)."""
+
 import socket
 
 from mutants.validate._parts import validator

@@ -1,4 +1,5 @@
 """A plain yaml.safe_load keeps the last of duplicate keys and calls the manifest valid."""
+
 import yaml
 
 from mutants.validate._parts import validator

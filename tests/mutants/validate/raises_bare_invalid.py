@@ -1,4 +1,5 @@
 """Raises ValueError("invalid"): the owner learns neither which file nor what is wrong."""
+
 from mutants.validate._parts import validator
 
 ROLE = "validate"

@@ -1,4 +1,5 @@
 """Returns False on an invalid manifest instead of raising: to the contract, returning means valid."""
+
 from mutants.validate._parts import validator
 
 ROLE = "validate"

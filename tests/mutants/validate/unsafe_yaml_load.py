@@ -1,4 +1,5 @@
 """Parses with yaml.unsafe_load: a !!python/object/apply tag runs its command."""
+
 import yaml
 
 from mutants.validate._parts import validator

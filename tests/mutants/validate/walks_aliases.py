@@ -1,4 +1,5 @@
 """Walks the parsed manifest node by node before validating: an alias bomb never ends."""
+
 import yaml
 
 from mutants._mistakes import walk

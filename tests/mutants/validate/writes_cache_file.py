@@ -1,4 +1,5 @@
 """Leaves a .kaizen/.validated stamp in each checkout it validates."""
+
 import os
 
 from mutants.validate._parts import validator

@@ -1,0 +1,129 @@
+"""The manifest corpus (``fixtures/manifests/corpus.yml``): every manifest the SCH rules judge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from kaizen_conformance.cases.loading import (
+    WORKSPACE_PLACEHOLDERS,
+    FixtureError,
+    check_against,
+    check_files_entries,
+    check_placeholders,
+    check_rule_ids,
+    fixtures_root,
+    read_yaml,
+)
+from kaizen_conformance.cases.workspace import (
+    Workspace,
+    generated_bytes,
+    materialise_files,
+)
+
+# --------------------------------------------------------------------------- manifest corpus
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One manifest of the corpus, valid or not, with the SCH rules it exercises."""
+
+    id: str
+    source: Path
+    description: str
+    valid: bool
+    rules: tuple[str, ...]
+    hostile: bool
+    file: str | None
+    generate: Mapping[str, Any] | None
+    template: bool
+    files: list[Mapping[str, Any]]
+
+    def place(self, workspace: Workspace, checkout: Path) -> None:
+        """Make ``checkout`` with this manifest at ``.kaizen/schedule.yml`` (plus its extra files)."""
+        checkout.mkdir(parents=True, exist_ok=True)
+        manifest_path = checkout / ".kaizen" / "schedule.yml"
+        if self.file is not None or self.generate is not None:
+            manifest_path.parent.mkdir(exist_ok=True)
+            manifest_path.write_bytes(self.content(workspace))
+        materialise_files(self.files, workspace, self.source, f"$[{self.id}].files")
+
+    def content(self, workspace: Workspace | None = None) -> bytes:
+        if self.generate is not None:
+            return generated_bytes(self.generate)
+        assert self.file is not None
+        raw = (self.source.parent / self.file).read_bytes()
+        if self.template and workspace is not None:
+            where = f"$[{self.id}].file"
+            raw = workspace.expand(
+                raw.decode("utf-8"), self.source.parent / self.file, where
+            ).encode("utf-8")
+        return raw
+
+
+def manifest_corpus(root: Path | None = None) -> tuple[ManifestEntry, ...]:
+    """The manifest corpus ``<fixtures>/manifests/corpus.yml``: every opt-in decider is held to it."""
+    return _manifest_corpus(root or fixtures_root())
+
+
+@lru_cache(maxsize=None)
+def _manifest_corpus(root: Path) -> tuple[ManifestEntry, ...]:
+    source = root / "manifests" / "corpus.yml"
+    data = read_yaml(source)
+    check_against("manifest-corpus", data, source)
+    entries, seen = [], set()
+    for index, row in enumerate(data):
+        where = f"$[{index}]"
+        if row["id"] in seen:
+            raise FixtureError(
+                source,
+                f"id {row['id']} is used twice",
+                where=f"{where}.id",
+                fix="give each entry its own id",
+            )
+        seen.add(row["id"])
+        check_rule_ids(row["rules"], source, f"{where}.rules")
+        if "file" in row and not (source.parent / row["file"]).is_file():
+            raise FixtureError(
+                source,
+                f"file {row['file']} does not exist",
+                where=f"{where}.file",
+                fix="name a file relative to fixtures/manifests/",
+            )
+        if row.get("template"):
+            if "file" not in row:
+                raise FixtureError(
+                    source,
+                    "template: true without a file",
+                    where=f"{where}.template",
+                    fix="remove template, or name the manifest file whose text has placeholders",
+                )
+            template = source.parent / row["file"]
+            try:
+                text = template.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise FixtureError(
+                    template,
+                    "a template manifest must be UTF-8 text",
+                    where=f"{where}.file",
+                    fix="remove template: true, or store the file as UTF-8",
+                ) from None
+            check_placeholders(text, WORKSPACE_PLACEHOLDERS, template, f"{where}.file")
+        check_files_entries(row.get("files", []), source, f"{where}.files", WORKSPACE_PLACEHOLDERS)
+        entries.append(
+            ManifestEntry(
+                id=row["id"],
+                source=source,
+                description=" ".join(row["description"].split()),
+                valid=row["valid"],
+                rules=tuple(row["rules"]),
+                hostile=row.get("hostile", False),
+                file=row.get("file"),
+                generate=row.get("generate"),
+                template=row.get("template", False),
+                files=row.get("files", []),
+            )
+        )
+    return tuple(entries)

@@ -1,0 +1,131 @@
+"""``kaizen-conformance check-fixtures``: every problem of the fixture tree at once, each naming its file.
+
+Collection stops at the first malformed case, which is right for a test run and slow for a
+contributor fixing several. The lint loads every resolver case on its own, materialises
+every case into a scratch directory (so a placeholder or copy source that only fails there
+is found too), collects every role's checks under both profiles, and demands that every
+catalogue rule of a role with a suite has at least one check. CI runs it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kaizen_conformance.cases.loading import FixtureError, fixtures_root
+
+
+@dataclass
+class Report:
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    is_fixture_tree: bool = False  # False when the root is not laid out like fixtures/ at all
+
+    def add(self, error: BaseException, context: str = "") -> None:
+        text = (
+            str(error)
+            if isinstance(error, FixtureError)
+            else f"{context}: {type(error).__name__}: {error}"
+        )
+        if text not in self.problems:
+            self.problems.append(text)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def lint_resolver_cases(root: Path, report: Report) -> list[Any]:
+    """Load each resolver case on its own (one bad case does not hide the next) and materialise it."""
+    from kaizen_conformance.cases.resolver import load_resolver_case
+
+    base = root / "resolver"
+    loaded: list[Any] = []
+    if not base.is_dir():
+        return loaded
+    for case_dir in sorted(p for p in base.iterdir() if p.is_dir()):
+        if not (case_dir / "case.yml").is_file():
+            report.add(
+                FixtureError(
+                    case_dir,
+                    "a case directory without case.yml",
+                    fix="add case.yml (kaizen-conformance new-case resolver NAME) or remove the directory",
+                )
+            )
+            continue
+        try:
+            loaded.append(load_resolver_case(case_dir))
+        except FixtureError as exc:
+            report.add(exc)
+    report.counts["resolver cases"] = len(loaded)
+    return loaded
+
+
+def lint_corpus(root: Path, report: Report) -> list[Any]:
+    from kaizen_conformance.cases.corpus import manifest_corpus
+
+    try:
+        entries = list(manifest_corpus(root))
+    except FixtureError as exc:
+        report.add(exc)
+        return []
+    report.counts["corpus manifests"] = len(entries)
+    manifests = root / "manifests"
+    listed = {entry.file for entry in entries if entry.file}
+    for path in sorted(manifests.rglob("*.yml")):
+        relative = path.relative_to(manifests).as_posix()
+        if relative != "corpus.yml" and relative not in listed:
+            report.add(
+                FixtureError(
+                    path,
+                    "no corpus entry uses this manifest file",
+                    fix="add an entry for it to manifests/corpus.yml, or delete it",
+                )
+            )
+    return entries
+
+
+def lint_materialise(cases: list[Any], entries: list[Any], report: Report) -> None:
+    """Build every case once: what only fails at materialisation fails here, not in a user's run."""
+    from kaizen_conformance.cases.resolver import corpus_case
+
+    with tempfile.TemporaryDirectory(prefix="kaizen-check-fixtures-") as scratch:
+        for number, case in enumerate([*cases, *(corpus_case(entry) for entry in entries)]):
+            try:
+                case.materialise(Path(scratch) / str(number))
+            except FixtureError as exc:
+                report.add(exc)
+            except OSError as exc:
+                report.add(
+                    FixtureError(
+                        case.source,
+                        f"case {case.id} cannot be materialised: {exc}",
+                        fix="correct its files: entries (paths, symlinks, copies)",
+                    )
+                )
+
+
+def lint(root: Path | None = None) -> Report:
+    """Every problem of the fixture tree at ``root`` (default: the fixtures in use)."""
+    from kaizen_conformance.cases import loading as case_loading
+
+    case_loading.VALIDATE_SHIPPED = True  # the lint checks what a wheel ships, too
+    root = root or fixtures_root()
+    report = Report()
+    if not (root / "manifests" / "corpus.yml").is_file():
+        report.add(
+            FixtureError(
+                root,
+                "is not a fixtures directory: it has no manifests/corpus.yml",
+                fix="point at a directory laid out like the kit's fixtures/ (resolver/, manifests/, ...)",
+            )
+        )
+        return report
+    report.is_fixture_tree = True
+    cases = lint_resolver_cases(root, report)
+    entries = lint_corpus(root, report)
+    lint_materialise(cases, entries, report)
+    return report

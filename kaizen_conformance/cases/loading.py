@@ -1,0 +1,228 @@
+"""Reading and checking fixture files: the errors that name a file, the schema checks, the placeholders.
+
+A case is data a contributor writes without Python: ``fixtures/<role>/<case-id>/case.yml``
+plus an optional ``repos/`` tree of checkouts. Anything git or a wheel cannot carry
+(symlinks, multi-megabyte or generated files) is declared under ``files:`` and created when
+the case is materialised — always into a fresh directory under pytest's tmp_path, so the
+fixture sources are never touched.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from kaizen_conformance import contract
+from kaizen_conformance.cases.locations import fixtures_dir
+
+# libyaml's safe loader where PyYAML has it: reading every case.yml is most of collection time.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Placeholders every materialised path, link target, text and host path may use (Workspace.placeholders).
+WORKSPACE_PLACEHOLDERS = ("root", "repos", "outside", "marker", "repos_rel")
+INDEX = "{i}"  # the record's index in a generated group (hub.generate)
+FIXTURES_ENV = "KAIZEN_CONFORMANCE_FIXTURES"
+
+
+def fixtures_root() -> Path:
+    """The fixture directory in use: ``$KAIZEN_CONFORMANCE_FIXTURES`` when set, else the kit's own.
+
+    The variable lets a contributor (and the kit's own tests) run the suite or the fixture
+    lint on another tree laid out like ``fixtures/``; being an environment variable, it
+    reaches pytest-xdist workers and the ``check-fixtures`` command alike.
+    """
+    override = os.environ.get(FIXTURES_ENV)
+    return Path(override).resolve() if override else fixtures_dir()
+
+
+class FixtureError(Exception):
+    """A fixture file is malformed. The message names the file, where, what, and the fix."""
+
+    def __init__(self, path: Path | str, problem: str, *, where: str = "$", fix: str = "") -> None:
+        self.path, self.where, self.problem, self.fix = str(path), where, problem, fix
+        message = f"{path}: at {where}: {problem}"
+        if fix:
+            message += f"\n  fix: {fix}"
+        super().__init__(message)
+
+
+def read_yaml(path: Path) -> Any:
+    """Read one fixture YAML file with a safe loader; syntax errors become FixtureErrors."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FixtureError(
+            path, f"cannot be read: {exc}", fix="make it a readable UTF-8 file"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise FixtureError(
+            path, f"is not valid YAML: {exc}", fix="correct the YAML syntax"
+        ) from None
+
+
+# ``check-fixtures`` sets this: it lints the shipped fixtures too.
+VALIDATE_SHIPPED = False
+
+
+@lru_cache(maxsize=1)
+def _installed_fixtures() -> Path | None:
+    from kaizen_conformance.cases.locations import PACKAGE_DIR
+
+    installed = PACKAGE_DIR / "fixtures"
+    return installed.resolve() if installed.is_dir() else None
+
+
+def is_shipped(path: Path) -> bool:
+    """A fixture file of an installed wheel: immutable, and linted by the kit's CI before release."""
+    root = _installed_fixtures()
+    return root is not None and Path(path).resolve().is_relative_to(root)
+
+
+def check_against(schema_name: str, data: Any, path: Path) -> None:
+    """Raise the clearest schema violation of ``data`` as a FixtureError naming the JSON path and the fix.
+
+    Files shipped inside an installed wheel are not re-validated on every run (that costs the
+    jsonschema import and about a millisecond a file); a source checkout, a fixtures override
+    and ``check-fixtures`` always validate.
+    """
+    if not VALIDATE_SHIPPED and is_shipped(path):
+        return
+    from jsonschema.exceptions import best_match
+
+    error = best_match(contract.validator(schema_name).iter_errors(data))
+    if error is not None:
+        problem, fix = explain_schema_error(error)
+        raise FixtureError(
+            path,
+            problem,
+            where=error.json_path,
+            fix=f"{fix} (schema: kaizen_conformance/contract/schemas/{schema_name}.schema.json)",
+        )
+
+
+JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    type(None): "null",
+}
+SCHEMA_TYPES = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "boolean": "a boolean",
+    "integer": "an integer",
+    "number": "a number",
+    "null": "null",
+}
+
+
+def json_type(value: Any) -> str:
+    return JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def explain_schema_error(error: Any) -> tuple[str, str]:
+    """What is wrong, and what to do, for the schema keywords a fixture author trips on."""
+    kind, schema, instance = error.validator, error.schema, error.instance
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = sorted(schema.get("properties", {}))
+        unknown = [k for k in instance if k not in allowed]
+        key = unknown[0] if unknown else "?"
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return (
+            f"unknown key {key!r}",
+            f"{hint}remove or rename it; the keys allowed here are: {', '.join(allowed)}",
+        )
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"the required key {missing!r} is missing", f"add {missing}"
+    if kind == "type":
+        wanted = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        names = " or ".join(SCHEMA_TYPES.get(str(t), str(t)) for t in wanted)
+        return f"{instance!r:.80} is {json_type(instance)}, not {names}", f"make it {names}"
+    if kind == "enum":
+        values = ", ".join(map(repr, schema["enum"]))
+        return f"{instance!r:.80} is not one of the allowed values", f"use one of {values}"
+    if kind == "const":
+        return (
+            f"{instance!r:.80} is not allowed here",
+            f"the only value allowed here is {schema['const']!r}",
+        )
+    if kind == "pattern":
+        if str(schema["pattern"]).startswith("^(SCH|"):
+            return (
+                f"{instance!r} is not a rule id",
+                "write a rule id such as RES-002 (`kaizen-conformance rules` lists them)",
+            )
+        return (
+            f"{instance!r:.80} does not match {schema['pattern']}",
+            f"write a value matching {schema['pattern']}",
+        )
+    if kind in ("minItems", "minLength", "minProperties"):
+        return f"{instance!r:.80} is empty", "give at least one entry, or remove the key"
+    if kind == "uniqueItems":
+        return f"{instance!r:.80} lists a value twice", "list each value once"
+    if kind in ("minimum", "maximum"):
+        return (
+            error.message,
+            f"give a value within {schema.get('minimum', '-inf')}..{schema.get('maximum', 'inf')}",
+        )
+    return error.message, "correct the value"
+
+
+def check_rule_ids(ids: Iterable[str], path: Path, where: str) -> None:
+    known = contract.catalogue()
+    for index, rule_id in enumerate(ids):
+        if rule_id not in known:
+            close = difflib.get_close_matches(rule_id, list(known), n=3, cutoff=0.6)
+            hint = f"did you mean {' or '.join(close)}? " if close else ""
+            raise FixtureError(
+                path,
+                f"rule {rule_id} is not in the catalogue",
+                where=f"{where}[{index}]",
+                fix=f"{hint}use an id of the catalogue (`kaizen-conformance rules` lists them; "
+                "kaizen_conformance/contract/rules/*.yml defines them)",
+            )
+
+
+def check_placeholders(value: Any, allowed: Iterable[str], path: Path, where: str) -> None:
+    """Every ``{name}`` in ``value`` (a string) must be one the kit substitutes there."""
+    if not isinstance(value, str):
+        return
+    names = set(allowed)
+    for match in PLACEHOLDER.finditer(value):
+        if match.group(1) not in names:
+            raise FixtureError(
+                path,
+                f"placeholder {match.group(0)} does not resolve",
+                where=where,
+                fix=f"use one of {', '.join('{' + n + '}' for n in sorted(names))}",
+            )
+
+
+def check_files_entries(
+    entries: list[Mapping[str, Any]], path: Path, where: str, allowed: Iterable[str]
+) -> None:
+    """Lint ``files:`` entries at load time: placeholders resolve and copy sources exist."""
+    names = tuple(allowed)
+    for index, entry in enumerate(entries):
+        at = f"{where}[{index}]"
+        for key in ("path", "symlink", "text"):
+            check_placeholders(entry.get(key), names, path, f"{at}.{key}")
+        if "copy" in entry and not (fixtures_root() / entry["copy"]).is_file():
+            raise FixtureError(
+                path,
+                f"copy source {entry['copy']} does not exist",
+                where=f"{at}.copy",
+                fix=f"name a file relative to the fixtures directory {fixtures_root()}",
+            )

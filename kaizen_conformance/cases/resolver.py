@@ -1,0 +1,458 @@
+"""Resolver cases: ``fixtures/resolver/<id>/case.yml`` and the corpus, each a roster, checkouts and the expected outcome."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from kaizen_conformance import contract
+from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
+from kaizen_conformance.cases.loading import (
+    FIXTURES_ENV,
+    INDEX,
+    PLACEHOLDER,
+    WORKSPACE_PLACEHOLDERS,
+    FixtureError,
+    check_against,
+    check_files_entries,
+    check_placeholders,
+    check_rule_ids,
+    fixtures_root,
+    read_yaml,
+)
+from kaizen_conformance.cases.workspace import (
+    Workspace,
+    materialise_files,
+    new_workspace,
+)
+
+FLAG = "kaizen_schedule_enabled"
+
+
+# --------------------------------------------------------------------------- resolver cases
+
+
+@dataclass(frozen=True)
+class GeneratedGroup:
+    """``count`` records made from one template (``hub.generate``), and the files each one needs.
+
+    A 5,000-repo roster is three lines of case.yml instead of 5,000 records and directories
+    in git. Every record of a group has the same fate, so expectations name groups.
+    """
+
+    name: str
+    count: int
+    record: Mapping[str, Any]
+    files: list[Mapping[str, Any]]
+
+    @property
+    def width(self) -> int:
+        return len(str(self.count - 1))
+
+    def index(self, i: int) -> str:
+        return str(i).zfill(self.width)
+
+    def records(self) -> list[Any]:
+        return [fill_index(self.record, self.index(i)) for i in range(self.count)]
+
+    def materialise(self, workspace: Workspace, source: Path, where: str) -> None:
+        """Create the files of every record; workspace placeholders are expanded once, {i} per record."""
+        if not self.files:
+            return
+        known = {**workspace.placeholders(), "i": INDEX}
+        templates = [
+            {
+                key: PLACEHOLDER.sub(lambda m: known[m.group(1)], value)
+                if key in ("path", "symlink", "text")
+                else value
+                for key, value in entry.items()
+            }
+            for entry in self.files
+        ]
+        copies: dict[str, bytes] = {}
+        made: set[Path] = set()
+        for i in range(self.count):
+            index = self.index(i)
+            for template in templates:
+                entry = {
+                    k: v.replace(INDEX, index) if isinstance(v, str) else v
+                    for k, v in template.items()
+                }
+                target = (
+                    Path(entry["path"])
+                    if os.path.isabs(entry["path"])
+                    else workspace.root / entry["path"]
+                )
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                if "copy" in entry:
+                    if entry["copy"] not in copies:
+                        copies[entry["copy"]] = (fixtures_root() / entry["copy"]).read_bytes()
+                    target.write_bytes(copies[entry["copy"]])
+                elif "mkdir" in entry:
+                    target.mkdir(exist_ok=True)
+                    made.add(target)
+                else:
+                    materialise_files(
+                        [{**entry, "path": str(target.relative_to(workspace.root))}],
+                        workspace,
+                        source,
+                        where,
+                        copies,
+                    )
+
+
+def fill_index(value: Any, index: str) -> Any:
+    """``value`` with ``{i}`` replaced by ``index`` in every string (keys included)."""
+    if isinstance(value, str):
+        return value.replace(INDEX, index)
+    if isinstance(value, list):
+        return [fill_index(v, index) for v in value]
+    if isinstance(value, dict):
+        return {fill_index(k, index): fill_index(v, index) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class ResolverCase:
+    """One resolver scenario: a hub roster, checkouts, and the verdict per profile."""
+
+    id: str
+    source: Path
+    description: str
+    rules: tuple[str, ...]
+    profiles: tuple[str, ...]
+    hostname: str
+    domain: str | None
+    records: list[Any]  # explicit records, then every generated one (placeholders still unexpanded)
+    ignores: frozenset[str]
+    fault: Mapping[str, Any] | None
+    expect: Mapping[str, Mapping[str, Any]]  # profile -> {"included": [...]} | {"error": True}
+    files: list[Mapping[str, Any]] = field(default_factory=list)
+    repos_source: Path | None = None
+    manifest: ManifestEntry | None = None
+    generated: tuple[GeneratedGroup, ...] = ()
+
+    def materialise(self, root: Path) -> tuple[Workspace, list[Any]]:
+        """Build the workspace and the hub's records with placeholders resolved."""
+        workspace = new_workspace(root, self.repos_source)
+        if self.manifest is not None:
+            self.manifest.place(workspace, workspace.repos / "subject")
+        for number, group in enumerate(self.generated):
+            group.materialise(workspace, self.source, f"$.hub.generate[{number}].files")
+        materialise_files(self.files, workspace, self.source, "$.files")
+        return workspace, expand_records(self.records, workspace, self.source)
+
+
+def expand_records(records: list[Any], workspace: Workspace, source: Path) -> list[Any]:
+    """The records with the workspace placeholders of their host paths substituted (checked at load)."""
+    known = workspace.placeholders()
+
+    def substitute(match: re.Match[str]) -> str:
+        return known.get(match.group(1), match.group(0))
+
+    expanded = []
+    for record in records:
+        if isinstance(record, dict) and isinstance(record.get("host_paths"), dict):
+            record = dict(record)
+            record["host_paths"] = {
+                host: PLACEHOLDER.sub(substitute, path) if isinstance(path, str) else path
+                for host, path in record["host_paths"].items()
+            }
+        expanded.append(record)
+    return expanded
+
+
+HUB_FAILS = "a case whose hub fails (hub.fault) expects the resolver to fail loudly"
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def check_fault(fault: Mapping[str, Any] | None, path: Path) -> None:
+    """What the schema cannot say about a fault: which keys go with which kind."""
+    if fault is None:
+        return
+    kind, where = fault["kind"], "$.hub.fault"
+    keys = {
+        "status": ("status", "redirect-loop"),
+        "body": ("status", "not-json", "not-array"),
+        "after_records": ("cut-off",),
+    }
+    for key, kinds in keys.items():
+        if key in fault and kind not in kinds:
+            raise FixtureError(
+                path,
+                f"{key} means nothing for a fault of kind {kind}",
+                where=f"{where}.{key}",
+                fix=f"remove {key}; it applies to kind {' or '.join(kinds)}",
+            )
+    status = fault.get("status")
+    if kind == "status" and status is not None and 200 <= status < 300:
+        raise FixtureError(
+            path,
+            f"status {status} is a success, not a failing hub",
+            where=f"{where}.status",
+            fix="give a non-2xx status, or use kind not-json / not-array for a bad 200 answer",
+        )
+    if kind == "redirect-loop" and status is not None and status not in REDIRECTS:
+        raise FixtureError(
+            path,
+            f"status {status} does not redirect",
+            where=f"{where}.status",
+            fix=f"use one of {', '.join(map(str, REDIRECTS))}",
+        )
+    if kind == "not-array" and "body" in fault:
+        try:
+            parsed = json.loads(fault["body"])
+        except ValueError as exc:
+            raise FixtureError(
+                path,
+                f"body is not JSON ({exc})",
+                where=f"{where}.body",
+                fix="give JSON text that is not an array (null, an object, a number), "
+                "or use kind not-json",
+            ) from None
+        if isinstance(parsed, list):
+            raise FixtureError(
+                path,
+                "body is a JSON array, which is what a working hub answers",
+                where=f"{where}.body",
+                fix="give JSON that is not an array, such as null or {}",
+            )
+
+
+def load_groups(hub: Mapping[str, Any], source: Path) -> tuple[GeneratedGroup, ...]:
+    groups, names = [], set()
+    for number, spec in enumerate(hub.get("generate", [])):
+        where = f"$.hub.generate[{number}]"
+        if spec["group"] in names:
+            raise FixtureError(
+                source,
+                f"group {spec['group']} is declared twice",
+                where=f"{where}.group",
+                fix="give each generated group its own name",
+            )
+        names.add(spec["group"])
+        check_template(spec["record"], source, f"{where}.record")
+        check_files_entries(
+            spec.get("files", []), source, f"{where}.files", WORKSPACE_PLACEHOLDERS + ("i",)
+        )
+        groups.append(
+            GeneratedGroup(spec["group"], spec["count"], spec["record"], spec.get("files", []))
+        )
+    return tuple(groups)
+
+
+def check_template(record: Mapping[str, Any], source: Path, where: str) -> None:
+    """A generated record's strings may use {i}; its host paths also the workspace placeholders."""
+
+    def walk(value: Any, at: str, allowed: tuple[str, ...]) -> None:
+        if isinstance(value, str):
+            check_placeholders(value, allowed, source, at)
+        elif isinstance(value, list):
+            for n, item in enumerate(value):
+                walk(item, f"{at}[{n}]", allowed)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                check_placeholders(key, ("i",), source, f"{at}.{key}")
+                walk(item, f"{at}.{key}", allowed)
+
+    for key, item in record.items():
+        check_placeholders(key, ("i",), source, f"{where}.{key}")
+        walk(
+            item,
+            f"{where}.{key}",
+            WORKSPACE_PLACEHOLDERS + ("i",) if key == "host_paths" else ("i",),
+        )
+
+
+def expected_outcomes(
+    data: Mapping[str, Any],
+    profiles: tuple[str, ...],
+    groups: tuple[GeneratedGroup, ...],
+    source: Path,
+) -> dict[str, dict[str, Any]]:
+    """Per profile: ``{"error": True}`` or ``{"included": [...]}`` with every named group's slugs added."""
+    expect = data["expect"]
+    per_profile = {p: expect for p in profiles} if not ({"v1", "v2"} & expect.keys()) else expect
+    by_name = {group.name: group for group in groups}
+    outcomes: dict[str, dict[str, Any]] = {}
+    for profile in profiles:
+        where = "$.expect" + (f".{profile}" if per_profile is expect else "")
+        if profile not in per_profile:
+            raise FixtureError(
+                source,
+                f"no expectation for profile {profile}",
+                where="$.expect",
+                fix=f"add expect.{profile}, or give one expectation for every profile",
+            )
+        outcome = per_profile[profile]
+        if outcome.get("error"):
+            if {"included", "groups"} & outcome.keys():
+                raise FixtureError(
+                    source,
+                    "expects both an error and included repos",
+                    where=where,
+                    fix="keep error: true alone (the resolver fails loudly), or drop it",
+                )
+            outcomes[profile] = {"error": True}
+            continue
+        if data["hub"].get("fault"):
+            raise FixtureError(
+                source,
+                f"{HUB_FAILS}, but the expectation lists included repos",
+                where=where,
+                fix="expect error: true, or remove hub.fault",
+            )
+        included = list(outcome.get("included", []))
+        for name in outcome.get("groups", []):
+            if name not in by_name:
+                raise FixtureError(
+                    source,
+                    f"group {name} is not generated by this case",
+                    where=f"{where}.groups",
+                    fix=f"name one of hub.generate's groups: {', '.join(sorted(by_name)) or 'none'}",
+                )
+            slugs = [
+                r.get("slug") if isinstance(r, dict) else None for r in by_name[name].records()
+            ]
+            if not all(isinstance(slug, str) for slug in slugs):
+                raise FixtureError(
+                    source,
+                    f"group {name} is expected included but its records have no string slug",
+                    where=f"{where}.groups",
+                    fix="give the group's record template a slug such as fleet/repo-{i}",
+                )
+            included.extend(slugs)
+        outcomes[profile] = {"included": included}
+    return outcomes
+
+
+def load_resolver_case(case_dir: Path) -> ResolverCase:
+    source = case_dir / "case.yml"
+    data = read_yaml(source)
+    check_against("resolver-case", data, source)
+    check_rule_ids(data["rules"], source, "$.rules")
+    rules = [contract.catalogue()[r] for r in data["rules"]]
+    applicable = [p for p in contract.PROFILES if any(p in rule.profiles for rule in rules)]
+    profiles = tuple(data.get("profiles", applicable))
+    for profile in profiles:
+        if profile not in applicable:
+            raise FixtureError(
+                source,
+                f"profile {profile} is listed but none of the case's rules applies to it",
+                where="$.profiles",
+                fix=f"list only {applicable}",
+            )
+    hub = data["hub"]
+    check_fault(hub.get("fault"), source)
+    for index, record in enumerate(hub["records"]):
+        if isinstance(record, dict) and isinstance(record.get("host_paths"), dict):
+            for host, host_path in record["host_paths"].items():
+                at = f"$.hub.records[{index}].host_paths.{host}"
+                check_placeholders(host_path, WORKSPACE_PLACEHOLDERS, source, at)
+    check_files_entries(data.get("files", []), source, "$.files", WORKSPACE_PLACEHOLDERS)
+    groups = load_groups(hub, source)
+    records = list(hub["records"]) + [record for group in groups for record in group.records()]
+    return ResolverCase(
+        id=case_dir.name,
+        source=source,
+        description=" ".join(data["description"].split()),
+        rules=tuple(data["rules"]),
+        profiles=profiles,
+        hostname=data.get("hostname", "runner-01"),
+        domain=data.get("domain"),
+        records=records,
+        ignores=frozenset(hub.get("ignores", ())),
+        fault=hub.get("fault"),
+        expect=expected_outcomes(data, profiles, groups, source),
+        files=data.get("files", []),
+        repos_source=case_dir / "repos",
+        generated=groups,
+    )
+
+
+def resolver_cases(root: Path | None = None) -> tuple[ResolverCase, ...]:
+    """Every case under ``<fixtures>/resolver/``, sorted by id."""
+    return _resolver_cases(root or fixtures_root())
+
+
+@lru_cache(maxsize=None)
+def _resolver_cases(root: Path) -> tuple[ResolverCase, ...]:
+    base = root / "resolver"
+    if not base.is_dir():
+        raise FixtureError(
+            base,
+            "the resolver cases directory does not exist",
+            fix=f"create it, or unset {FIXTURES_ENV} to use the kit's own fixtures",
+        )
+    cases = []
+    for case_dir in sorted(p for p in base.iterdir() if p.is_dir()):
+        if not (case_dir / "case.yml").is_file():
+            raise FixtureError(
+                case_dir,
+                "a case directory without case.yml",
+                fix="add case.yml (see docs/CASES.md) or remove the directory",
+            )
+        cases.append(load_resolver_case(case_dir))
+    return tuple(cases)
+
+
+SUBJECT_SLUG = "fleet/subject"
+
+
+def corpus_case(entry: ManifestEntry) -> ResolverCase:
+    """A manifest of the corpus in a checkout whose hub flag is true: valid → included."""
+    catalogue_rules = list(entry.rules)
+    from kaizen_conformance import contract
+
+    must = all(contract.catalogue()[r].is_must for r in entry.rules)
+    if entry.valid:
+        catalogue_rules.append("RES-001")
+    elif must:
+        catalogue_rules.append("RES-003")
+    if entry.hostile:
+        catalogue_rules.append("RES-016")
+    record = {
+        "slug": SUBJECT_SLUG,
+        "domain": "fleet",
+        "host_paths": {"runner-01": "{repos}/subject", "runner-02": "/srv/elsewhere/subject"},
+        FLAG: True,
+        "kaizen_schedule_updated_at": "2026-06-17T06:19:51Z",
+    }
+    outcome = {"included": [SUBJECT_SLUG] if entry.valid else []}
+    return ResolverCase(
+        id=entry.id,
+        source=entry.source,
+        description=entry.description,
+        rules=tuple(catalogue_rules),
+        profiles=("v1", "v2"),
+        hostname="runner-01",
+        domain=None,
+        records=[record],
+        ignores=frozenset(),
+        fault=None,
+        expect={"v1": outcome, "v2": outcome},
+        manifest=entry,
+    )
+
+
+def all_cases() -> list[ResolverCase]:
+    cases = list(resolver_cases()) + [corpus_case(entry) for entry in manifest_corpus()]
+    seen: dict[str, ResolverCase] = {}
+    for case in cases:
+        if case.id in seen:
+            from kaizen_conformance.cases.loading import FixtureError
+
+            raise FixtureError(
+                case.source,
+                f"case id {case.id} is also used by {seen[case.id].source}",
+                fix="rename one of them: case ids are unique across resolver cases and the corpus",
+            )
+        seen[case.id] = case
+    return cases

@@ -1,0 +1,324 @@
+"""The kit's own judgement of a manifest (contract section 1): is this ``.kaizen/schedule.yml`` valid?
+
+Used where the kit itself must say what SCH calls valid: the scaffold that ``init`` writes
+(INI-001) and the labels of the manifest corpus (the kit's own tests hold every label to it,
+and hold this module and the reference reader to each other).
+
+It is written apart from the reference reader (``reference/schedule.py``) and takes another
+road on purpose, so that each checks the other: the reference counts the expanded size, then
+lets PyYAML's safe constructor build the document; this module checks nesting on the event
+stream, then builds the data itself, node by node, admitting only plain YAML data tags and
+spending a budget on every node it visits, aliases included.
+
+``portable=True`` asks what a scaffold needs beyond validity: that every reader the contract
+allows sees the same valid manifest. Where YAML 1.1 and 1.2 read a plain scalar differently
+(``yes``, ``0755``, ``1:30``, ``1e3``) the contract takes no side, and YAML parsers differ at
+the edges (libyaml accepts a tab before ``:``, PyYAML's pure-Python scanner does not); a
+manifest that depends on one reading opts a repo in for some conforming resolvers and not for
+others. A scaffold must opt it in for all of them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kaizen_conformance import contract
+
+MANIFEST = Path(".kaizen") / "schedule.yml"
+MAX_BYTES = 64 * 1024  # SCH-001
+NODE_BUDGET = (
+    100_000  # SCH-004: nodes visited with every alias expanded; a 64 KiB file has far fewer
+)
+MAX_DEPTH = 32  # a valid manifest is 4 levels deep (mapping, agents list, agent, scalar)
+
+CORE = "tag:yaml.org,2002:"
+SCALAR_TAGS = {
+    CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "binary")
+}
+MERGE = CORE + "merge"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Valid or not, and why not (empty when valid). ``missing``: no manifest counts (SCH-006)."""
+
+    valid: bool
+    reason: str = ""
+    missing: bool = False
+
+    def __bool__(self) -> bool:
+        return self.valid
+
+
+class _Invalid(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------- bytes → data
+
+
+# libyaml where PyYAML has it (the reading most resolvers get); the pure-Python parser always.
+FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PURE_LOADER: type = yaml.SafeLoader
+
+
+def _compose(text: str, loader_class: type = FAST_LOADER) -> yaml.Node | None:
+    """The single document's node graph; a second document is an error (SCH-001)."""
+    _check_depth(text, loader_class)
+    loader = loader_class(text)
+    try:
+        if not loader.check_node():
+            return None
+        node: yaml.Node = loader.get_node()
+        if loader.check_node():
+            raise _Invalid("more than one YAML document")
+        return node
+    finally:
+        loader.dispose()
+
+
+def _check_depth(text: str, loader_class: type) -> None:
+    """Refuse deep nesting from the event stream, before a (recursive) composer meets it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader_class):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Invalid(f"{_line(event)}nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
+def _line(event_or_node: Any) -> str:
+    mark = getattr(event_or_node, "start_mark", None)
+    return f"line {mark.line + 1}: " if mark is not None else ""
+
+
+class _Builder:
+    """Turns a node graph into plain data; every node visit (alias or not) costs one unit."""
+
+    def __init__(self, portable: bool) -> None:
+        self.portable = portable
+        self.spent = 0
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        self.spent += 1
+        if self.spent > NODE_BUDGET:
+            raise _Invalid(f"aliases expand to more than {NODE_BUDGET} nodes (an alias bomb)")
+        if depth > MAX_DEPTH:
+            raise _Invalid(
+                f"nested more than {MAX_DEPTH} levels deep (or an alias that contains itself)"
+            )
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag not in SCALAR_TAGS:
+                raise _Invalid(
+                    f"line {node.start_mark.line + 1}: tag {node.tag} is not plain YAML data"
+                )
+            try:
+                return self.scalars.construct_object(node, deep=True)
+            except Exception:  # noqa: BLE001 - '!!int abc' and the like
+                raise _Invalid(
+                    f"line {node.start_mark.line + 1}: {node.value!r:.40} is not a {node.tag}"
+                ) from None
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != CORE + "seq":
+                raise _Invalid(
+                    f"line {node.start_mark.line + 1}: tag {node.tag} is not a plain sequence"
+                )
+            return [self.build(item, depth + 1) for item in node.value]
+        if node.tag != CORE + "map":
+            raise _Invalid(
+                f"line {node.start_mark.line + 1}: tag {node.tag} is not a plain mapping"
+            )
+        mapping: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE:
+                merged = {**self.merge(key_node, value_node, depth), **merged}
+                continue
+            key = self.build(key_node, depth + 1)
+            if not isinstance(key, str):
+                raise _Invalid(
+                    f"line {key_node.start_mark.line + 1}: mapping key {key!r:.40} is not a string"
+                )
+            if key in mapping:
+                raise _Invalid(
+                    f"line {key_node.start_mark.line + 1}: key {key!r} appears twice in one mapping"
+                )
+            mapping[key] = self.build(value_node, depth + 1)
+        return {**merged, **mapping}
+
+    def merge(self, key_node: yaml.Node, value_node: yaml.Node, depth: int) -> dict[str, Any]:
+        """YAML 1.1's merge key, read as PyYAML reads it; a portable manifest must not need it."""
+        line = key_node.start_mark.line + 1
+        if self.portable:
+            raise _Invalid(f"line {line}: a merge key (<<) exists in YAML 1.1 only")
+        value = self.build(value_node, depth + 1)
+        sources = value if isinstance(value, list) else [value]
+        if not all(isinstance(source, dict) for source in sources):
+            raise _Invalid(f"line {line}: a merge key (<<) takes a mapping or a list of mappings")
+        combined: dict[str, Any] = {}
+        for source in reversed(sources):  # earlier sources win
+            combined.update(source)
+        return combined
+
+
+# --------------------------------------------------------------------------- YAML 1.1 versus 1.2
+
+_CORE_12 = (  # the YAML 1.2 core schema's reading of a plain scalar
+    (re.compile(r"^(?:null|Null|NULL|~|)$"), lambda s: None),
+    (re.compile(r"^(?:true|True|TRUE)$"), lambda s: True),
+    (re.compile(r"^(?:false|False|FALSE)$"), lambda s: False),
+    (re.compile(r"^[-+]?[0-9]+$"), lambda s: int(s, 10)),
+    (re.compile(r"^0o[0-7]+$"), lambda s: int(s[2:], 8)),
+    (re.compile(r"^0x[0-9a-fA-F]+$"), lambda s: int(s[2:], 16)),
+    (re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"), float),
+    (re.compile(r"^[-+]?\.(?:inf|Inf|INF)$"), lambda s: float(s.replace(".", "", 1))),
+    (re.compile(r"^\.(?:nan|NaN|NAN)$"), lambda s: float("nan")),
+)
+_ONE_ONE_ONLY = re.compile(
+    r"^(?:y|Y|n|N)$"
+)  # booleans in the YAML 1.1 spec that PyYAML reads as text
+
+
+def _reading_12(text: str) -> Any:
+    for pattern, convert in _CORE_12:
+        if pattern.match(text):
+            return convert(text)
+    return text
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a != a and b != b:  # NaN
+        return True
+    return type(a) is type(b) and a == b
+
+
+def _version_dependent(root: yaml.Node) -> str | None:
+    """The first plain scalar that YAML 1.1 (as PyYAML reads it) and 1.2 core read differently."""
+    constructor = yaml.constructor.SafeConstructor()
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.style not in (None, ""):  # plain is None in PyYAML, "" in libyaml
+                continue  # quoted or block text: a string in every version
+            try:
+                one_one = constructor.construct_object(node, deep=True)
+            except Exception:  # noqa: BLE001 - an explicit tag the value does not fit: judged elsewhere
+                continue
+            if _ONE_ONE_ONLY.match(node.value) or not _same(one_one, _reading_12(node.value)):
+                return (
+                    f"line {node.start_mark.line + 1}: the plain scalar {node.value!r} reads differently "
+                    "under YAML 1.1 and 1.2; quote it or write it unambiguously"
+                )
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+    return None
+
+
+# --------------------------------------------------------------------------- the verdicts
+
+
+def check_bytes(data: bytes, *, portable: bool = False) -> Verdict:
+    """SCH-001..005 on the file's bytes (SCH-005's duplicate keys count as invalid here)."""
+    try:
+        return (
+            Verdict(True)
+            if (problem := _problem(data, portable)) is None
+            else Verdict(False, problem)
+        )
+    except _Invalid as exc:
+        return Verdict(False, str(exc))
+
+
+def _problem(data: bytes, portable: bool) -> str | None:
+    if len(data) > MAX_BYTES:
+        return f"{len(data)} bytes, over the {MAX_BYTES}-byte bound"
+    try:
+        text = data.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8 (byte {exc.start})"
+    try:
+        root = _compose(text)
+    except yaml.YAMLError as exc:
+        return f"not YAML a safe loader accepts: {' '.join(str(exc).split())[:200]}"
+    except RecursionError:
+        return "nested too deeply to read"
+    if root is None:
+        return "empty: no YAML document"
+    document = _Builder(portable).build(root)
+    if not isinstance(document, dict):
+        return f"the document is {type(document).__name__}, not a mapping"
+    if "version" in document and type(document["version"]) is not int:  # True == 1 in Python
+        return f"version is {document['version']!r:.40}, not the integer 1"
+    errors = sorted(
+        contract.validator("manifest").iter_errors(document), key=lambda e: list(e.absolute_path)
+    )
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path) or "top level"
+        return f"{where}: {errors[0].message[:200]}"
+    names = [agent["name"] for agent in document["agents"]]
+    if repeated := sorted({name for name in names if names.count(name) > 1}):
+        return f"agent names repeat: {', '.join(repeated)}"  # SCH-002
+    if portable:
+        return _parser_dependent(text, document) or _version_dependent(root)
+    return None
+
+
+def _parser_dependent(text: str, document: dict[str, Any]) -> str | None:
+    """Whether PyYAML's pure-Python parser reads ``text`` as the same document libyaml did."""
+    if PURE_LOADER is FAST_LOADER:
+        return None
+    try:
+        root = _compose(text, PURE_LOADER)
+        other = _Builder(portable=True).build(root) if root is not None else None
+    except (yaml.YAMLError, _Invalid, RecursionError) as exc:
+        return f"YAML parsers disagree on it: libyaml reads it, PyYAML's pure-Python parser says {' '.join(str(exc).split())[:160]}"
+    if other != document:
+        return "YAML parsers disagree on it: libyaml and PyYAML's pure-Python parser read different documents"
+    return None
+
+
+def check_checkout(checkout: Path, *, portable: bool = False) -> Verdict:
+    """The manifest of ``checkout`` as every opt-in decider must see it (SCH-006, then the bytes).
+
+    Only ``.kaizen/schedule.yml`` counts, and only when it resolves inside the checkout; a
+    dangling link, or one leading out, counts as no manifest at all.
+    """
+    entry = checkout / MANIFEST
+    if not os.path.lexists(entry):
+        return Verdict(False, f"no {MANIFEST.as_posix()}", missing=True)
+    root = os.path.realpath(checkout)
+    real = os.path.realpath(entry)
+    if os.path.commonpath([root, real]) != root:
+        return Verdict(
+            False, f"{MANIFEST.as_posix()} resolves outside the checkout, to {real}", missing=True
+        )
+    try:
+        info = os.stat(real)
+    except OSError:
+        return Verdict(
+            False,
+            f"{MANIFEST.as_posix()} does not resolve (a dangling link, or a loop)",
+            missing=True,
+        )
+    if not stat.S_ISREG(info.st_mode):
+        return Verdict(False, f"{MANIFEST.as_posix()} is not a regular file")
+    with open(real, "rb") as handle:
+        data = handle.read(MAX_BYTES + 1)
+    return check_bytes(data, portable=portable)

@@ -1,0 +1,243 @@
+"""Every command-line option of the kit, as data, with its ini twin.
+
+The table mirrors section 5 of the contract, which fixes these names so that every user's CI
+can rely on them. Values stay strings (picklable for pytest-xdist workers); they are turned
+into callables and commands lazily, only when the kit's suite actually runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+IMPORT_SPEC = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
+def import_spec(value: str) -> str:
+    """argparse ``type=`` for ``module:attribute`` values: fail at parse time, with an example."""
+    if not IMPORT_SPEC.match(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not of the form module:attribute (for example mypkg.resolver:discover)"
+        )
+    return value
+
+
+def profile(value: str) -> str:
+    if value not in ("v1", "v2"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a profile; choose v1 or v2")
+    return value
+
+
+def positive_seconds(value: str) -> str:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds between 0 and 3600")
+    return value
+
+
+def text(value: str) -> str:
+    return value
+
+
+@dataclass(frozen=True)
+class Option:
+    """One ``--kaizen-*`` flag; its ini twin drops the dashes (``kaizen_resolver_cmd``)."""
+
+    flag: str
+    role: str  # the role it configures, or "kit"
+    kind: str  # "callable", "command", "app", "url", "seed", "profile", "setting", "switch"
+    help: str
+    parse: Callable[[str], str] = text
+    default: str | None = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def dest(self) -> str:
+        return self.flag.removeprefix("--").replace("-", "_")
+
+    @property
+    def ini(self) -> str:
+        return self.dest
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "--kaizen-resolver",
+        "resolver",
+        "callable",
+        "resolver under test, module:function called function(hub_url, hostname, domain=None)",
+        import_spec,
+    ),
+    Option(
+        "--kaizen-resolver-cmd",
+        "resolver",
+        "command",
+        "resolver under test as a command: 'CMD {hub_url} {hostname} {domain}', prints a JSON array",
+    ),
+    Option(
+        "--kaizen-resolver-profile",
+        "resolver",
+        "profile",
+        "profile the resolver claims: v1 (the file decides) or v2 (hub flag pre-filter); default v2",
+        profile,
+        "v2",
+        ("v1", "v2"),
+    ),
+    Option(
+        "--kaizen-hub-app",
+        "hub",
+        "app",
+        "hub under test in-process, module:attr naming an ASGI or WSGI app",
+        import_spec,
+    ),
+    Option(
+        "--kaizen-hub-app-kind",
+        "hub",
+        "setting",
+        "force how --kaizen-hub-app is driven when detection gets it wrong: asgi or wsgi",
+        text,
+        None,
+        ("asgi", "wsgi"),
+    ),
+    Option("--kaizen-hub-url", "hub", "url", "base URL of a running hub under test"),
+    Option(
+        "--kaizen-hub-seed",
+        "hub",
+        "seed",
+        "module:function called function(app_or_url, records) to replace the hub's data",
+        import_spec,
+    ),
+    Option(
+        "--kaizen-hub-profile",
+        "hub",
+        "profile",
+        "profile the hub claims: v1 or v2 (flag fields and filter); default v2",
+        profile,
+        "v2",
+        ("v1", "v2"),
+    ),
+    Option(
+        "--kaizen-prepare",
+        "prepare",
+        "callable",
+        "prepare under test, module:function called function(repo, agent), returns the event",
+        import_spec,
+    ),
+    Option(
+        "--kaizen-prepare-cmd",
+        "prepare",
+        "command",
+        "prepare under test as a command: 'CMD {agent} {repo}', prints the event on stdout",
+    ),
+    Option(
+        "--kaizen-validate",
+        "validate",
+        "callable",
+        "validate under test, module:function called function(repo); returns on valid, raises on invalid",
+        import_spec,
+    ),
+    Option(
+        "--kaizen-validate-cmd",
+        "validate",
+        "command",
+        "validate under test as a command: 'CMD {repo}', exit 0 valid, non-zero invalid",
+    ),
+    Option(
+        "--kaizen-init",
+        "init",
+        "callable",
+        "init under test, module:function called function(repo)",
+        import_spec,
+    ),
+    Option(
+        "--kaizen-init-cmd",
+        "init",
+        "command",
+        "init under test as a command: 'CMD {repo}', exit 0 when it wrote the scaffold",
+    ),
+    Option(
+        "--kaizen-reference",
+        "kit",
+        "switch",
+        "configure every role not set explicitly with the kit's bundled reference implementations",
+    ),
+    Option(
+        "--kaizen-timeout",
+        "kit",
+        "setting",
+        "per-call time limit in seconds for any implementation call; default 15",
+        positive_seconds,
+        "15",
+    ),
+    Option("--kaizen-strict", "kit", "switch", "SHOULD rules that are not met fail the run"),
+    Option(
+        "--kaizen-report",
+        "kit",
+        "file",
+        "write the machine-readable conformance report (JSON, schema report.schema.json) to FILE",
+    ),
+    Option(
+        "--kaizen-report-md",
+        "kit",
+        "file",
+        "write a Markdown summary to FILE (also appended to $GITHUB_STEP_SUMMARY when that is set)",
+    ),
+    Option(
+        "--kaizen-badge",
+        "kit",
+        "file",
+        "write a shields.io endpoint badge (JSON) to FILE; '{role}' in FILE gives one badge per role",
+    ),
+    Option(
+        "--kaizen-expectations",
+        "kit",
+        "file",
+        "YAML file of known failures keyed by rule id, case id or rule[case]; they report as expected "
+        "failures, and one that passes fails the run",
+    ),
+    Option(
+        "--kaizen-rerun-failed",
+        "kit",
+        "file",
+        "run only the cases of the rules that failed in a previous --kaizen-report FILE",
+    ),
+    Option(
+        "--kaizen-hub-double",
+        "kit",
+        "setting",
+        "how in-process resolvers reach the mocked hub: respx (patches httpx) or server (127.0.0.1)",
+        text,
+        "respx",
+        ("respx", "server"),
+    ),
+)
+
+ROLES: tuple[str, ...] = ("hub", "resolver", "prepare", "validate", "init")
+
+
+def role_options(role: str) -> list[Option]:
+    return [option for option in OPTIONS if option.role == role]
+
+
+def usage_lines() -> list[str]:
+    """The options that configure a role, for the 'nothing configured' usage error."""
+    lines = []
+    for role in ROLES:
+        flags = [
+            o.flag for o in role_options(role) if o.kind in ("callable", "command", "app", "url")
+        ]
+        lines.append(f"  {role:<9} {' | '.join(flags)}")
+    lines.append("  all roles --kaizen-reference (the kit's own reference implementations)")
+    return lines
+
+
+def unconfigured_reason(role: str) -> str:
+    flags = " or ".join(
+        o.flag for o in role_options(role) if o.kind in ("callable", "command", "app", "url")
+    )
+    return f"{role} role not configured (not a pass): give {flags}, or --kaizen-reference"

@@ -1,0 +1,273 @@
+"""Reports that CI and people read: JSON (with its schema), Markdown, and a shields.io badge.
+
+Everything is derived from the same per-item results as the terminal summary, sorted, with
+temporary paths normalised: two runs of the same kit on the same implementation give the
+same report apart from ``generated_at`` and the durations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kaizen_conformance import CONTRACT_VERSION, __version__
+from kaizen_conformance.cases.loading import fixtures_root
+from kaizen_conformance.contract.catalogue import CONTRACT_DIR
+from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, RoleSummary
+
+REPORT_FORMAT = 1
+
+
+@lru_cache(maxsize=None)
+def tree_digest(root: Path, *, skip_code: bool = False) -> str:
+    """sha256 over every data file's relative path and bytes: which fixtures (or rules) judged the run.
+
+    With ``skip_code``, Python modules are left out: ``contract/`` holds the catalogue's reader beside its data, and
+    a change of code is not a change of contract.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not (skip_code and p.suffix == ".py")
+    ):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return "sha256:" + digest.hexdigest()
+
+
+def normaliser(config: pytest.Config) -> Any:
+    """Replace this run's temporary directories in messages, so reports compare across runs."""
+    try:
+        base = str(config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - no temp dir was made
+        base = None
+    worker = re.compile(r"<tmp>/popen-gw\d+")
+
+    def normalise(text: str) -> str:
+        if base:
+            text = text.replace(base, "<tmp>")
+        return worker.sub("<tmp>", text)
+
+    return normalise
+
+
+def build_report(
+    config: pytest.Config, items: list[ItemResult], summaries: list[RoleSummary]
+) -> dict[str, Any]:
+    from kaizen_conformance.core.stash import settings_of
+
+    settings = settings_of(config)
+    normalise = normaliser(config)
+    return {
+        "format": REPORT_FORMAT,
+        "kit": {"name": "kaizen-conformance", "version": __version__},
+        "contract": {
+            "version": CONTRACT_VERSION,
+            "catalogue_digest": tree_digest(CONTRACT_DIR, skip_code=True),
+        },
+        "fixtures": {"digest": tree_digest(fixtures_root())},
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "strict": settings.strict,
+        "claim": {
+            s.role: {
+                "configured": s.configured,
+                "profile": s.profile,
+                "implementation": s.implementation,
+            }
+            for s in summaries
+        },
+        "roles": {
+            s.role: {
+                "verdict": s.verdict,
+                "rules_passed": s.passed,
+                "rules_total": len(s.rules),
+                "rules": [
+                    {
+                        "id": v.rule.id,
+                        "level": v.rule.level,
+                        "verdict": v.verdict,
+                        "cases_passed": v.cases_passed,
+                        "cases_total": v.cases_total,
+                        "failed_cases": v.failed_cases,
+                        "text": v.rule.text,
+                    }
+                    for v in sorted(s.rules, key=lambda v: v.rule.id)
+                ],
+            }
+            for s in summaries
+        },
+        "checks": [
+            {
+                "name": item.name,
+                "role": item.role,
+                "case": item.case,
+                "rules": list(item.rules),
+                "level": item.level,
+                "outcome": item.outcome or "not-run",
+                "duration_s": round(item.duration, 4),
+                **({"message": normalise(item.message)} if item.message else {}),
+            }
+            for item in items
+        ],
+    }
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [
+        f"## kaizen conformance (contract v{report['contract']['version']}, kit {report['kit']['version']})",
+        "",
+    ]
+    for role, data in report["roles"].items():
+        claim = report["claim"][role]
+        profile = f" {claim['profile']}" if claim["profile"] else ""
+        impl = claim["implementation"]
+        lines.append(f"### {role}{profile}: {HEADLINE[data['verdict']].split(':')[0]}")
+        lines.append("")
+        lines.append(
+            f"Implementation: `{impl['spec']}` ({impl['kind']})"
+            if impl
+            else "Implementation: not configured"
+        )
+        lines.append(f"Rules passed: {data['rules_passed']}/{data['rules_total']}")
+        lines.append("")
+        lines.append("| rule | level | verdict | cases | failed on |")
+        lines.append("|---|---|---|---|---|")
+        worst_first = sorted(data["rules"], key=lambda r: (r["verdict"] == "passed", r["id"]))
+        for rule in worst_first:
+            failed = ", ".join(rule["failed_cases"][:5]) + (
+                " …" if len(rule["failed_cases"]) > 5 else ""
+            )
+            lines.append(
+                f"| {rule['id']} | {rule['level']} | {LABEL[rule['verdict']]} | "
+                f"{rule['cases_passed']}/{rule['cases_total']} | {failed} |"
+            )
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+BADGE_COLOUR = {
+    "conforms": "brightgreen",
+    "does-not-conform": "red",
+    "incomplete": "yellow",
+    "not-configured": "lightgrey",
+}
+
+
+def badge(role: str, data: dict[str, Any], claim: dict[str, Any]) -> dict[str, Any]:
+    """A shields.io endpoint badge: label 'kaizen resolver v2', message '23/23'."""
+    label = f"kaizen {role}" + (f" {claim['profile']}" if claim["profile"] else "")
+    message = (
+        f"{data['rules_passed']}/{data['rules_total']}" if claim["configured"] else "not configured"
+    )
+    return {
+        "schemaVersion": 1,
+        "label": label,
+        "message": message,
+        "color": BADGE_COLOUR[data["verdict"]],
+    }
+
+
+def write_reports(
+    config: pytest.Config, items: list[ItemResult], summaries: list[RoleSummary]
+) -> list[str]:
+    """Write whatever reports were asked for; return lines for the terminal saying where."""
+    from kaizen_conformance.core.stash import settings_of
+
+    values = settings_of(config).values
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    wanted = (
+        values.get("kaizen_report")
+        or values.get("kaizen_report_md")
+        or values.get("kaizen_badge")
+        or step_summary
+    )
+    if not wanted:
+        return []
+    report = build_report(config, items, summaries)
+    notes = []
+    if values.get("kaizen_report"):
+        notes.append(
+            _write(
+                values["kaizen_report"],
+                json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                "JSON report",
+                "--kaizen-report",
+            )
+        )
+    text = markdown(report)
+    if values.get("kaizen_report_md"):
+        notes.append(
+            _write(values["kaizen_report_md"], text, "Markdown summary", "--kaizen-report-md")
+        )
+    if step_summary:
+        note = _write(step_summary, text, "GitHub step summary", "GITHUB_STEP_SUMMARY", mode="a")
+        if "NOT written" in note:
+            notes.append(note)
+    if values.get("kaizen_badge"):
+        target = values["kaizen_badge"]
+        roles = list(report["roles"])
+        if "{role}" in target:
+            for role in roles:
+                notes.append(
+                    _write(
+                        target.replace("{role}", role),
+                        json.dumps(badge(role, report["roles"][role], report["claim"][role]))
+                        + "\n",
+                        "badge",
+                        "--kaizen-badge",
+                    )
+                )
+        else:
+            configured = [r for r in roles if report["claim"][r]["configured"]] or roles
+            role = configured[0]
+            if len(configured) > 1:
+                notes.append(
+                    f"kaizen: several roles ran; the badge shows {role} (use '{{role}}' in --kaizen-badge for one each)"
+                )
+            notes.append(
+                _write(
+                    target,
+                    json.dumps(badge(role, report["roles"][role], report["claim"][role])) + "\n",
+                    "badge",
+                    "--kaizen-badge",
+                )
+            )
+    return notes
+
+
+def _write(path_text: str, text: str, what: str, option: str, mode: str = "w") -> str:
+    """Write one report; a path that cannot be written is a note naming the option, not a crash."""
+    path = Path(path_text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open(mode, encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        return f"kaizen: {what} NOT written: {option}={path_text}: {exc.strerror or exc}; give a writable file path"
+    return f"kaizen: {what} written to {path}"
+
+
+def rules_failed_in(path_text: str) -> set[str]:
+    """The rules a previous JSON report failed (or found not met), for --kaizen-rerun-failed."""
+    try:
+        report = json.loads(Path(path_text).read_text(encoding="utf-8"))
+        return {
+            rule["id"]
+            for role in report["roles"].values()
+            for rule in role["rules"]
+            if rule["verdict"] in ("failed", "error", "not-met", "expected-failure")
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise pytest.UsageError(
+            f"--kaizen-rerun-failed={path_text}: not a readable kaizen JSON report ({type(exc).__name__}: {exc}); "
+            "write one with --kaizen-report=FILE"
+        ) from None

@@ -1,0 +1,91 @@
+"""The pytest plugin object that watches a run: it collects every kaizen item's outcome, prints the
+summary at the end and writes the report files.
+
+The session registers it at configure time; it reads the settings from pytest's stash.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kaizen_conformance.core.stash import settings_of
+from kaizen_conformance.reports.summary import (
+    XDIST_HEADER,
+    ItemResult,
+    RoleSummary,
+    outcome_of,
+    role_lines,
+    stale_expectations,
+    summarise,
+)
+
+
+class ConformanceReporter:
+    """Collects every kaizen item's outcome; prints the summary; writes the reports."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.items: dict[str, ItemResult] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        if "kaizen_rules" not in props:
+            return
+        name = report.nodeid.rpartition("::")[2]
+        result = self.items.setdefault(
+            report.nodeid,
+            ItemResult(
+                name,
+                props["kaizen_role"],
+                tuple(props["kaizen_rules"].split()),
+                props["kaizen_level"],
+                props["kaizen_case"],
+            ),
+        )
+        result.duration += report.duration
+        outcome = outcome_of(report, result.outcome)
+        if outcome != result.outcome:
+            result.outcome = outcome
+            if outcome in ("failed", "error", "expected-failure", "not-met"):
+                text = str(getattr(report, "wasxfail", "") or report.longreprtext)
+                result.message = XDIST_HEADER.sub("", text)[:4000]
+            elif outcome == "skipped" and isinstance(report.longrepr, tuple):
+                result.message = str(report.longrepr[2]).removeprefix("Skipped: ")[:500]
+
+    def results(self) -> list[ItemResult]:
+        return sorted(self.items.values(), key=lambda r: (r.role, r.name))
+
+    def summaries(self) -> list[RoleSummary]:
+        return summarise(self.results(), settings_of(self.config))
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.items:
+            return
+        terminalreporter.write_sep("=", "kaizen conformance")
+        verbose = self.config.getoption("verbose") > 0
+        for summary in self.summaries():
+            for line in role_lines(summary, verbose):
+                terminalreporter.write_line(line)
+        for line in getattr(self, "report_notes", []):
+            terminalreporter.write_line(line)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if not self.items or hasattr(self.config, "workerinput"):
+            return
+        from kaizen_conformance.reports.files import (
+            write_reports,
+        )  # fixtures digests: only when the kit ran
+
+        self.report_notes = []
+        stale = stale_expectations(settings_of(self.config).expectations, self.results())
+        if stale:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            self.report_notes += [
+                f"kaizen: known failure {e.id!r} did not fail in this run: it is fixed, remove it from "
+                f"--kaizen-expectations ({e.reason})"
+                for e in stale
+            ]
+        self.report_notes += write_reports(self.config, self.results(), self.summaries())

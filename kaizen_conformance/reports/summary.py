@@ -1,0 +1,237 @@
+"""Rule-by-rule verdicts per role, aggregated from test reports.
+
+Reports reach the controller from every pytest-xdist worker, so the verdicts (and every
+report built on them) are the same whether the run was distributed or not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from kaizen_conformance import contract
+from kaizen_conformance.core.options import ROLES
+
+XDIST_HEADER = re.compile(r"^\[gw\d+\] .*\n")
+# Item outcomes, worst first: a rule's verdict is the worst outcome among its cases.
+OUTCOME_ORDER = ("failed", "error", "expected-failure", "not-met", "skipped", "passed")
+LABEL = {
+    "failed": "FAILED",
+    "error": "ERROR",
+    "expected-failure": "KNOWN-FAIL",
+    "not-met": "NOT-MET",
+    "skipped": "skipped",
+    "incomplete": "partial",
+    "not-run": "not run",
+    "passed": "passed",
+}
+
+
+@dataclass
+class ItemResult:
+    name: str
+    role: str
+    rules: tuple[str, ...]
+    level: str
+    case: str
+    outcome: str | None = None
+    duration: float = 0.0
+    message: str = ""
+
+
+@dataclass
+class RuleVerdict:
+    rule: contract.Rule
+    verdict: str  # an OUTCOME_ORDER value, "incomplete" or "not-run"
+    cases_passed: int = 0
+    cases_total: int = 0
+    failed_cases: list[str] = field(default_factory=list)
+    skip_reason: str = ""
+
+
+@dataclass
+class RoleSummary:
+    role: str
+    profile: str | None
+    configured: bool
+    implementation: dict[str, str] | None
+    rules: list[RuleVerdict]
+
+    @property
+    def verdict(self) -> str:
+        """conforms | does-not-conform | incomplete | not-configured."""
+        if not self.configured:
+            return "not-configured"
+        must = [v for v in self.rules if v.rule.is_must]
+        if any(v.verdict in ("failed", "expected-failure") for v in must):
+            return "does-not-conform"
+        if must and all(v.verdict == "passed" for v in must):
+            return "conforms"
+        return "incomplete"
+
+    def counts(self, level: str) -> Counter[str]:
+        return Counter(v.verdict for v in self.rules if v.rule.level == level)
+
+    @property
+    def passed(self) -> int:
+        return sum(v.verdict == "passed" for v in self.rules)
+
+
+def verdict_of(results: list[ItemResult]) -> str:
+    if not results:
+        return "not-run"
+    outcomes = Counter(r.outcome for r in results)
+    for outcome in OUTCOME_ORDER[:4]:
+        if outcomes[outcome]:
+            return outcome
+    if outcomes["passed"] == len(results):
+        return "passed"
+    if outcomes["skipped"] == len(results):
+        return "skipped"
+    return "incomplete"
+
+
+def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
+    """One summary per role that has checks in this run, in contract order."""
+    summaries = []
+    for role in ROLES:
+        mine = [i for i in items if i.role == role]
+        if not mine:
+            continue
+        profile = settings.profile(role) if role in ("resolver", "hub") else None
+        verdicts = []
+        for rule in contract.rules_for(role, profile):
+            of_rule = [i for i in mine if rule.id in i.rules]
+            verdicts.append(
+                RuleVerdict(
+                    rule=rule,
+                    verdict=verdict_of(of_rule),
+                    cases_passed=sum(i.outcome == "passed" for i in of_rule),
+                    cases_total=len(of_rule),
+                    failed_cases=sorted(
+                        i.case
+                        for i in of_rule
+                        if i.outcome in ("failed", "error", "expected-failure", "not-met")
+                    ),
+                    skip_reason=next(
+                        (i.message for i in of_rule if i.outcome == "skipped" and i.message), ""
+                    ),
+                )
+            )
+        target = settings.target(role)
+        implementation = (
+            {"kind": target.kind, "spec": target.spec, "origin": target.origin}
+            if target is not None
+            else None
+        )
+        summaries.append(RoleSummary(role, profile, target is not None, implementation, verdicts))
+    return summaries
+
+
+def outcome_of(report: pytest.TestReport, previous: str | None) -> str | None:
+    if report.failed:
+        # a failure outside the check itself (a seed that raises, a hub that will not start) is a
+        # configuration error: the rule was not judged, which is neither a pass nor a failure
+        return "failed" if report.when == "call" or previous == "failed" else "error"
+    if hasattr(report, "wasxfail") and report.skipped:
+        if previous == "failed":
+            return previous
+        return "expected-failure" if str(report.wasxfail).startswith("known failure") else "not-met"
+    if report.skipped:
+        return previous or "skipped"
+    if report.when == "call":
+        return previous or "passed"
+    return previous
+
+
+COUNT_LABEL = {
+    "passed": "passed",
+    "failed": "failed",
+    "error": "not judged (errors)",
+    "expected-failure": "known failures",
+    "not-met": "not met",
+    "skipped": "skipped",
+    "incomplete": "partial",
+    "not-run": "not run",
+}
+HEADLINE = {
+    "conforms": "CONFORMS",
+    "does-not-conform": "DOES NOT CONFORM",
+    "incomplete": "INCOMPLETE: some MUST rules were not checked (deselected, skipped, not run or errors)",
+    "not-configured": "NOT CONFIGURED (not a pass)",
+}
+
+
+def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
+    """The terminal table of one role: failures first, then (verbose) every rule."""
+    claim = f"profile {summary.profile}" if summary.profile else "contract v1"
+    impl = summary.implementation
+    how = f"{impl['spec']} ({impl['kind']}, from {impl['origin']})" if impl else "not configured"
+    lines = [f"{summary.role} ({claim}): {how}"]
+    for level in ("MUST", "SHOULD"):
+        counts = summary.counts(level)
+        total = sum(counts.values())
+        if not total:
+            continue
+        parts = [
+            f"{counts[k]} {COUNT_LABEL[k]}"
+            for k in COUNT_LABEL
+            if counts[k] or k in ("passed", "failed")
+        ]
+        lines.append(f"  {level:<6} {total:>3} rules: {', '.join(parts)}")
+    order = {
+        v: i
+        for i, v in enumerate(
+            (
+                "failed",
+                "error",
+                "expected-failure",
+                "not-met",
+                "incomplete",
+                "skipped",
+                "not-run",
+                "passed",
+            )
+        )
+    }
+    shown = sorted(summary.rules, key=lambda v: (order[v.verdict], v.rule.id))
+    for verdict in shown:
+        if verdict.verdict == "passed" and not verbose:
+            continue
+        if verdict.verdict in ("skipped", "not-run") and not verbose and not summary.configured:
+            continue
+        lines.append(
+            f"  {LABEL[verdict.verdict]:<10} {verdict.rule.id} {verdict.rule.level:<6} "
+            f"{verdict.cases_passed}/{verdict.cases_total} cases  {verdict.rule.text}"
+        )
+        if verdict.verdict == "skipped" and verdict.skip_reason and summary.configured:
+            lines.append(f"{'':13}why: {verdict.skip_reason}")
+        if verdict.failed_cases:
+            more = len(verdict.failed_cases) - 8
+            lines.append(
+                f"{'':13}cases: {', '.join(verdict.failed_cases[:8])}"
+                + (f" (+{more} more)" if more > 0 else "")
+            )
+    headline = HEADLINE[summary.verdict]
+    if summary.verdict == "not-configured":
+        from kaizen_conformance.core.options import unconfigured_reason
+
+        headline = f"NOT CONFIGURED — {unconfigured_reason(summary.role)}"
+    lines.append(f"  verdict: {headline}")
+    return lines
+
+
+def stale_expectations(expectations: list[Any], items: list[ItemResult]) -> list[Any]:
+    """Known failures whose checks all passed: the list must shrink when a failure is fixed."""
+    stale = []
+    for expectation in expectations:
+        matched = [i for i in items if expectation.matches(i.name, i.rules, i.case)]
+        if any(i.outcome == "passed" for i in matched) and not any(
+            i.outcome in ("expected-failure", "failed") for i in matched
+        ):
+            stale.append(expectation)
+    return stale

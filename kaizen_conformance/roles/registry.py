@@ -1,0 +1,82 @@
+"""Which module checks which role, and the rule coverage of the cases they collect.
+
+Each role module turns its fixture cases into ``Check`` objects (``collect(settings)``); the
+session makes pytest items of them and ``check-fixtures`` uses the same collection to demand
+that every rule has a case.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kaizen_conformance import contract
+
+if TYPE_CHECKING:
+    from kaizen_conformance.cases.lint import Report
+
+# role -> module that turns the role's cases into checks (``collect(settings) -> list[Check]``)
+SUITES: dict[str, str] = {
+    "resolver": "kaizen_conformance.roles.resolver",
+    "validate": "kaizen_conformance.roles.validate",
+    "init": "kaizen_conformance.roles.init",
+    "prepare": "kaizen_conformance.roles.prepare",
+    "hub": "kaizen_conformance.roles.hub",
+}
+
+
+def stub_settings(profile: str) -> Any:
+    """Settings as a run with no implementation configured would have them, under ``profile``."""
+    from kaizen_conformance.core.options import OPTIONS, ROLES
+    from kaizen_conformance.core.settings import Settings
+
+    values = {option.dest: option.default for option in OPTIONS}
+    return Settings(
+        targets={},
+        profiles={role: profile for role in ROLES},
+        values=values,
+        timeout=15.0,
+        strict=False,
+        hub_double="respx",
+        rootpath=Path.cwd(),
+    )
+
+
+def lint_coverage(report: Report) -> None:
+    """Every rule of every role with a suite has a check under each profile it applies to."""
+    from kaizen_conformance.cases.loading import FixtureError
+
+    catalogue = contract.catalogue()
+    roles = set(SUITES) | ({"manifest"} if {"resolver", "validate"} & set(SUITES) else set())
+    for profile in contract.PROFILES:
+        covered: set[str] = set()
+        broken: set[str] = (
+            set()
+        )  # roles whose cases did not load: their coverage is unknown, not missing
+        for role, module_name in SUITES.items():
+            try:
+                checks = importlib.import_module(module_name).collect(stub_settings(profile))
+            except Exception as exc:  # noqa: BLE001 - report it and lint the rest
+                report.add(exc, f"collecting the {role} suite under profile {profile}")
+                broken.update({role, "manifest"} if role in ("resolver", "validate") else {role})
+                continue
+            covered.update(rule for check in checks for rule in check.rules)
+        for rule in catalogue.values():
+            if rule.role in broken:
+                continue
+            if rule.role in roles and profile in rule.profiles and rule.id not in covered:
+                report.add(
+                    FixtureError(
+                        f"kaizen_conformance/contract/rules/{rule.prefix}.yml",
+                        f"rule {rule.id} has no case under profile {profile}",
+                        where=rule.id,
+                        fix=f"add a case that lists {rule.id} in its rules (kaizen-conformance new-case {rule.role} NAME)",
+                    )
+                )
+    report.counts["rules with a case"] = sum(1 for rule in catalogue.values() if rule.role in roles)
+    unchecked = sorted({rule.role for rule in catalogue.values()} - roles)
+    if unchecked:
+        report.notes.append(
+            f"no suite yet for: {', '.join(unchecked)} (their rules are not required to have cases)"
+        )

@@ -1,0 +1,6 @@
+"""Running untrusted implementations: time limits, process groups, the offline sandbox, tree fingerprints.
+
+Everything here treats the code under test as hostile: calls are bounded in time, commands
+are killed with their process group, output is bounded, the network is cut, and trees are
+fingerprinted before and after. It may import ``core`` and ``contract`` only.
+"""

@@ -1,0 +1,165 @@
+"""The kit's hook implementations, imported only when pytest actually needs them."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kaizen_conformance import contract
+from kaizen_conformance.core.checks import Check, CheckContext, Violation
+from kaizen_conformance.core.options import ROLES, unconfigured_reason, usage_lines
+from kaizen_conformance.core.stash import CHECK, MEMO, SETTINGS, settings_of
+from kaizen_conformance.roles.registry import SUITES
+from kaizen_conformance.session import snapshot_guard
+from kaizen_conformance.session.settings import build
+
+
+def configure(config: pytest.Config) -> None:
+    config.stash[SETTINGS] = build(config)
+    config.stash[MEMO] = {}
+    snapshot_guard.configure(config)
+    from kaizen_conformance.reports.reporter import ConformanceReporter
+
+    config.pluginmanager.register(ConformanceReporter(config), "kaizen-conformance-reporter")
+
+
+def report_header(config: pytest.Config) -> list[str] | None:
+    settings = settings_of(config)
+    if not settings.targets:
+        return None
+    lines = []
+    for role in ROLES:
+        target = settings.target(role)
+        if target is not None:
+            profile = f", profile {settings.profile(role)}" if role in ("resolver", "hub") else ""
+            lines.append(f"kaizen {role}: {target.describe()}{profile}")
+    lines.append(f"kaizen per-call limit: {settings.timeout:g} s (--kaizen-timeout)")
+    return lines
+
+
+def collect_suite_file(file_path: Path, parent: Any) -> Any:
+    # pytest's own collector takes the module when python_files matches; otherwise we do.
+    if any(file_path.match(pattern) for pattern in parent.config.getini("python_files")):
+        return None
+    return pytest.Module.from_parent(parent, path=file_path)
+
+
+class ConformanceItem(pytest.Function):
+    """A check of the suite; reported at its suite module, not at the kit's internals."""
+
+    def reportinfo(self) -> tuple[Any, int, str]:
+        return self.path, 0, self.name
+
+
+def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.Item]:
+    from kaizen_conformance.cases.loading import FixtureError
+
+    settings = settings_of(collector.config)
+    if role not in SUITES:
+        return []
+    target = settings.target(role)
+    if target is None:
+        # One skipped item stands for the whole role: it is named in the summary with every rule
+        # skipped (never passed), without loading its cases or printing hundreds of skips.
+        rules = tuple(
+            rule.id
+            for rule in contract.rules_for(
+                role, settings.profile(role) if role in ("resolver", "hub") else None
+            )
+        )
+        checks = [Check(role, rules, "not-configured", lambda context: None)]
+    else:
+        try:
+            checks = importlib.import_module(SUITES[role]).collect(settings)
+        except FixtureError as exc:
+            raise collector.CollectError(f"kaizen fixture error\n{exc}") from None
+    items = []
+    for check in checks:
+        name = check.name if target is not None else f"{role}[not-configured]"
+        item = ConformanceItem.from_parent(collector, name=name, callobj=obj)
+        item.stash[CHECK] = check
+        item.add_marker(
+            pytest.mark.kaizen(role=role, rules=check.rules, case=check.case, level=check.level)
+        )
+        item.user_properties.extend(
+            [
+                ("kaizen_role", role),
+                ("kaizen_rules", " ".join(check.rules)),
+                ("kaizen_level", check.level),
+                ("kaizen_case", check.case),
+            ]
+        )
+        if target is None:
+            item.add_marker(pytest.mark.skip(reason=unconfigured_reason(role)))
+        for expectation in settings.expectations:
+            if expectation.matches(check.name, check.rules, check.case):
+                # judged per expectation at the end of the run (summary.stale_expectations), not per item:
+                # a known-failing rule may still pass some of its cases
+                item.add_marker(pytest.mark.xfail(reason=expectation.describe(), strict=False))
+                break
+        items.append(item)
+    return items
+
+
+def require_a_role(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse a run that would check nothing; check expectations; apply --kaizen-rerun-failed."""
+    if not any(CHECK in item.stash for item in items):
+        return
+    settings = settings_of(config)
+    if not settings.targets:
+        raise pytest.UsageError(
+            "kaizen-conformance: no role is configured, so nothing would be checked.\n"
+            "Configure at least one role (each option also has an ini twin, e.g. kaizen_resolver = ...):\n"
+            + "\n".join(usage_lines())
+        )
+    if settings.expectations:
+        from kaizen_conformance.reports.expectations import check_all_used
+
+        check_all_used(
+            settings.expectations,
+            items,
+            f"--kaizen-expectations={settings.values['kaizen_expectations']}",
+        )
+    if settings.values.get("kaizen_rerun_failed"):
+        from kaizen_conformance.reports.files import rules_failed_in
+
+        failed = rules_failed_in(settings.values["kaizen_rerun_failed"])
+        keep, dropped = [], []
+        for item in items:
+            wanted = CHECK not in item.stash or set(item.stash[CHECK].rules) & failed
+            (keep if wanted else dropped).append(item)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
+
+
+def run_check(request: pytest.FixtureRequest) -> None:
+    """The body of every conformance item: run its check, report a violation cleanly."""
+    __tracebackhide__ = True
+    check = request.node.stash[CHECK]
+    settings = settings_of(request.config)
+    context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])
+    try:
+        check.run(context)
+        return
+    except Violation as violation:
+        message = f"{check.headline()}\ncase {check.case}: {violation}"
+    # outside the except block, so the report carries the violation alone, not a chained traceback
+    if check.level == "SHOULD" and not settings.strict:
+        pytest.xfail(f"SHOULD not met (fails only with --kaizen-strict): {message}")
+    pytest.fail(message, pytrace=False)
+
+
+def conformance_checks(role: str) -> Any:
+    """The function a suite module exposes; the kit expands it into one item per check."""
+
+    def kaizen_check(request: pytest.FixtureRequest) -> None:
+        __tracebackhide__ = True
+        run_check(request)
+
+    kaizen_check._kaizen_role = role  # type: ignore[attr-defined]
+    kaizen_check.__doc__ = f"kaizen conformance checks of the {role} role"
+    return kaizen_check

@@ -1,0 +1,101 @@
+"""Configure-time rules for the prepare goldens, and the report line on offline enforcement.
+
+Called from ``session.hooks.configure`` on every run, so it imports nothing heavy. Goldens are
+the contract: syrupy's ``--snapshot-update`` (and ``--snapshot-update-new-only``) may rewrite
+them only in a source checkout of the kit and only from the reference implementation; an
+installed kit refuses, because the update would rewrite (and could delete) files inside the
+installed package. The rule applies to runs of the kit's suite with prepare configured: a
+project that keeps kaizen options in its ini file still updates its own snapshots freely.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from kaizen_conformance.core.settings import RoleTarget, Settings
+
+REFERENCE_MODULE = "kaizen_conformance.reference.prepare"
+REGENERATE = "pytest --pyargs kaizen_conformance --kaizen-reference --snapshot-update -k PRE-002"
+UPDATE_OPTIONS = (
+    ("update_snapshots", "--snapshot-update"),
+    ("update_new_snapshots_only", "--snapshot-update-new-only"),
+)
+
+
+def configure(config: pytest.Config) -> None:
+    """Refuse a golden update that must not happen; note in settings whether goldens may be written."""
+    from kaizen_conformance.core.stash import settings_of
+
+    settings = settings_of(config)
+    flags = [flag for dest, flag in UPDATE_OPTIONS if config.getoption(dest, default=False)]
+    settings.values["snapshot_update"] = bool(flags)
+    target = settings.target("prepare")
+    if target is None or not runs_the_kit(config):
+        return
+    if not config.pluginmanager.hasplugin("syrupy"):
+        raise pytest.UsageError(
+            "kaizen-conformance: the prepare checks compare events with golden snapshots through syrupy, "
+            "which is disabled in this run; drop -p no:syrupy"
+        )
+    if flags:
+        refuse_update(flags[0], target)
+    config.pluginmanager.register(PrepareReportHeader(settings), "kaizen-prepare-report-header")
+
+
+def runs_the_kit(config: pytest.Config) -> bool:
+    """Whether this run collects the kit's suite (``--pyargs kaizen_conformance`` or a path into it)."""
+    for arg in config.args:
+        head = arg.split("::", 1)[0]
+        if (
+            head.split(".", 1)[0] == "kaizen_conformance"
+            or "kaizen_conformance" in PurePath(head).parts
+        ):
+            return True
+    return False
+
+
+def is_reference(target: RoleTarget) -> bool:
+    return target.origin == "--kaizen-reference" or REFERENCE_MODULE in target.spec
+
+
+def refuse_update(flag: str, target: RoleTarget) -> None:
+    from kaizen_conformance.cases import locations  # here: every project's run configures the kit
+
+    if not locations.is_source_checkout():
+        raise pytest.UsageError(
+            f"kaizen-conformance: {flag} would rewrite the prepare goldens inside the installed package "
+            f"({locations.fixtures_dir() / 'prepare'}); installed goldens are read-only.\n"
+            "Update your own project's snapshots in a run that does not collect the kit's suite (without "
+            "--pyargs kaizen_conformance). Goldens change only with the contract, from a source checkout of "
+            f"kaizen-conformance: {REGENERATE}"
+        )
+    if not is_reference(target):
+        raise pytest.UsageError(
+            f"kaizen-conformance: {flag} regenerates the prepare goldens from the reference implementation "
+            f"only, not from {target.origin}={target.spec}; run {REGENERATE}"
+        )
+
+
+class PrepareReportHeader:
+    """Says in the report header how PRE-005 is enforced for the prepare under test."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        target = self.settings.target("prepare")
+        if target is None:
+            return []
+        if target.kind == "command":
+            from kaizen_conformance.runtime.sandbox import enforcement_note
+
+            how = enforcement_note()
+        else:
+            from kaizen_conformance.adapters.prepare import IN_PROCESS_ENFORCEMENT
+
+            how = IN_PROCESS_ENFORCEMENT
+        return [f"kaizen prepare offline enforcement (PRE-005): {how}"]

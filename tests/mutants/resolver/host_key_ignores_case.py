@@ -1,0 +1,13 @@
+"""Looks this runner up in host_paths case-insensitively (hostnames are case-insensitive in DNS)."""
+
+from mutants.resolver._parts import resolver
+
+ROLE = "resolver"
+KILLS = ("RES-007",)
+OPTIONS = ["--kaizen-resolver={module}:resolve"]
+resolve = resolver(
+    host_path=lambda record, host: next(
+        (path for key, path in record["host_paths"].items() if key.lower().rstrip(".") == host),
+        None,
+    )
+)

@@ -24,6 +24,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_openapi(args: argparse.Namespace) -> int:
+    """Print the hub's OpenAPI document for a profile (the v1 one is derived from v2's)."""
+    from kaizen_conformance.contract.openapi import text
+
+    sys.stdout.write(text(args.profile))
+    return 0
+
+
 def cmd_new_case(args: argparse.Namespace) -> int:
     """Scaffold fixtures/<role>/<name>/ from the role's template; the suite collects it at once."""
     import re
@@ -129,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--profile", choices=contract.PROFILES)
     rules.add_argument("--markdown", action="store_true", help="print docs/CONTRACT.md")
     rules.set_defaults(run=cmd_rules)
+    openapi = commands.add_parser(
+        "openapi", help="print the hub's OpenAPI document for a profile (openapi-v1.json is v1's)"
+    )
+    openapi.add_argument("profile", choices=contract.PROFILES)
+    openapi.set_defaults(run=cmd_openapi)
     new_case = commands.add_parser("new-case", help="scaffold a fixture case directory for a role")
     new_case.add_argument("role", help="the role the case is for (resolver, ...)")
     new_case.add_argument("name", help="the case id: lower-case letters, digits and dashes")

@@ -302,18 +302,36 @@ def test_every_hub_mutant_is_seeded_without_error(mutant: Any) -> None:
 # --------------------------------------------------------------------------- the OpenAPI document
 
 
-def openapi() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(
-        (CONTRACT_DIR / "openapi.json").read_text(encoding="utf-8")
-    )
+def openapi(profile: str = "v2") -> dict[str, Any]:
+    """The shipped document of a profile, as a team reads it from the wheel."""
+    name = "openapi.json" if profile == "v2" else f"openapi-{profile}.json"
+    document: dict[str, Any] = json.loads((CONTRACT_DIR / name).read_text(encoding="utf-8"))
     return document
 
 
-def test_the_openapi_document_is_valid_openapi_3_1() -> None:
+@pytest.mark.parametrize("profile", ["v1", "v2"])
+def test_the_openapi_document_is_valid_openapi_3_1(profile: str) -> None:
     validator = pytest.importorskip("openapi_spec_validator")
-    document = openapi()
+    document = openapi(profile)
     assert document["openapi"].startswith("3.1")
     validator.validate(document)
+
+
+def test_the_shipped_v1_document_is_derived_from_the_v2_one() -> None:
+    from kaizen_conformance.contract.openapi import text
+
+    assert (CONTRACT_DIR / "openapi-v1.json").read_text(encoding="utf-8") == text("v1"), (
+        "regenerate it: kaizen-conformance openapi v1 > kaizen_conformance/contract/openapi-v1.json"
+    )
+
+
+def test_the_v1_document_has_no_flag() -> None:
+    operation = openapi("v1")["paths"]["/repos/"]["get"]
+    assert [p["name"] for p in operation["parameters"]] == ["domain"]
+    assert set(operation["responses"]) == {"200"}
+    assert "kaizen_schedule_enabled" not in openapi("v1")["components"]["schemas"]["HubRecord"].get(
+        "required", []
+    )
 
 
 def test_the_openapi_record_is_the_record_schema() -> None:
@@ -329,16 +347,19 @@ def test_the_openapi_record_is_the_record_schema() -> None:
     assert set(operation["responses"]) == {"200", "400", "422"}
 
 
-def test_what_the_reference_hub_serves_validates_against_the_openapi_response() -> None:
+@pytest.mark.parametrize("profile", ["v1", "v2"])
+def test_what_the_reference_hub_serves_validates_against_the_openapi_response(
+    profile: str,
+) -> None:
     from jsonschema import Draft202012Validator
 
-    document = openapi()
+    document = openapi(profile)
     response = document["paths"]["/repos/"]["get"]["responses"]["200"]["content"][
         "application/json"
     ]["schema"]
     validator = Draft202012Validator({**response, "components": document["components"]})
     for case in hub_cases():
-        served = reference.ReferenceHub("v2", records=case.records).records()
+        served = reference.ReferenceHub(profile, records=case.records).records()
         assert not list(validator.iter_errors(served)), case.id
 
 

@@ -84,6 +84,7 @@ class Probes:
     unparseable_flag_values: tuple[str, ...]
     max_domains: int
     max_combined_domains: int
+    boolean_spellings: tuple[tuple[str, bool], ...] = ()  # (spelling, its boolean meaning)
 
 
 def probes(root: Path | None = None) -> Probes:
@@ -102,6 +103,11 @@ def _probes(root: Path) -> Probes:
         tuple(data["unparseable_flag_values"]),
         data.get("max_domains", 20),
         data.get("max_combined_domains", 5),
+        tuple(
+            (spelling, meaning == "true")
+            for meaning, spellings in data.get("boolean_spellings", {}).items()
+            for spelling in spellings
+        ),
     )
 
 

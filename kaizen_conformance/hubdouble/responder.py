@@ -30,6 +30,8 @@ FAULT_KINDS = (
     "redirect-loop",
 )
 LOOP_PATHS = ("/repos/", "/repos/loop/")
+# RFC 9110: a server that answers GET answers HEAD alike, and names both in a 405's Allow.
+ALLOWED_METHODS = ("GET", "HEAD")
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,15 @@ class HubRequest:
 @dataclass(frozen=True)
 class Reply:
     """An HTTP answer. ``location`` is a path under the hub's base URL (transports make it absolute);
-    ``cut_at`` sends only that many bytes of ``body`` while announcing all of it, then hangs up."""
+    ``allow`` is the ``Allow`` header of a 405 (RFC 9110 requires one); ``cut_at`` sends only that
+    many bytes of ``body`` while announcing all of it, then hangs up."""
 
     status: int
     body: bytes
     content_type: str = "application/json"
     location: str | None = None
     cut_at: int | None = None
+    allow: str | None = None
 
 
 class Stall:
@@ -125,9 +129,10 @@ class HubDouble:
             return json_reply(
                 {"detail": f"not found: {request.path} (the hub serves GET /repos/)"}, 404
             )
-        if request.method != "GET":
-            return json_reply({"detail": f"method {request.method} not allowed"}, 405)
-        return self._list(request)
+        if request.method not in ALLOWED_METHODS:
+            refusal = json_reply({"detail": f"method {request.method} not allowed"}, 405)
+            return Reply(refusal.status, refusal.body, allow=", ".join(ALLOWED_METHODS))
+        return self._list(request)  # HEAD: the same answer; transports send no body
 
     def _select(self, request: HubRequest) -> list[Any] | Reply:
         selected = list(self.records)

@@ -88,6 +88,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(reply.body)))
         if reply.location is not None:
             self.send_header("Location", base + reply.location)
+        if reply.allow is not None:
+            self.send_header("Allow", reply.allow)
         self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":

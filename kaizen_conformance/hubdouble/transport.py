@@ -61,6 +61,11 @@ def respx_transport(double: HubDouble, base_url: str, stall_limit: float) -> Ite
         headers = {"content-type": action.content_type}
         if action.location is not None:
             headers["location"] = base + action.location
+        if action.allow is not None:
+            headers["allow"] = action.allow
+        if request.method == "HEAD":
+            headers["content-length"] = str(len(action.body))
+            return httpx.Response(action.status, headers=headers)
         if action.cut_at is not None:
             headers["content-length"] = str(len(action.body))
             stream = truncated_stream(action.body[: action.cut_at], len(action.body))

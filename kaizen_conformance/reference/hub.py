@@ -134,11 +134,16 @@ def _headers(reply: Reply) -> list[tuple[str, str]]:
     location = getattr(reply, "location", None)
     if location:
         headers.append(("location", location))
+    if reply.allow:
+        headers.append(("allow", reply.allow))
     return headers
 
 
-def _body(reply: Reply) -> bytes:
-    """The bytes sent: all of them, unless the double cuts the body off (announcing it whole)."""
+def _body(reply: Reply, method: str) -> bytes:
+    """The bytes sent: none for HEAD (the headers are GET's); else all of them, unless the double
+    cuts the body off (announcing it whole)."""
+    if method.upper() == "HEAD":
+        return b""
     cut_at = getattr(reply, "cut_at", None)
     return reply.body if cut_at is None else reply.body[:cut_at]
 
@@ -189,7 +194,7 @@ class AsgiApp:
                 ],
             }
         )
-        await send({"type": "http.response.body", "body": _body(action)})
+        await send({"type": "http.response.body", "body": _body(action, scope["method"])})
 
 
 class WsgiApp:
@@ -214,7 +219,7 @@ class WsgiApp:
             f"{action.status} {HTTPStatus(action.status).phrase if action.status in _KNOWN else 'Status'}",
             _headers(action),
         )
-        return [_body(action)]
+        return [_body(action, environ["REQUEST_METHOD"])]
 
 
 hub = ReferenceHub("v2")

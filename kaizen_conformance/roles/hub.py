@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cache, partial
 from typing import Any
 
@@ -52,6 +53,7 @@ from kaizen_conformance.contract.rfc3339 import rfc3339_instant, rfc3339_problem
 from kaizen_conformance.core.checks import Check, CheckContext, Violation
 from kaizen_conformance.core.settings import Settings
 
+MICROSECOND = Fraction(1, 1_000_000)
 MAX_PROBLEMS = 12  # a violation lists this many problems, then counts the rest
 
 
@@ -108,6 +110,8 @@ class Observation:
     last: HubAnswer
     views: list[tuple[HubQuery, HubAnswer]] = field(default_factory=list)
     refusals: list[HubAnswer] = field(default_factory=list)
+    # other spellings of a boolean: (spelling, its meaning, the answer)
+    spellings: list[tuple[str, bool, HubAnswer]] = field(default_factory=list)
     seed_target: str = "app"  # what a seed function would receive: "app" or "url"
 
     @property
@@ -188,9 +192,25 @@ def observe(driver: HubDriver, settings: Settings, case: HubCase | None) -> Obse
             if profile == "v2"
             else []
         )
+        spellings = (
+            [
+                (value, meaning, driver.get(((FLAG, value),)))
+                for value, meaning in known.boolean_spellings
+            ]
+            if profile == "v2"
+            else []
+        )
         last = driver.get(())
     return Observation(
-        case, profile, first, again, last, views, refusals, "url" if driver.kind == "url" else "app"
+        case,
+        profile,
+        first,
+        again,
+        last,
+        views,
+        refusals,
+        spellings,
+        "url" if driver.kind == "url" else "app",
     )
 
 
@@ -462,10 +482,13 @@ def same_instant(slug: str, got: Any, seeded_value: Any) -> list[str]:
         return [
             f"{slug}: {STAMP} is {short(got)}, not an RFC 3339 date-time (seeded {seeded_value!r})"
         ]
-    if rfc3339_instant(got) != rfc3339_instant(seeded_value):
-        delta = float(rfc3339_instant(got) - rfc3339_instant(seeded_value))
+    delta = rfc3339_instant(got) - rfc3339_instant(seeded_value)
+    # Contract 7.7: instants compare at microsecond precision (a hub may truncate or round below
+    # it); a leap second read back as the following second is the same instant already.
+    if abs(delta) >= MICROSECOND:
         return [
-            f"{slug}: {STAMP} {got!r} is not the seeded instant {seeded_value!r} ({delta:+g} s)"
+            f"{slug}: {STAMP} {got!r} is not the seeded instant {seeded_value!r} "
+            f"({float(delta):+g} s; instants are compared to the microsecond)"
         ]
     return []
 
@@ -631,28 +654,56 @@ def check_timestamp_field(obs: Observation) -> None:
     )
 
 
+def refusal_problem(answer: HubAnswer) -> str:
+    """'' when ``answer`` refuses a flag value as HUB-015 wants: 400 or 422 with a JSON body."""
+    if not answer.answered:
+        return answer.describe()
+    ok, why = answer.decoded
+    if answer.status not in (400, 422):
+        return f"{answer.describe()} — an unparseable value must be refused with 400 or 422"
+    if not ok:
+        return f"{answer.describe()} — the refusal must have a JSON body: {why}"
+    if not (answer.media_type == "application/json" or answer.media_type.endswith("+json")):
+        return (
+            f"{answer.request} answered {answer.status} with Content-Type "
+            f"{answer.content_type or '(none)'!r}; a JSON body is application/json"
+        )
+    return ""
+
+
+def spelling_problem(obs: Observation, value: str, meaning: bool, answer: HubAnswer) -> str:
+    """'' when another spelling of a boolean is refused, or accepted and filtered as its meaning."""
+    if not (answer.answered and answer.status == 200):
+        problem = refusal_problem(answer)
+        return f"{problem} (or accepted as {str(meaning).lower()})" if problem else ""
+    records, problem = answer.listing()
+    baseline, _ = obs.first.listing()
+    if records is None or baseline is None:
+        return problem
+    got = sorted(slug_of(r) for r in records)
+    if got == sorted(select(baseline, ((FLAG, str(meaning).lower()),))):
+        return ""
+    if got == sorted(select(baseline, ())):
+        what = "the unfiltered list"
+    elif got == sorted(select(baseline, ((FLAG, str(not meaning).lower()),))):
+        what = f"the list filtered as {str(not meaning).lower()} (inverted)"
+    else:
+        what = f"a list filtered as neither boolean: {short(got, 120)}"
+    return (
+        f"{answer.request} answered 200 with {what}; {value!r} means {str(meaning).lower()}: "
+        f"accepted, it must filter exactly as {FLAG}={str(meaning).lower()}"
+    )
+
+
 def check_refusals(obs: Observation) -> None:
-    """HUB-015: every unparseable flag value answers 400 or 422 with a JSON body."""
-    problems = []
-    for answer in obs.refusals:
-        if not answer.answered:
-            problems.append(answer.describe())
-            continue
-        ok, why = answer.decoded
-        if answer.status not in (400, 422):
-            problems.append(
-                f"{answer.describe()} — an unparseable value must be refused with 400 or 422"
-            )
-        elif not ok:
-            problems.append(f"{answer.describe()} — the refusal must have a JSON body: {why}")
-        elif not (answer.media_type == "application/json" or answer.media_type.endswith("+json")):
-            problems.append(
-                f"{answer.request} answered {answer.status} with Content-Type "
-                f"{answer.content_type or '(none)'!r}; a JSON body is application/json"
-            )
+    """HUB-015: every unparseable flag value answers 400 or 422 with a JSON body; another common
+    spelling of a boolean is refused alike, or filters exactly as its meaning (contract 7.6)."""
+    problems = [p for p in (refusal_problem(a) for a in obs.refusals) if p]
+    problems += [p for p in (spelling_problem(obs, v, m, a) for v, m, a in obs.spellings) if p]
     fail(
         problems,
-        "an unparseable kaizen_schedule_enabled must be refused with 400 or 422 and a JSON body, never 200:",
+        "an unparseable kaizen_schedule_enabled must be refused with 400 or 422 and a JSON body, "
+        "never 200; another spelling of a boolean is refused alike or filters as its meaning:",
     )
 
 

@@ -1,0 +1,60 @@
+"""What the decision table needs to know about one record of a materialised resolver case.
+
+``record_facts`` reads the record as the hub gave it and the checkout its host path names,
+with the kit's own manifest judge, so that a case's expected outcome, and a resolver's
+answer, can be held to ``contract/decision-table.yml`` record by record.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from kaizen_conformance.contract import manifest_judge
+
+FLAG = "kaizen_schedule_enabled"
+
+
+def host_path_fact(record: dict[str, Any], hostname: str) -> str:
+    """``usable``, ``none`` or ``unusable`` for this runner's entry in the record's host_paths."""
+    paths = record["host_paths"]
+    if hostname not in paths:
+        return "none"
+    path = paths[hostname]
+    if not isinstance(path, str) or "\0" in path or not os.path.isabs(path):
+        return "unusable"
+    if ".." in PurePosixPath(path).parts or not os.path.isdir(path):
+        return "unusable"
+    return "usable"
+
+
+def manifest_fact(checkout: str) -> str:
+    """``valid``, ``missing`` or ``invalid``: the manifest of ``checkout`` as section 1 judges it."""
+    verdict = manifest_judge.check_checkout(Path(checkout))
+    if verdict.valid:
+        return "valid"
+    return "missing" if verdict.missing else "invalid"
+
+
+def record_facts(record: Any, *, hostname: str, domain: str | None, profile: str) -> dict[str, str]:
+    """The table's four facts for one record (a fact that cannot matter is left out)."""
+    if (
+        not isinstance(record, dict)
+        or not isinstance(record.get("slug"), str)
+        or not record["slug"]
+        or not isinstance(record.get("host_paths"), dict)
+    ):
+        return {"record": "malformed"}
+    if domain is not None and record.get("domain") != domain:
+        return {"record": "other-domain"}
+    facts = {"record": "ok", "host_path": host_path_fact(record, hostname)}
+    if FLAG not in record:
+        facts["flag"] = "absent"
+    elif isinstance(record[FLAG], bool):
+        facts["flag"] = str(record[FLAG]).lower()
+    else:
+        facts["flag"] = "not-boolean" if profile == "v2" else "absent"
+    if facts["host_path"] == "usable":
+        facts["manifest"] = manifest_fact(record["host_paths"][hostname])
+    return facts

@@ -11,9 +11,9 @@ from kaizen_conformance.core.options import OPTIONS
 
 def cmd_rules(args: argparse.Namespace) -> int:
     if args.markdown:
-        from kaizen_conformance.contract.document import markdown
+        from kaizen_conformance.roles.registry import contract_document
 
-        sys.stdout.write(markdown())
+        sys.stdout.write(contract_document())
         return 0
     for rule in contract.catalogue().values():
         if args.role and rule.role != args.role:

@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 from kaizen_conformance import contract
 from kaizen_conformance.cases.corpus import manifest_corpus
 from kaizen_conformance.cases.locations import fixtures_dir
-from kaizen_conformance.contract.document import markdown
+from kaizen_conformance.roles.registry import contract_document
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def test_every_shipped_schema_is_a_valid_draft_2020_12_schema(name: str) -> None
 
 def test_docs_contract_md_is_generated_from_the_catalogue() -> None:
     committed = (ROOT / "docs" / "CONTRACT.md").read_text(encoding="utf-8")
-    assert committed == markdown(), (
+    assert committed == contract_document(), (
         "docs/CONTRACT.md is stale: run `kaizen-conformance rules --markdown > docs/CONTRACT.md`"
     )
 
@@ -75,3 +75,61 @@ def test_every_rule_of_every_checked_role_has_a_case(
     for role, rules in covered.items():
         expected = {rule.id for rule in contract.rules_for(role, profile)}
         assert expected - rules == set(), f"{role} rules without a case under profile {profile}"
+
+
+# --------------------------------------------------------------------------- the specification
+
+
+def test_the_document_places_every_rule_and_every_example() -> None:
+    from kaizen_conformance.contract.document import EXAMPLES_DIR
+
+    text = contract_document()
+    for rule in contract.catalogue().values():
+        assert f'<a id="{rule.id.lower()}"></a>{rule.id}' in text, rule.id
+    for example in EXAMPLES_DIR.iterdir():
+        assert example.read_text(encoding="utf-8").rstrip() in text, example.name
+    assert "{{" not in text.replace("`{{`", "")
+
+
+def test_the_manifest_example_is_valid_to_the_kits_judge() -> None:
+    from kaizen_conformance.contract import manifest_judge
+    from kaizen_conformance.contract.document import EXAMPLES_DIR
+
+    data = (EXAMPLES_DIR / "manifest.yml").read_bytes()
+    assert manifest_judge.check_bytes(data, portable=True).valid
+
+
+@pytest.mark.parametrize("profile", ["v1", "v2"])
+def test_the_hub_examples_are_valid_records(profile: str) -> None:
+    import json
+
+    from kaizen_conformance.contract.document import EXAMPLES_DIR
+
+    records = json.loads(
+        (EXAMPLES_DIR / f"hub-response-{profile}.json").read_text(encoding="utf-8")
+    )
+    schema = contract.schema("hub-record")
+    validator = Draft202012Validator(schema)
+    v2_fields = set(schema["$defs"]["hub-record-v2"]["required"])
+    for record in records:
+        assert not list(validator.iter_errors(record)), record
+        assert (v2_fields <= set(record)) == (profile == "v2"), record
+
+
+def test_the_prepared_event_example_is_valid() -> None:
+    import json
+
+    from kaizen_conformance.contract.document import EXAMPLES_DIR
+
+    event = json.loads((EXAMPLES_DIR / "prepared-event.json").read_text(encoding="utf-8"))
+    assert not list(contract.validator("prepared-event").iter_errors(event))
+
+
+def test_the_resolver_output_example_is_what_the_reference_gives() -> None:
+    import json
+
+    from kaizen_conformance.contract.document import EXAMPLES_DIR
+
+    output = json.loads((EXAMPLES_DIR / "resolver-output.json").read_text(encoding="utf-8"))
+    assert output == sorted(output, key=lambda r: r["slug"])
+    assert all(set(r) == {"slug", "local_path"} for r in output)

@@ -80,3 +80,22 @@ def lint_coverage(report: Report) -> None:
         report.notes.append(
             f"no suite yet for: {', '.join(unchecked)} (their rules are not required to have cases)"
         )
+
+
+def cases_by_rule() -> dict[str, list[str]]:
+    """Rule id -> the ids of the fixture cases that check it, under either profile."""
+    found: dict[str, set[str]] = {}
+    for profile in contract.PROFILES:
+        for module_name in SUITES.values():
+            for check in importlib.import_module(module_name).collect(stub_settings(profile)):
+                case = check.case.split("/", 1)[0]  # prepare names its checks <case>/<agent>
+                for rule in check.rules:
+                    found.setdefault(rule, set()).add(case)
+    return {rule: sorted(ids) for rule, ids in found.items()}
+
+
+def contract_document() -> str:
+    """docs/CONTRACT.md: the contract's prose and data, each rule with the cases that check it."""
+    from kaizen_conformance.contract.document import markdown
+
+    return markdown(cases_by_rule())

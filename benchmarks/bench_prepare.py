@@ -28,8 +28,9 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kaizen_conformance.adapters.prepare import call_prepare
 from kaizen_conformance.cases.loading import fixtures_root

@@ -161,7 +161,7 @@ def _hidden_prefixes() -> tuple[str, ...]:
             Path(concurrent.futures.__file__).parent.parent,
         ]
         kit = [p for p in _KIT_DIR.iterdir() if p.name != "reference"]
-        _HIDDEN_PREFIXES = tuple(str(p) for p in dirs + kit) + (threading.__file__,)
+        _HIDDEN_PREFIXES = (*(str(p) for p in dirs + kit), threading.__file__)
     return _HIDDEN_PREFIXES
 
 

@@ -32,8 +32,8 @@ def markdown() -> str:
         for name in contract.schema_names()
     )
     parts = [INTRO.format(version=CONTRACT_VERSION, schemas=schemas)]
-    for section, rules in groupby(contract.catalogue().values(), key=lambda r: r.section):
-        rules = list(rules)
+    for section, grouped in groupby(contract.catalogue().values(), key=lambda r: r.section):
+        rules = list(grouped)
         parts.append(
             f"\n## {section}\n\nRole: `{rules[0].role}`.\n\n| id | level | profiles | rule |\n|---|---|---|---|"
         )

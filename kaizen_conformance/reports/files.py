@@ -12,7 +12,7 @@ import json
 import os
 import re
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, Role
 REPORT_FORMAT = 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def tree_digest(root: Path, *, skip_code: bool = False) -> str:
     """sha256 over every data file's relative path and bytes: which fixtures (or rules) judged the run.
 

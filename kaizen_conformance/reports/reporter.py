@@ -30,7 +30,8 @@ class ConformanceReporter:
         self.items: dict[str, ItemResult] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        props = dict(report.user_properties)
+        # user_properties are (str, object) pairs; the kit's own are the strings make_items wrote
+        props = {key: str(value) for key, value in report.user_properties}
         if "kaizen_rules" not in props:
             return
         name = report.nodeid.rpartition("::")[2]

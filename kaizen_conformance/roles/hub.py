@@ -181,7 +181,7 @@ def observe(driver: HubDriver, settings: Settings, case: HubCase | None) -> Obse
             if case is not None
             else derived_queries(first, profile, known)
         )
-        queries = queries + [HubQuery((("domain", unknown_domain(known, first)),), (), "HUB-004")]
+        queries = [*queries, HubQuery((("domain", unknown_domain(known, first)),), (), "HUB-004")]
         views = [(query, driver.get(query.params)) for query in queries]
         refusals = (
             [driver.get(((FLAG, value),)) for value in known.unparseable_flag_values]

@@ -76,7 +76,7 @@ def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.It
             checks = importlib.import_module(SUITES[role]).collect(settings)
         except FixtureError as exc:
             raise collector.CollectError(f"kaizen fixture error\n{exc}") from None
-    items = []
+    items: list[pytest.Item] = []
     for check in checks:
         name = check.name if target is not None else f"{role}[not-configured]"
         item = ConformanceItem.from_parent(collector, name=name, callobj=obj)
@@ -127,7 +127,8 @@ def require_a_role(config: pytest.Config, items: list[pytest.Item]) -> None:
         from kaizen_conformance.reports.files import rules_failed_in
 
         failed = rules_failed_in(settings.values["kaizen_rerun_failed"])
-        keep, dropped = [], []
+        keep: list[pytest.Item] = []
+        dropped: list[pytest.Item] = []
         for item in items:
             wanted = CHECK not in item.stash or set(item.stash[CHECK].rules) & failed
             (keep if wanted else dropped).append(item)

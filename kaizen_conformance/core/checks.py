@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from kaizen_conformance import contract
+from kaizen_conformance.core.vocabulary import Level
 
 if TYPE_CHECKING:
     from kaizen_conformance.core.settings import Settings
@@ -60,7 +61,7 @@ class Check:
         return f"{self.rules[0]}[{self.case}]"
 
     @property
-    def level(self) -> str:
+    def level(self) -> Level:
         catalogue = contract.catalogue()
         return "MUST" if any(catalogue[r].is_must for r in self.rules) else "SHOULD"
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kaizen_conformance.core.targets import load_target
+from kaizen_conformance.core.vocabulary import TargetKind
 
 # Placeholders each role's command may use (contract section 5).
 COMMAND_FIELDS = {
@@ -27,7 +28,7 @@ class RoleTarget:
     """The implementation configured for one role, and where that came from."""
 
     role: str
-    kind: str  # "callable", "command", "app" or "url"
+    kind: TargetKind
     spec: str
     origin: str  # "--kaizen-resolver", "ini kaizen_resolver" or "--kaizen-reference"
 

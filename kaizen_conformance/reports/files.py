@@ -21,6 +21,7 @@ import pytest
 from kaizen_conformance import CONTRACT_VERSION, __version__
 from kaizen_conformance.cases.loading import fixtures_root
 from kaizen_conformance.contract.catalogue import CONTRACT_DIR
+from kaizen_conformance.core.vocabulary import FAILING, RoleVerdict
 from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, RoleSummary
 
 REPORT_FORMAT = 1
@@ -154,7 +155,7 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-BADGE_COLOUR = {
+BADGE_COLOUR: dict[RoleVerdict, str] = {
     "conforms": "brightgreen",
     "does-not-conform": "red",
     "incomplete": "yellow",
@@ -264,7 +265,7 @@ def rules_failed_in(path_text: str) -> set[str]:
             rule["id"]
             for role in report["roles"].values()
             for rule in role["rules"]
-            if rule["verdict"] in ("failed", "error", "not-met", "expected-failure")
+            if rule["verdict"] in FAILING
         }
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise pytest.UsageError(

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from kaizen_conformance.core.stash import settings_of
+from kaizen_conformance.core.vocabulary import FAILING, level
 from kaizen_conformance.reports.summary import (
     XDIST_HEADER,
     ItemResult,
@@ -41,7 +42,7 @@ class ConformanceReporter:
                 name,
                 props["kaizen_role"],
                 tuple(props["kaizen_rules"].split()),
-                props["kaizen_level"],
+                level(props["kaizen_level"]),
                 props["kaizen_case"],
             ),
         )
@@ -49,7 +50,7 @@ class ConformanceReporter:
         outcome = outcome_of(report, result.outcome)
         if outcome != result.outcome:
             result.outcome = outcome
-            if outcome in ("failed", "error", "expected-failure", "not-met"):
+            if outcome in FAILING:
                 text = str(getattr(report, "wasxfail", "") or report.longreprtext)
                 result.message = XDIST_HEADER.sub("", text)[:4000]
             elif outcome == "skipped" and isinstance(report.longrepr, tuple):

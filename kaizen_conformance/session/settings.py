@@ -11,6 +11,7 @@ import pytest
 
 from kaizen_conformance.core.options import OPTIONS, ROLES, Option, role_options
 from kaizen_conformance.core.settings import COMMAND_FIELDS, RoleTarget, Settings
+from kaizen_conformance.core.vocabulary import is_target_kind, target_kind
 
 
 def _value(config: pytest.Config, option: Option) -> tuple[Any, str]:
@@ -43,17 +44,15 @@ def build(config: pytest.Config) -> Settings:
     targets: dict[str, RoleTarget] = {}
     for role in ROLES:
         chosen = [
-            o
-            for o in role_options(role)
-            if o.kind in ("callable", "command", "app", "url") and values[o.dest]
+            (o, o.kind) for o in role_options(role) if is_target_kind(o.kind) and values[o.dest]
         ]
         if len(chosen) > 1:
             raise pytest.UsageError(
-                f"{' and '.join(origins[o.dest] for o in chosen)} both configure the {role} role; give only one"
+                f"{' and '.join(origins[o.dest] for o, _ in chosen)} both configure the {role} role; give only one"
             )
         if chosen:
-            option = chosen[0]
-            targets[role] = RoleTarget(role, option.kind, values[option.dest], origins[option.dest])
+            option, kind = chosen[0]
+            targets[role] = RoleTarget(role, kind, values[option.dest], origins[option.dest])
     if values["kaizen_reference"]:
         from kaizen_conformance.reference import reference_for
 
@@ -61,7 +60,9 @@ def build(config: pytest.Config) -> Settings:
             if role not in targets:
                 found = reference_for(role, profiles[role])
                 if found is not None:
-                    targets[role] = RoleTarget(role, found[0], found[1], "--kaizen-reference")
+                    targets[role] = RoleTarget(
+                        role, target_kind(found[0]), found[1], "--kaizen-reference"
+                    )
         hub = targets.get("hub")
         if (
             hub is not None

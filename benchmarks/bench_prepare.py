@@ -64,7 +64,6 @@ def settings_for(kind: str, spec: str) -> Settings:
     return Settings(
         targets={"prepare": RoleTarget("prepare", kind, spec, "benchmark")},
         profiles={},
-        values={},
         timeout=15.0,
         strict=False,
         hub_double="respx",

@@ -44,3 +44,16 @@ def test_words_read_back_from_text_are_checked() -> None:
         vocabulary.level("MAY")
     with pytest.raises(ValueError, match="'module' is not a target kind"):
         vocabulary.target_kind("module")
+
+
+def test_settings_have_one_typed_attribute_per_option_of_the_table() -> None:
+    from dataclasses import fields
+
+    from kaizen_conformance.core.settings import OptionValues
+
+    assert [f.name for f in fields(OptionValues)] == [option.attribute for option in OPTIONS]
+    defaults = OptionValues.from_table({})
+    assert defaults.timeout == "15"
+    assert defaults.hub_double == "respx"
+    assert defaults.reference is False
+    assert defaults.hub_seed is None

@@ -623,7 +623,7 @@ def detect_app_kind(app: Any) -> str | None:
 
 
 def app_kind(settings: Settings) -> str:
-    forced = settings.values.get("kaizen_hub_app_kind")
+    forced = settings.options.hub_app_kind
     return forced or detect_app_kind(settings.implementation("hub")) or ""
 
 
@@ -637,48 +637,47 @@ def url_problem(url: str) -> str:
 
 
 def seed_spec(settings: Settings) -> str | None:
-    spec: str | None = settings.values.get("kaizen_hub_seed")
-    return spec or None
+    return settings.options.hub_seed or None
 
 
 def check_hub_options(settings: Settings) -> None:
     """Fail at configure time, naming the option, on a hub configuration that cannot work."""
     target = settings.target("hub")
     seed = seed_spec(settings)
-    forced = settings.values.get("kaizen_hub_app_kind")
+    forced = settings.options.hub_app_kind
     if target is None:
         if seed:
             raise pytest.UsageError(
-                f"--kaizen-hub-seed={seed} seeds a hub, but no hub is configured: "
+                f"{settings.named('hub_seed')} seeds a hub, but no hub is configured: "
                 "give --kaizen-hub-app=module:attr or --kaizen-hub-url=URL as well"
             )
         if forced:
             raise pytest.UsageError(
-                f"--kaizen-hub-app-kind={forced} needs --kaizen-hub-app=module:attr"
+                f"{settings.named('hub_app_kind')} needs --kaizen-hub-app=module:attr"
             )
         return
     if target.kind == "url":
         if forced:
             raise pytest.UsageError(
-                f"--kaizen-hub-app-kind={forced} applies to --kaizen-hub-app only; a hub at a URL is "
+                f"{settings.named('hub_app_kind')} applies to --kaizen-hub-app only; a hub at a URL is "
                 "reached over HTTP whatever it is written with"
             )
         problem = url_problem(target.spec)
         if problem:
-            raise pytest.UsageError(f"{target.origin}={target.spec} {problem}")
+            raise pytest.UsageError(f"{target.named} {problem}")
     else:
         try:
             app = settings.implementation("hub")
         except TargetError as exc:
-            raise pytest.UsageError(f"{target.origin}={target.spec}: {exc}") from None
+            raise pytest.UsageError(f"{target.named}: {exc}") from None
         if not callable(app):
             raise pytest.UsageError(
-                f"{target.origin}={target.spec}: a {type(app).__name__} object is not an ASGI or WSGI app "
+                f"{target.named}: a {type(app).__name__} object is not an ASGI or WSGI app "
                 "(an app is callable)"
             )
         if not forced and detect_app_kind(app) is None:
             raise pytest.UsageError(
-                f"{target.origin}={target.spec}: cannot tell whether this {type(app).__name__} is an ASGI app "
+                f"{target.named}: cannot tell whether this {type(app).__name__} is an ASGI app "
                 "(async, called with scope, receive, send) or a WSGI app (called with environ, start_response); "
                 "say which with --kaizen-hub-app-kind=asgi or --kaizen-hub-app-kind=wsgi"
             )
@@ -686,10 +685,10 @@ def check_hub_options(settings: Settings) -> None:
         try:
             function = seed_function(settings)
         except TargetError as exc:
-            raise pytest.UsageError(f"--kaizen-hub-seed={seed}: {exc}") from None
+            raise pytest.UsageError(f"{settings.named('hub_seed')}: {exc}") from None
         if not callable(function):
             raise pytest.UsageError(
-                f"--kaizen-hub-seed={seed}: a {type(function).__name__} object is not callable"
+                f"{settings.named('hub_seed')}: a {type(function).__name__} object is not callable"
             )
 
 
@@ -731,7 +730,7 @@ def seed_hub(settings: Settings, driver: HubDriver, records: Sequence[Any], case
     copied = json.loads(json.dumps(list(records)))
     outcome = driver.run_seed(seed_function(settings), copied, f"hub seed {case}")
     where = (
-        f"--kaizen-hub-seed={spec} (called {spec.rsplit(':', 1)[-1] if spec else 'seed'}("
+        f"{settings.named('hub_seed')} (called {spec.rsplit(':', 1)[-1] if spec else 'seed'}("
         f"{'url' if driver.kind == 'url' else 'app'}, records) for case {case})"
     )
     if outcome.timed_out:

@@ -66,6 +66,11 @@ class Option:
     def ini(self) -> str:
         return self.dest
 
+    @property
+    def attribute(self) -> str:
+        """Its attribute of ``Settings.options``: ``--kaizen-hub-seed`` is ``hub_seed``."""
+        return self.dest.removeprefix("kaizen_")
+
 
 OPTIONS: tuple[Option, ...] = (
     Option(

@@ -75,7 +75,7 @@ def invocations() -> list[Invocation]:
 
 
 def collect(settings: Settings) -> list[Check]:
-    updating = bool(settings.values.get("snapshot_update"))
+    updating = settings.snapshot_update
     checks = []
     for invocation in invocations():
         case, expect = invocation.case, invocation.expect

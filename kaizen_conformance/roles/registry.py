@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kaizen_conformance import contract
 
 if TYPE_CHECKING:
     from kaizen_conformance.cases.lint import Report
+    from kaizen_conformance.core.settings import Settings
 
 # role -> module that turns the role's cases into checks (``collect(settings) -> list[Check]``)
 SUITES: dict[str, str] = {
@@ -26,16 +27,14 @@ SUITES: dict[str, str] = {
 }
 
 
-def stub_settings(profile: str) -> Any:
+def stub_settings(profile: str) -> Settings:
     """Settings as a run with no implementation configured would have them, under ``profile``."""
-    from kaizen_conformance.core.options import OPTIONS, ROLES
+    from kaizen_conformance.core.options import ROLES
     from kaizen_conformance.core.settings import Settings
 
-    values = {option.dest: option.default for option in OPTIONS}
     return Settings(
         targets={},
         profiles={role: profile for role in ROLES},
-        values=values,
         timeout=15.0,
         strict=False,
         hub_double="respx",

@@ -36,7 +36,7 @@ def report_header(config: pytest.Config) -> list[str] | None:
         if target is not None:
             profile = f", profile {settings.profile(role)}" if role in ("resolver", "hub") else ""
             lines.append(f"kaizen {role}: {target.describe()}{profile}")
-    lines.append(f"kaizen per-call limit: {settings.timeout:g} s (--kaizen-timeout)")
+    lines.append(f"kaizen per-call limit: {settings.timeout:g} s ({settings.origin('timeout')})")
     return lines
 
 
@@ -121,12 +121,12 @@ def require_a_role(config: pytest.Config, items: list[pytest.Item]) -> None:
         check_all_used(
             settings.expectations,
             items,
-            f"--kaizen-expectations={settings.values['kaizen_expectations']}",
+            settings.named("expectations"),
         )
-    if settings.values.get("kaizen_rerun_failed"):
+    if settings.options.rerun_failed:
         from kaizen_conformance.reports.files import rules_failed_in
 
-        failed = rules_failed_in(settings.values["kaizen_rerun_failed"])
+        failed = rules_failed_in(settings.options.rerun_failed, settings.named("rerun_failed"))
         keep: list[pytest.Item] = []
         dropped: list[pytest.Item] = []
         for item in items:

@@ -1,5 +1,6 @@
-"""The kit's vocabularies (core/vocabulary.py) are the words the report schema allows, and every
-table keyed on one covers all of its words."""
+"""The kit's typed vocabularies (core/vocabulary.py) are the words the report schema allows and
+every table keyed on one covers all of its words; the typed settings and the role-module protocol
+match the options table and the registry."""
 
 from __future__ import annotations
 
@@ -57,3 +58,10 @@ def test_settings_have_one_typed_attribute_per_option_of_the_table() -> None:
     assert defaults.hub_double == "respx"
     assert defaults.reference is False
     assert defaults.hub_seed is None
+
+
+def test_every_registered_role_module_meets_the_protocol() -> None:
+    from kaizen_conformance.roles.registry import SUITES, RoleModule, suite
+
+    for role in SUITES:
+        assert isinstance(suite(role), RoleModule)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from kaizen_conformance import contract
 from kaizen_conformance.core.checks import Check, CheckContext, Violation
 from kaizen_conformance.core.options import ROLES, unconfigured_reason, usage_lines
 from kaizen_conformance.core.stash import CHECK, MEMO, SETTINGS, settings_of
-from kaizen_conformance.roles.registry import SUITES
+from kaizen_conformance.roles.registry import SUITES, suite
 from kaizen_conformance.session import snapshot_guard
 from kaizen_conformance.session.settings import build
 
@@ -73,7 +72,7 @@ def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.It
         checks = [Check(role, rules, "not-configured", lambda context: None)]
     else:
         try:
-            checks = importlib.import_module(SUITES[role]).collect(settings)
+            checks = suite(role).collect(settings)
         except FixtureError as exc:
             raise collector.CollectError(f"kaizen fixture error\n{exc}") from None
     items: list[pytest.Item] = []

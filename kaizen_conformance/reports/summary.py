@@ -160,6 +160,22 @@ COUNT_LABEL: dict[Verdict, str] = {
     "incomplete": "partial",
     "not-run": "not run",
 }
+# The labels that change for a count of one ("1 known failure", not "1 known failures").
+COUNT_LABEL_ONE: dict[Verdict, str] = {
+    "error": "not judged (error)",
+    "expected-failure": "known failure",
+}
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """``count`` with the word in its number: "1 rule", "2 rules", "0 rules"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def count_label(count: int, verdict: Verdict) -> str:
+    return f"{count} {COUNT_LABEL_ONE.get(verdict, COUNT_LABEL[verdict]) if count == 1 else COUNT_LABEL[verdict]}"
+
+
 HEADLINE: dict[RoleVerdict, str] = {
     "conforms": "CONFORMS",
     "does-not-conform": "DOES NOT CONFORM",
@@ -193,11 +209,9 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
         if not total:
             continue
         parts = [
-            f"{counts[k]} {COUNT_LABEL[k]}"
-            for k in COUNT_LABEL
-            if counts[k] or k in ("passed", "failed")
+            count_label(counts[k], k) for k in COUNT_LABEL if counts[k] or k in ("passed", "failed")
         ]
-        lines.append(f"  {level:<6} {total:>3} rules: {', '.join(parts)}")
+        lines.append(f"  {level:<6} {counted(total, 'rule'):>9}: {', '.join(parts)}")
     order = {v: i for i, v in enumerate(SHOWN_ORDER)}
     shown = sorted(summary.rules, key=lambda v: (order[v.verdict], v.rule.id))
     for verdict in shown:
@@ -207,7 +221,7 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
             continue
         lines.append(
             f"  {LABEL[verdict.verdict]:<10} {verdict.rule.id} {verdict.rule.level:<6} "
-            f"{verdict.cases_passed}/{verdict.cases_total} cases  {verdict.rule.text}"
+            f"{verdict.cases_passed}/{counted(verdict.cases_total, 'case')}  {verdict.rule.text}"
         )
         if verdict.verdict == "skipped" and verdict.skip_reason and summary.configured:
             lines.append(f"{'':13}why: {verdict.skip_reason}")

@@ -239,8 +239,8 @@ def case_named(case_id: str) -> HubCase | None:
 
 
 def prepare(context: CheckContext, case_id: str) -> None:
-    """Item setup: seed and read the case once; a configuration error fails the setup, cleanly."""
-    __tracebackhide__ = True
+    """Item setup: seed and read the case once; a configuration error fails the setup, cleanly
+    (explained by its message alone: no frame is hidden, see session.hooks.run_check)."""
     found = observation_of(context, case_named(case_id))
     if isinstance(found, SetupFailure):
         lead = (

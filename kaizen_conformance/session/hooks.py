@@ -137,8 +137,12 @@ def require_a_role(config: pytest.Config, items: list[pytest.Item]) -> None:
 
 
 def run_check(request: pytest.FixtureRequest) -> None:
-    """The body of every conformance item: run its check, report a violation cleanly."""
-    __tracebackhide__ = True
+    """The body of every conformance item: run its check, report a violation cleanly.
+
+    A violation is explained by its message alone (``pytrace=False``). No frame is hidden: hiding
+    every frame makes pytest add "All traceback entries are hidden" under the explanation, and
+    an unexpected exception inside the kit must show where it came from.
+    """
     check = request.node.stash[CHECK]
     settings = settings_of(request.config)
     context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])
@@ -157,7 +161,6 @@ def conformance_checks(role: str) -> Any:
     """The function a suite module exposes; the kit expands it into one item per check."""
 
     def kaizen_check(request: pytest.FixtureRequest) -> None:
-        __tracebackhide__ = True
         run_check(request)
 
     kaizen_check._kaizen_role = role  # type: ignore[attr-defined]

@@ -13,7 +13,6 @@ def kaizen_hub_case(request: pytest.FixtureRequest) -> None:
     all, an error of the run's configuration (pytest reports ERROR, naming the option),
     never a failed HUB rule.
     """
-    __tracebackhide__ = True
     from kaizen_conformance.core.checks import CheckContext
     from kaizen_conformance.core.stash import CHECK, MEMO, settings_of
     from kaizen_conformance.roles.hub import prepare

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 from typing import Any
 
 import pytest
@@ -265,6 +266,23 @@ def test_the_header_says_where_the_time_limit_came_from(pytester: pytest.Pyteste
         "INI-002",
     )
     result.stdout.fnmatch_lines(["kaizen per-call limit: 7 s (ini kaizen_timeout)"])
+
+
+def test_a_time_limit_from_the_ini_file_is_named_as_such(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        "[pytest]\nkaizen_timeout = 0.5\n"
+        f"kaizen_validate_cmd = {sys.executable} -c 'import time; time.sleep(60)' {{repo}}\n"
+    )
+    result = pytester.runpytest(
+        "--pyargs", "kaizen_conformance", "-p", "no:cacheprovider", "-k", "SCH-001 and minimal"
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "case minimal: no verdict within the per-call limit: still running after 0.5 s, the "
+            "per-call limit (ini kaizen_timeout): killed with its process group*"
+        ]
+    )
+    result.stdout.no_fnmatch_line(HIDDEN)
 
 
 # --------------------------------------------------------------------------- failure output

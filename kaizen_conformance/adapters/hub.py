@@ -215,6 +215,10 @@ class HubDriver:
     """Sends the kit's GETs to one hub and calls the seed function on it."""
 
     kind = ""
+    # as messages name them: the option that configured the hub, and where the limit came from
+    # (set by open_driver from the settings)
+    origin = "--kaizen-hub-url"
+    limit_origin = "--kaizen-timeout"
 
     def __init__(self, target: Any, description: str, limit: float) -> None:
         self.target = target  # what the seed function receives: the app object or the URL
@@ -281,7 +285,7 @@ class HubDriver:
             if not self.answered_once:
                 self.wedged = (
                     f"the hub has not answered any request yet ({answer.request} ran past the "
-                    f"{self.limit:g} s limit, --kaizen-timeout)"
+                    f"{self.limit:g} s limit, {self.limit_origin})"
                 )
         return answer
 
@@ -293,7 +297,7 @@ class HubDriver:
             params,
             seconds=seconds,
             timed_out=True,
-            problem=f"no answer within the per-call limit of {self.limit:g} s (--kaizen-timeout)",
+            problem=f"no answer within the per-call limit of {self.limit:g} s ({self.limit_origin})",
         )
 
     def raised(self, params: Params, error: BaseException, seconds: float) -> HubAnswer:
@@ -592,7 +596,7 @@ class UrlDriver(HubDriver):
             socket.create_connection((parts.hostname or "", port), timeout=self.limit).close()
         except OSError as exc:
             raise HubUnavailable(
-                f"nothing answers at {self.target} ({exc}). Start the hub before the run, or fix --kaizen-hub-url"
+                f"nothing answers at {self.target} ({exc}). Start the hub before the run, or fix {self.origin}"
             ) from None
 
     def close(self) -> None:
@@ -715,6 +719,8 @@ def open_driver(settings: Settings) -> HubDriver:
     else:
         driver = AsgiDriver(settings.implementation("hub"), target.describe() + ", ASGI", limit)
     driver.lock_key = f"{target.spec}\n{seed_spec(settings)}"
+    driver.origin = target.origin
+    driver.limit_origin = settings.origin("timeout")
     try:
         driver.start()
     except BaseException:

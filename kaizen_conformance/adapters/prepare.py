@@ -265,7 +265,8 @@ def _call(
     if outcome.timed_out:
         result.failed = result.timed_out = True
         result.failure = (
-            f"did not return within the per-call limit of {settings.timeout:g} s (--kaizen-timeout)"
+            f"did not return within the per-call limit of {settings.timeout:g} s "
+            f"({settings.origin('timeout')})"
         )
         return result
     if outcome.error is not None:

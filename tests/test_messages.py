@@ -285,6 +285,61 @@ def test_a_time_limit_from_the_ini_file_is_named_as_such(pytester: pytest.Pytest
     result.stdout.no_fnmatch_line(HIDDEN)
 
 
+def test_a_stale_known_failure_from_the_ini_file_is_named_as_such(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(
+        ".yml", known="known_failures:\n  - id: INI-001[empty-checkout]\n    reason: fixed since?\n"
+    )
+    pytester.makeini(
+        f"[pytest]\nkaizen_init = {REFERENCE_TOOLS}:init\nkaizen_expectations = known.yml\n"
+    )
+    result = pytester.runpytest(
+        "--pyargs", "kaizen_conformance", "-p", "no:cacheprovider", "-k", "INI-001"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "kaizen: known failure 'INI-001[[]empty-checkout[]]' did not fail in this run: it is "
+            "fixed, remove it from ini kaizen_expectations (fixed since?)"
+        ]
+    )
+
+
+def test_the_summary_ends_with_the_report_lines_in_order(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    result = pytester.runpytest(
+        "--pyargs",
+        "kaizen_conformance",
+        f"--kaizen-init={REFERENCE_TOOLS}:init",
+        "-p",
+        "no:cacheprovider",
+        "-k",
+        "INI-001",
+        "--kaizen-report=r.json",
+        "--kaizen-report-md=s.md",
+    )
+    assert result.ret == pytest.ExitCode.OK
+    init = contract.catalogue()
+    result.stdout.fnmatch_lines(
+        [
+            "=* kaizen conformance =*",
+            f"init (contract v1): {REFERENCE_TOOLS}:init (callable, from --kaizen-init)",
+            "  MUST     3 rules: 1 passed, 0 failed, 2 not run",
+            f"  not run    INI-002 MUST   0/0 cases  {init['INI-002'].text}",
+            f"  not run    INI-003 MUST   0/0 cases  {init['INI-003'].text}",
+            "  verdict: INCOMPLETE: some MUST rules were not checked (deselected, skipped, not run "
+            "or errors)",
+            "kaizen: JSON report written to r.json",
+            "kaizen: Markdown summary written to s.md",
+            "=* 3 passed, * deselected in * =*",
+        ],
+        consecutive=True,
+    )
+
+
 # --------------------------------------------------------------------------- failure output
 
 TRUSTING = """

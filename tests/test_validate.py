@@ -49,7 +49,8 @@ def test_the_reference_callable_conforms_on_every_corpus_case(
             "  MUST     8 rules: 8 passed, 0 failed",
             "  SHOULD    1 rule: 1 passed, 0 failed",
             "  verdict: CONFORMS",
-        ]
+        ],
+        consecutive=True,
     )
 
 

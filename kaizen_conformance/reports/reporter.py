@@ -82,12 +82,13 @@ class ConformanceReporter:
         )  # fixtures digests: only when the kit ran
 
         self.report_notes = []
-        stale = stale_expectations(settings_of(self.config).expectations, self.results())
+        settings = settings_of(self.config)
+        stale = stale_expectations(settings.expectations, self.results())
         if stale:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
             self.report_notes += [
                 f"kaizen: known failure {e.id!r} did not fail in this run: it is fixed, remove it from "
-                f"--kaizen-expectations ({e.reason})"
+                f"{settings.origin('expectations')} ({e.reason})"
                 for e in stale
             ]
         self.report_notes += write_reports(self.config, self.results(), self.summaries())

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kaizen_conformance.core.options import OPTIONS
 from kaizen_conformance.core.targets import load_target
 from kaizen_conformance.core.vocabulary import TargetKind
 
@@ -96,8 +97,6 @@ class OptionValues:
     @classmethod
     def from_table(cls, values: Mapping[str, Any]) -> OptionValues:
         """Every option's default (``Option.default``; a switch is off), overridden by ``values``."""
-        from kaizen_conformance.core.options import OPTIONS
-
         given: dict[str, Any] = {
             o.attribute: bool(o.default) if o.kind == "switch" else o.default for o in OPTIONS
         }
@@ -144,7 +143,6 @@ class Settings:
 
     def origin(self, attribute: str) -> str:
         """Where an option's value came from; the flag itself when it was left at its default."""
+        flag = next(o.flag for o in OPTIONS if o.attribute == attribute)
         origin = self.origins.get(attribute, "default")
-        if origin == "default":
-            return "--kaizen-" + attribute.replace("_", "-")
-        return origin
+        return flag if origin == "default" else origin

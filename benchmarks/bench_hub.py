@@ -103,7 +103,7 @@ def breakdown() -> dict[str, float]:
     """Where the kit's own time goes, in this process: cases, then each case seeded and read, then judged."""
     sys.path.insert(0, str(ROOT / "tests"))
     from kaizen_conformance.adapters.hub import open_driver
-    from kaizen_conformance.core.settings import RoleTarget, Settings
+    from kaizen_conformance.core.settings import OptionValues, RoleTarget, Settings
     from kaizen_conformance.roles import hub as role
 
     started = time.perf_counter()
@@ -119,11 +119,11 @@ def breakdown() -> dict[str, float]:
     settings = Settings(
         targets={"hub": RoleTarget("hub", "app", f"{REFERENCE}:app", "benchmark")},
         profiles={"hub": "v2"},
-        values={"kaizen_hub_seed": f"{REFERENCE}:seed", "kaizen_hub_app_kind": None},
         timeout=15.0,
         strict=False,
         hub_double="respx",
         rootpath=ROOT,
+        options=OptionValues.from_table({"hub_seed": f"{REFERENCE}:seed"}),
     )
     driver = open_driver(settings)
     opened = time.perf_counter()

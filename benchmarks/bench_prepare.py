@@ -28,8 +28,9 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kaizen_conformance.adapters.prepare import call_prepare
 from kaizen_conformance.cases.loading import fixtures_root
@@ -63,7 +64,6 @@ def settings_for(kind: str, spec: str) -> Settings:
     return Settings(
         targets={"prepare": RoleTarget("prepare", kind, spec, "benchmark")},
         profiles={},
-        values={},
         timeout=15.0,
         strict=False,
         hub_double="respx",

@@ -1,6 +1,6 @@
 """Resolver suite speed: the kit on its reference vs bare pytest with as many tmp_path tests.
 
-Target (foundation issue): wall time ≤ 1.5× bare pytest running the same number of trivial
+Target (foundation issue): wall time ≤ 1.5 times bare pytest running the same number of trivial
 tests that use tmp_path, measured side by side in one run; materialising a case costs
 milliseconds. Run:  python benchmarks/bench_resolver.py [--rounds 5] [--profile v2]
 """

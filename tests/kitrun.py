@@ -67,10 +67,7 @@ def run_kit(pytester: pytest.Pytester, *args: str, subprocess: bool = False) -> 
         f"--junitxml={junit}",
         *args,
     ]
-    if subprocess:
-        result = pytester.runpytest_subprocess(*argv)
-    else:
-        result = pytester.runpytest(*argv)
+    result = pytester.runpytest_subprocess(*argv) if subprocess else pytester.runpytest(*argv)
     run = KitRun(result)
     if junit.exists():
         run.items = read_junit(junit)

@@ -47,7 +47,8 @@ def test_the_reference_conforms_on_every_case(kit_pytester: pytest.Pytester, opt
         (i.name, i.message[:300]) for i in items if i.outcome != "passed"
     ]
     run.result.stdout.fnmatch_lines(
-        ["init (contract v1): *", "  MUST     3 rules: 3 passed, 0 failed", "  verdict: CONFORMS"]
+        ["init (contract v1): *", "  MUST     3 rules: 3 passed, 0 failed", "  verdict: CONFORMS"],
+        consecutive=True,
     )
 
 

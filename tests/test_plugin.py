@@ -208,7 +208,7 @@ def test_a_failure_names_the_rule_the_case_and_what_went_wrong(pytester: pytest.
             "*RES-002 MUST: Flag true but manifest missing means excluded.",
             "case flag-true-file-missing: The headline rule:*",
             "*unexpected (should be excluded): custodian/alpha",
-            "  FAILED     RES-002 MUST   0/1 cases  Flag true but manifest missing means excluded.",
+            "  FAILED     RES-002 MUST   0/1 case  Flag true but manifest missing means excluded.",
             "             cases: flag-true-file-missing",
             "  verdict: DOES NOT CONFORM",
         ]
@@ -234,7 +234,7 @@ def test_should_rules_report_without_failing_unless_strict(pytester: pytest.Pyte
     assert lenient.parseoutcomes()["xfailed"] == 1
     assert lenient.ret == pytest.ExitCode.OK
     lenient.stdout.fnmatch_lines(
-        ["  NOT-MET    RES-018 SHOULD 0/1 cases  Identical inputs*", "  verdict: CONFORMS"]
+        ["  NOT-MET    RES-018 SHOULD 0/1 case  Identical inputs*", "  verdict: CONFORMS"]
     )
     strict = pytester.runpytest(*args, "--kaizen-strict", "-k", "RES-018")
     strict.assert_outcomes(failed=1)

@@ -93,15 +93,17 @@ def test_server_and_respx_render_every_fault_alike(
 
 
 def test_a_cut_off_body_carries_the_first_records_whole(loopback: LoopbackHub) -> None:
-    with loopback.mount(
-        HubDouble(list(RECORDS), fault={"kind": "cut-off", "after_records": 1})
-    ) as base:
-        with socket.create_connection(("127.0.0.1", loopback.port), timeout=2) as connection:
-            path = base.removeprefix(loopback.url)
-            connection.sendall(f"GET {path}/repos/ HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-            raw = b""
-            while chunk := connection.recv(65536):
-                raw += chunk
+    with (
+        loopback.mount(
+            HubDouble(list(RECORDS), fault={"kind": "cut-off", "after_records": 1})
+        ) as base,
+        socket.create_connection(("127.0.0.1", loopback.port), timeout=2) as connection,
+    ):
+        path = base.removeprefix(loopback.url)
+        connection.sendall(f"GET {path}/repos/ HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        raw = b""
+        while chunk := connection.recv(65536):
+            raw += chunk
     head, _, body = raw.partition(b"\r\n\r\n")
     announced = int(
         next(

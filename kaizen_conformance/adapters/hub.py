@@ -161,7 +161,7 @@ def _hidden_prefixes() -> tuple[str, ...]:
             Path(concurrent.futures.__file__).parent.parent,
         ]
         kit = [p for p in _KIT_DIR.iterdir() if p.name != "reference"]
-        _HIDDEN_PREFIXES = tuple(str(p) for p in dirs + kit) + (threading.__file__,)
+        _HIDDEN_PREFIXES = (*(str(p) for p in dirs + kit), threading.__file__)
     return _HIDDEN_PREFIXES
 
 
@@ -215,6 +215,10 @@ class HubDriver:
     """Sends the kit's GETs to one hub and calls the seed function on it."""
 
     kind = ""
+    # as messages name them: the option that configured the hub, and where the limit came from
+    # (set by open_driver from the settings)
+    origin = "--kaizen-hub-url"
+    limit_origin = "--kaizen-timeout"
 
     def __init__(self, target: Any, description: str, limit: float) -> None:
         self.target = target  # what the seed function receives: the app object or the URL
@@ -281,7 +285,7 @@ class HubDriver:
             if not self.answered_once:
                 self.wedged = (
                     f"the hub has not answered any request yet ({answer.request} ran past the "
-                    f"{self.limit:g} s limit, --kaizen-timeout)"
+                    f"{self.limit:g} s limit, {self.limit_origin})"
                 )
         return answer
 
@@ -293,7 +297,7 @@ class HubDriver:
             params,
             seconds=seconds,
             timed_out=True,
-            problem=f"no answer within the per-call limit of {self.limit:g} s (--kaizen-timeout)",
+            problem=f"no answer within the per-call limit of {self.limit:g} s ({self.limit_origin})",
         )
 
     def raised(self, params: Params, error: BaseException, seconds: float) -> HubAnswer:
@@ -592,7 +596,7 @@ class UrlDriver(HubDriver):
             socket.create_connection((parts.hostname or "", port), timeout=self.limit).close()
         except OSError as exc:
             raise HubUnavailable(
-                f"nothing answers at {self.target} ({exc}). Start the hub before the run, or fix --kaizen-hub-url"
+                f"nothing answers at {self.target} ({exc}). Start the hub before the run, or fix {self.origin}"
             ) from None
 
     def close(self) -> None:
@@ -623,7 +627,7 @@ def detect_app_kind(app: Any) -> str | None:
 
 
 def app_kind(settings: Settings) -> str:
-    forced = settings.values.get("kaizen_hub_app_kind")
+    forced = settings.options.hub_app_kind
     return forced or detect_app_kind(settings.implementation("hub")) or ""
 
 
@@ -637,48 +641,47 @@ def url_problem(url: str) -> str:
 
 
 def seed_spec(settings: Settings) -> str | None:
-    spec: str | None = settings.values.get("kaizen_hub_seed")
-    return spec or None
+    return settings.options.hub_seed or None
 
 
 def check_hub_options(settings: Settings) -> None:
     """Fail at configure time, naming the option, on a hub configuration that cannot work."""
     target = settings.target("hub")
     seed = seed_spec(settings)
-    forced = settings.values.get("kaizen_hub_app_kind")
+    forced = settings.options.hub_app_kind
     if target is None:
         if seed:
             raise pytest.UsageError(
-                f"--kaizen-hub-seed={seed} seeds a hub, but no hub is configured: "
+                f"{settings.named('hub_seed')} seeds a hub, but no hub is configured: "
                 "give --kaizen-hub-app=module:attr or --kaizen-hub-url=URL as well"
             )
         if forced:
             raise pytest.UsageError(
-                f"--kaizen-hub-app-kind={forced} needs --kaizen-hub-app=module:attr"
+                f"{settings.named('hub_app_kind')} needs --kaizen-hub-app=module:attr"
             )
         return
     if target.kind == "url":
         if forced:
             raise pytest.UsageError(
-                f"--kaizen-hub-app-kind={forced} applies to --kaizen-hub-app only; a hub at a URL is "
+                f"{settings.named('hub_app_kind')} applies to --kaizen-hub-app only; a hub at a URL is "
                 "reached over HTTP whatever it is written with"
             )
         problem = url_problem(target.spec)
         if problem:
-            raise pytest.UsageError(f"{target.origin}={target.spec} {problem}")
+            raise pytest.UsageError(f"{target.named} {problem}")
     else:
         try:
             app = settings.implementation("hub")
         except TargetError as exc:
-            raise pytest.UsageError(f"{target.origin}={target.spec}: {exc}") from None
+            raise pytest.UsageError(f"{target.named}: {exc}") from None
         if not callable(app):
             raise pytest.UsageError(
-                f"{target.origin}={target.spec}: a {type(app).__name__} object is not an ASGI or WSGI app "
+                f"{target.named}: a {type(app).__name__} object is not an ASGI or WSGI app "
                 "(an app is callable)"
             )
         if not forced and detect_app_kind(app) is None:
             raise pytest.UsageError(
-                f"{target.origin}={target.spec}: cannot tell whether this {type(app).__name__} is an ASGI app "
+                f"{target.named}: cannot tell whether this {type(app).__name__} is an ASGI app "
                 "(async, called with scope, receive, send) or a WSGI app (called with environ, start_response); "
                 "say which with --kaizen-hub-app-kind=asgi or --kaizen-hub-app-kind=wsgi"
             )
@@ -686,10 +689,10 @@ def check_hub_options(settings: Settings) -> None:
         try:
             function = seed_function(settings)
         except TargetError as exc:
-            raise pytest.UsageError(f"--kaizen-hub-seed={seed}: {exc}") from None
+            raise pytest.UsageError(f"{settings.named('hub_seed')}: {exc}") from None
         if not callable(function):
             raise pytest.UsageError(
-                f"--kaizen-hub-seed={seed}: a {type(function).__name__} object is not callable"
+                f"{settings.named('hub_seed')}: a {type(function).__name__} object is not callable"
             )
 
 
@@ -716,6 +719,8 @@ def open_driver(settings: Settings) -> HubDriver:
     else:
         driver = AsgiDriver(settings.implementation("hub"), target.describe() + ", ASGI", limit)
     driver.lock_key = f"{target.spec}\n{seed_spec(settings)}"
+    driver.origin = target.origin
+    driver.limit_origin = settings.origin("timeout")
     try:
         driver.start()
     except BaseException:
@@ -731,7 +736,7 @@ def seed_hub(settings: Settings, driver: HubDriver, records: Sequence[Any], case
     copied = json.loads(json.dumps(list(records)))
     outcome = driver.run_seed(seed_function(settings), copied, f"hub seed {case}")
     where = (
-        f"--kaizen-hub-seed={spec} (called {spec.rsplit(':', 1)[-1] if spec else 'seed'}("
+        f"{settings.named('hub_seed')} (called {spec.rsplit(':', 1)[-1] if spec else 'seed'}("
         f"{'url' if driver.kind == 'url' else 'app'}, records) for case {case})"
     )
     if outcome.timed_out:

@@ -166,7 +166,8 @@ def call_tool(
     )
     if outcome.timed_out:
         run.how = (
-            f"still running after {settings.timeout:g} s, the per-call limit (--kaizen-timeout); "
+            f"still running after {settings.timeout:g} s, the per-call limit "
+            f"({settings.origin('timeout')}); "
             "the call was abandoned (a thread cannot be killed)"
         )
     elif outcome.failed:
@@ -244,7 +245,7 @@ def run_tool(
         enforcement=enforcement,
         started=not outcome.start_error,
     )
-    run.how = _command_how(outcome, settings.timeout)
+    run.how = _command_how(outcome, settings)
     return run
 
 
@@ -271,13 +272,14 @@ def _command_status(outcome: CommandOutcome) -> str:
     return SUCCEEDED if outcome.returncode == 0 else FAILED
 
 
-def _command_how(outcome: CommandOutcome, limit: float) -> str:
+def _command_how(outcome: CommandOutcome, settings: Settings) -> str:
     command = " ".join(outcome.argv)[:200]
     if outcome.start_error:
         return f"could not start {outcome.argv[0]!r}: {outcome.start_error} (command: {command})"
     if outcome.timed_out:
         return (
-            f"still running after {limit:g} s, the per-call limit (--kaizen-timeout): killed with its "
+            f"still running after {settings.timeout:g} s, the per-call limit "
+            f"({settings.origin('timeout')}): killed with its "
             f"process group (command: {command})"
         )
     if outcome.returncode is not None and outcome.returncode < 0:

@@ -21,11 +21,11 @@ import os
 import shutil
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime.sandbox import call_offline, run_command_offline
@@ -265,7 +265,8 @@ def _call(
     if outcome.timed_out:
         result.failed = result.timed_out = True
         result.failure = (
-            f"did not return within the per-call limit of {settings.timeout:g} s (--kaizen-timeout)"
+            f"did not return within the per-call limit of {settings.timeout:g} s "
+            f"({settings.origin('timeout')})"
         )
         return result
     if outcome.error is not None:

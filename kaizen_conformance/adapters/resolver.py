@@ -127,12 +127,13 @@ def _invoke(settings: Settings, hub_url: str, hostname: str, domain: str | None)
     return invoke
 
 
-def _from_call(via: str, hub_url: str, outcome: Any, limit: float) -> ResolverResult:
+def _from_call(via: str, hub_url: str, outcome: Any, settings: Settings) -> ResolverResult:
     result = ResolverResult(via, hub_url, seconds=outcome.seconds)
     if outcome.timed_out:
         result.timed_out = True
         result.failure = (
-            f"did not return within the per-call limit of {limit:g} s (--kaizen-timeout)"
+            f"did not return within the per-call limit of {settings.timeout:g} s "
+            f"({settings.origin('timeout')})"
         )
         return result
     if outcome.failed:
@@ -159,7 +160,7 @@ def call_resolver(
             _invoke(settings, hub_url, hostname, domain), settings.timeout, label
         )
         double.release()
-    return _from_call("respx", hub_url, outcome, settings.timeout)
+    return _from_call("respx", hub_url, outcome, settings)
 
 
 def call_resolver_server(
@@ -176,7 +177,7 @@ def call_resolver_server(
         outcome = call_with_limit(
             _invoke(settings, hub_url, hostname, domain), settings.timeout, label
         )
-    result = _from_call("server", hub_url, outcome, settings.timeout)
+    result = _from_call("server", hub_url, outcome, settings)
     result.strays = hub.strays_since(mark)
     return result
 
@@ -278,14 +279,15 @@ def run_command_resolver(
     )
     if outcome.start_error:
         result.broken = (
-            f"{outcome.describe()}. Fix --kaizen-resolver-cmd (the kit runs it without a shell, "
+            f"{outcome.describe()}. Fix {settings.origin('resolver_cmd')} (the kit runs it without a shell, "
             f"with {os.path.dirname(sys.executable)} first on PATH)"
         )
         return result
     if outcome.timed_out:
         result.timed_out = True
         result.failure = (
-            f"did not exit within the per-call limit of {settings.timeout:g} s (--kaizen-timeout); "
+            f"did not exit within the per-call limit of {settings.timeout:g} s "
+            f"({settings.origin('timeout')}); "
             f"killed with its process group. stderr ends {tail(outcome, 'stderr')}"
         )
         return result

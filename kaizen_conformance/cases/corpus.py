@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from kaizen_conformance.cases.loading import (
     WORKSPACE_PLACEHOLDERS,
@@ -68,7 +69,7 @@ def manifest_corpus(root: Path | None = None) -> tuple[ManifestEntry, ...]:
     return _manifest_corpus(root or fixtures_root())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _manifest_corpus(root: Path) -> tuple[ManifestEntry, ...]:
     source = root / "manifests" / "corpus.yml"
     data = read_yaml(source)

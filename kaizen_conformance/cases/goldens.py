@@ -106,5 +106,5 @@ def diff(golden_text: str, received_text: str, limit: int = 60) -> str:
         )
     )
     if len(lines) > limit:
-        lines = lines[:limit] + [f"... ({len(lines) - limit} more diff lines)"]
+        lines = [*lines[:limit], f"... ({len(lines) - limit} more diff lines)"]
     return "\n".join(lines)

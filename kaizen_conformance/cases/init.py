@@ -6,7 +6,7 @@ import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +142,7 @@ def all_cases(root: Path | None = None) -> tuple[InitCase, ...]:
     return _all_cases(root or fixtures_root())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _all_cases(root: Path) -> tuple[InitCase, ...]:
     base = root / "init"
     cases: list[InitCase] = []

@@ -6,13 +6,13 @@ a source checkout keeps them at the top of the tree, where contributors edit the
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # kaizen_conformance/
 
 
-@lru_cache(maxsize=None)
+@cache
 def fixtures_dir() -> Path:
     """The golden fixture directory of this installation."""
     for candidate in (PACKAGE_DIR / "fixtures", PACKAGE_DIR.parent / "fixtures"):

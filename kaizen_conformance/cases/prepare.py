@@ -17,10 +17,11 @@ import os
 import shutil
 import stat
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from kaizen_conformance import contract
 from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
@@ -322,7 +323,7 @@ def corpus_case(entry: ManifestEntry) -> PrepareCase:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def fixture_cases(root: Path) -> tuple[PrepareCase, ...]:
     """Every case under ``<root>/prepare/``, sorted by id."""
     base = root / "prepare"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from kaizen_conformance import contract
 from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
@@ -240,7 +241,7 @@ def load_groups(hub: Mapping[str, Any], source: Path) -> tuple[GeneratedGroup, .
         names.add(spec["group"])
         check_template(spec["record"], source, f"{where}.record")
         check_files_entries(
-            spec.get("files", []), source, f"{where}.files", WORKSPACE_PLACEHOLDERS + ("i",)
+            spec.get("files", []), source, f"{where}.files", (*WORKSPACE_PLACEHOLDERS, "i")
         )
         groups.append(
             GeneratedGroup(spec["group"], spec["count"], spec["record"], spec.get("files", []))
@@ -267,7 +268,7 @@ def check_template(record: Mapping[str, Any], source: Path, where: str) -> None:
         walk(
             item,
             f"{where}.{key}",
-            WORKSPACE_PLACEHOLDERS + ("i",) if key == "host_paths" else ("i",),
+            (*WORKSPACE_PLACEHOLDERS, "i") if key == "host_paths" else ("i",),
         )
 
 
@@ -382,7 +383,7 @@ def resolver_cases(root: Path | None = None) -> tuple[ResolverCase, ...]:
     return _resolver_cases(root or fixtures_root())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _resolver_cases(root: Path) -> tuple[ResolverCase, ...]:
     base = root / "resolver"
     if not base.is_dir():

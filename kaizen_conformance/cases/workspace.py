@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from kaizen_conformance.cases.loading import PLACEHOLDER, FixtureError, fixtures_root
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ class Rule:
         return self.level == "MUST"
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> dict[str, Any]:
     """A shipped JSON Schema by file stem (``"manifest"`` → ``manifest.schema.json``)."""
     path = CONTRACT_DIR / "schemas" / f"{name}.schema.json"
@@ -55,7 +55,7 @@ def schema_names() -> list[str]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str) -> Any:
     """A Draft 2020-12 validator for a shipped schema, with its sibling schemas resolvable."""
     from jsonschema import Draft202012Validator
@@ -84,7 +84,7 @@ def catalogue_files() -> list[tuple[Any, Any]]:
     ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue() -> dict[str, Rule]:
     """Every rule of the contract, by id, in catalogue order (section files sorted by role)."""
     sections = [data for _, data in catalogue_files()]

@@ -7,9 +7,10 @@ that decides a wrongly included or excluded repo.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Mapping
+from functools import cache
+from typing import Any
 
 from kaizen_conformance.contract.catalogue import CONTRACT_DIR
 
@@ -50,7 +51,7 @@ class Table:
         raise LookupError(f"no row of the decision table decides {dict(facts)} under {profile}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def table() -> Table:
     import yaml  # here, not at import: pytest loads the contract for every project's runs
 

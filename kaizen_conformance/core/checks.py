@@ -7,12 +7,14 @@ ids, in ``-k`` selections and as JUnit properties.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from kaizen_conformance import contract
+from kaizen_conformance.core.vocabulary import Level
 
 if TYPE_CHECKING:
     from kaizen_conformance.core.settings import Settings
@@ -59,7 +61,7 @@ class Check:
         return f"{self.rules[0]}[{self.case}]"
 
     @property
-    def level(self) -> str:
+    def level(self) -> Level:
         catalogue = contract.catalogue()
         return "MUST" if any(catalogue[r].is_must for r in self.rules) else "SHOULD"
 

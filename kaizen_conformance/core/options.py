@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+
+from kaizen_conformance.core.vocabulary import OptionKind, is_target_kind
 
 IMPORT_SPEC = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
@@ -50,7 +52,7 @@ class Option:
 
     flag: str
     role: str  # the role it configures, or "kit"
-    kind: str  # "callable", "command", "app", "url", "seed", "profile", "setting", "switch"
+    kind: OptionKind
     help: str
     parse: Callable[[str], str] = text
     default: str | None = None
@@ -63,6 +65,11 @@ class Option:
     @property
     def ini(self) -> str:
         return self.dest
+
+    @property
+    def attribute(self) -> str:
+        """Its attribute of ``Settings.options``: ``--kaizen-hub-seed`` is ``hub_seed``."""
+        return self.dest.removeprefix("kaizen_")
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -228,16 +235,12 @@ def usage_lines() -> list[str]:
     """The options that configure a role, for the 'nothing configured' usage error."""
     lines = []
     for role in ROLES:
-        flags = [
-            o.flag for o in role_options(role) if o.kind in ("callable", "command", "app", "url")
-        ]
+        flags = [o.flag for o in role_options(role) if is_target_kind(o.kind)]
         lines.append(f"  {role:<9} {' | '.join(flags)}")
     lines.append("  all roles --kaizen-reference (the kit's own reference implementations)")
     return lines
 
 
 def unconfigured_reason(role: str) -> str:
-    flags = " or ".join(
-        o.flag for o in role_options(role) if o.kind in ("callable", "command", "app", "url")
-    )
+    flags = " or ".join(o.flag for o in role_options(role) if is_target_kind(o.kind))
     return f"{role} role not configured (not a pass): give {flags}, or --kaizen-reference"

@@ -7,13 +7,15 @@ next case.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import socket
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from kaizen_conformance.hubdouble.responder import (
@@ -232,10 +234,8 @@ class LoopbackHub:
         with server.track:
             connections, threads = list(server.connections), list(server.threads)
         for connection in connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         for thread in threads:
             thread.join(join_timeout)
         server.server_close()

@@ -16,6 +16,7 @@ Callables: ``validate(repo)`` returns on valid and raises ``ScheduleInvalid`` on
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
 import sys
@@ -81,10 +82,8 @@ def _kaizen_dir(checkout: Path) -> Path:
     that leaves the checkout would never count anyway (SCH-006).
     """
     directory = checkout / MANIFEST.parent
-    try:
+    with contextlib.suppress(FileExistsError):
         os.mkdir(directory, 0o755)
-    except FileExistsError:
-        pass
     if directory.is_symlink() or not directory.is_dir():
         what = "a symlink" if directory.is_symlink() else "not a directory"
         raise InitRefused(f"{directory}: is {what}; refusing to write a manifest through it")

@@ -85,7 +85,7 @@ def _prompt(root: str, real_root: str, agent: str) -> dict[str, Any]:
 def _memory(root: str, real_root: str, agent: str) -> list[dict[str, Any]]:
     """The regular ``*.md`` files directly in memory/, sorted by path (code point order)."""
     directory = f".kaizen/agents/{agent}/memory"
-    lexical, real = _inside(root, real_root, directory)
+    _lexical, real = _inside(root, real_root, directory)
     if not os.path.isdir(real):
         return []
     records = []

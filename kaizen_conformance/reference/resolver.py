@@ -15,7 +15,7 @@ import ssl
 import sys
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeGuard
 
 import httpx
 
@@ -60,7 +60,7 @@ def fetch_roster(hub_url: str, domain: str | None, profile: str, timeout: float)
     return body
 
 
-def usable_checkout(path: Any) -> bool:
+def usable_checkout(path: object) -> TypeGuard[str]:
     """RES-008: absolute, no '..' segment, an existing directory."""
     if not isinstance(path, str) or not os.path.isabs(path):
         return False

@@ -64,7 +64,8 @@ class _StrictSafeLoader(_SAFE_BASE):  # type: ignore[misc, valid-type]
                     None, None, f"duplicate key {key!r}", key_node.start_mark
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 def _expanded_size(root: yaml.Node) -> int:

@@ -12,7 +12,7 @@ import json
 import os
 import re
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,13 @@ import pytest
 from kaizen_conformance import CONTRACT_VERSION, __version__
 from kaizen_conformance.cases.loading import fixtures_root
 from kaizen_conformance.contract.catalogue import CONTRACT_DIR
+from kaizen_conformance.core.vocabulary import FAILING, RoleVerdict
 from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, RoleSummary
 
 REPORT_FORMAT = 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def tree_digest(root: Path, *, skip_code: bool = False) -> str:
     """sha256 over every data file's relative path and bytes: which fixtures (or rules) judged the run.
 
@@ -154,7 +155,7 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-BADGE_COLOUR = {
+BADGE_COLOUR: dict[RoleVerdict, str] = {
     "conforms": "brightgreen",
     "does-not-conform": "red",
     "incomplete": "yellow",
@@ -182,38 +183,34 @@ def write_reports(
     """Write whatever reports were asked for; return lines for the terminal saying where."""
     from kaizen_conformance.core.stash import settings_of
 
-    values = settings_of(config).values
+    settings = settings_of(config)
+    options = settings.options
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    wanted = (
-        values.get("kaizen_report")
-        or values.get("kaizen_report_md")
-        or values.get("kaizen_badge")
-        or step_summary
-    )
+    wanted = options.report or options.report_md or options.badge or step_summary
     if not wanted:
         return []
     report = build_report(config, items, summaries)
     notes = []
-    if values.get("kaizen_report"):
+    if options.report:
         notes.append(
             _write(
-                values["kaizen_report"],
+                options.report,
                 json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                 "JSON report",
-                "--kaizen-report",
+                settings.origin("report"),
             )
         )
     text = markdown(report)
-    if values.get("kaizen_report_md"):
+    if options.report_md:
         notes.append(
-            _write(values["kaizen_report_md"], text, "Markdown summary", "--kaizen-report-md")
+            _write(options.report_md, text, "Markdown summary", settings.origin("report_md"))
         )
     if step_summary:
         note = _write(step_summary, text, "GitHub step summary", "GITHUB_STEP_SUMMARY", mode="a")
         if "NOT written" in note:
             notes.append(note)
-    if values.get("kaizen_badge"):
-        target = values["kaizen_badge"]
+    if options.badge:
+        target = options.badge
         roles = list(report["roles"])
         if "{role}" in target:
             for role in roles:
@@ -223,7 +220,7 @@ def write_reports(
                         json.dumps(badge(role, report["roles"][role], report["claim"][role]))
                         + "\n",
                         "badge",
-                        "--kaizen-badge",
+                        settings.origin("badge"),
                     )
                 )
         else:
@@ -231,14 +228,14 @@ def write_reports(
             role = configured[0]
             if len(configured) > 1:
                 notes.append(
-                    f"kaizen: several roles ran; the badge shows {role} (use '{{role}}' in --kaizen-badge for one each)"
+                    f"kaizen: several roles ran; the badge shows {role} (use '{{role}}' in {settings.origin('badge')} for one each)"
                 )
             notes.append(
                 _write(
                     target,
                     json.dumps(badge(role, report["roles"][role], report["claim"][role])) + "\n",
                     "badge",
-                    "--kaizen-badge",
+                    settings.origin("badge"),
                 )
             )
     return notes
@@ -256,7 +253,7 @@ def _write(path_text: str, text: str, what: str, option: str, mode: str = "w") -
     return f"kaizen: {what} written to {path}"
 
 
-def rules_failed_in(path_text: str) -> set[str]:
+def rules_failed_in(path_text: str, named: str) -> set[str]:
     """The rules a previous JSON report failed (or found not met), for --kaizen-rerun-failed."""
     try:
         report = json.loads(Path(path_text).read_text(encoding="utf-8"))
@@ -264,10 +261,10 @@ def rules_failed_in(path_text: str) -> set[str]:
             rule["id"]
             for role in report["roles"].values()
             for rule in role["rules"]
-            if rule["verdict"] in ("failed", "error", "not-met", "expected-failure")
+            if rule["verdict"] in FAILING
         }
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise pytest.UsageError(
-            f"--kaizen-rerun-failed={path_text}: not a readable kaizen JSON report ({type(exc).__name__}: {exc}); "
+            f"{named}: not a readable kaizen JSON report ({type(exc).__name__}: {exc}); "
             "write one with --kaizen-report=FILE"
         ) from None

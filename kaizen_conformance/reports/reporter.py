@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from kaizen_conformance.core.stash import settings_of
+from kaizen_conformance.core.vocabulary import FAILING, level
 from kaizen_conformance.reports.summary import (
     XDIST_HEADER,
     ItemResult,
@@ -30,7 +31,8 @@ class ConformanceReporter:
         self.items: dict[str, ItemResult] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        props = dict(report.user_properties)
+        # user_properties are (str, object) pairs; the kit's own are the strings make_items wrote
+        props = {key: str(value) for key, value in report.user_properties}
         if "kaizen_rules" not in props:
             return
         name = report.nodeid.rpartition("::")[2]
@@ -40,7 +42,7 @@ class ConformanceReporter:
                 name,
                 props["kaizen_role"],
                 tuple(props["kaizen_rules"].split()),
-                props["kaizen_level"],
+                level(props["kaizen_level"]),
                 props["kaizen_case"],
             ),
         )
@@ -48,7 +50,7 @@ class ConformanceReporter:
         outcome = outcome_of(report, result.outcome)
         if outcome != result.outcome:
             result.outcome = outcome
-            if outcome in ("failed", "error", "expected-failure", "not-met"):
+            if outcome in FAILING:
                 text = str(getattr(report, "wasxfail", "") or report.longreprtext)
                 result.message = XDIST_HEADER.sub("", text)[:4000]
             elif outcome == "skipped" and isinstance(report.longrepr, tuple):
@@ -80,12 +82,13 @@ class ConformanceReporter:
         )  # fixtures digests: only when the kit ran
 
         self.report_notes = []
-        stale = stale_expectations(settings_of(self.config).expectations, self.results())
+        settings = settings_of(self.config)
+        stale = stale_expectations(settings.expectations, self.results())
         if stale:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
             self.report_notes += [
                 f"kaizen: known failure {e.id!r} did not fail in this run: it is fixed, remove it from "
-                f"--kaizen-expectations ({e.reason})"
+                f"{settings.origin('expectations')} ({e.reason})"
                 for e in stale
             ]
         self.report_notes += write_reports(self.config, self.results(), self.summaries())

@@ -15,11 +15,18 @@ import pytest
 
 from kaizen_conformance import contract
 from kaizen_conformance.core.options import ROLES
+from kaizen_conformance.core.vocabulary import (
+    FAILING,
+    LEVELS,
+    OUTCOME_ORDER,
+    Level,
+    Outcome,
+    RoleVerdict,
+    Verdict,
+)
 
 XDIST_HEADER = re.compile(r"^\[gw\d+\] .*\n")
-# Item outcomes, worst first: a rule's verdict is the worst outcome among its cases.
-OUTCOME_ORDER = ("failed", "error", "expected-failure", "not-met", "skipped", "passed")
-LABEL = {
+LABEL: dict[Verdict, str] = {
     "failed": "FAILED",
     "error": "ERROR",
     "expected-failure": "KNOWN-FAIL",
@@ -36,9 +43,9 @@ class ItemResult:
     name: str
     role: str
     rules: tuple[str, ...]
-    level: str
+    level: Level
     case: str
-    outcome: str | None = None
+    outcome: Outcome | None = None
     duration: float = 0.0
     message: str = ""
 
@@ -46,7 +53,7 @@ class ItemResult:
 @dataclass
 class RuleVerdict:
     rule: contract.Rule
-    verdict: str  # an OUTCOME_ORDER value, "incomplete" or "not-run"
+    verdict: Verdict
     cases_passed: int = 0
     cases_total: int = 0
     failed_cases: list[str] = field(default_factory=list)
@@ -62,8 +69,7 @@ class RoleSummary:
     rules: list[RuleVerdict]
 
     @property
-    def verdict(self) -> str:
-        """conforms | does-not-conform | incomplete | not-configured."""
+    def verdict(self) -> RoleVerdict:
         if not self.configured:
             return "not-configured"
         must = [v for v in self.rules if v.rule.is_must]
@@ -73,7 +79,7 @@ class RoleSummary:
             return "conforms"
         return "incomplete"
 
-    def counts(self, level: str) -> Counter[str]:
+    def counts(self, level: Level) -> Counter[Verdict]:
         return Counter(v.verdict for v in self.rules if v.rule.level == level)
 
     @property
@@ -81,11 +87,11 @@ class RoleSummary:
         return sum(v.verdict == "passed" for v in self.rules)
 
 
-def verdict_of(results: list[ItemResult]) -> str:
+def verdict_of(results: list[ItemResult]) -> Verdict:
     if not results:
         return "not-run"
     outcomes = Counter(r.outcome for r in results)
-    for outcome in OUTCOME_ORDER[:4]:
+    for outcome in OUTCOME_ORDER[:4]:  # the failing outcomes, worst first
         if outcomes[outcome]:
             return outcome
     if outcomes["passed"] == len(results):
@@ -112,11 +118,7 @@ def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
                     verdict=verdict_of(of_rule),
                     cases_passed=sum(i.outcome == "passed" for i in of_rule),
                     cases_total=len(of_rule),
-                    failed_cases=sorted(
-                        i.case
-                        for i in of_rule
-                        if i.outcome in ("failed", "error", "expected-failure", "not-met")
-                    ),
+                    failed_cases=sorted(i.case for i in of_rule if i.outcome in FAILING),
                     skip_reason=next(
                         (i.message for i in of_rule if i.outcome == "skipped" and i.message), ""
                     ),
@@ -132,7 +134,7 @@ def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
     return summaries
 
 
-def outcome_of(report: pytest.TestReport, previous: str | None) -> str | None:
+def outcome_of(report: pytest.TestReport, previous: Outcome | None) -> Outcome | None:
     if report.failed:
         # a failure outside the check itself (a seed that raises, a hub that will not start) is a
         # configuration error: the rule was not judged, which is neither a pass nor a failure
@@ -148,7 +150,7 @@ def outcome_of(report: pytest.TestReport, previous: str | None) -> str | None:
     return previous
 
 
-COUNT_LABEL = {
+COUNT_LABEL: dict[Verdict, str] = {
     "passed": "passed",
     "failed": "failed",
     "error": "not judged (errors)",
@@ -158,12 +160,41 @@ COUNT_LABEL = {
     "incomplete": "partial",
     "not-run": "not run",
 }
-HEADLINE = {
+# The labels that change for a count of one ("1 known failure", not "1 known failures").
+COUNT_LABEL_ONE: dict[Verdict, str] = {
+    "error": "not judged (error)",
+    "expected-failure": "known failure",
+}
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """``count`` with the word in its number: "1 rule", "2 rules", "0 rules"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def count_label(count: int, verdict: Verdict) -> str:
+    return f"{count} {COUNT_LABEL_ONE.get(verdict, COUNT_LABEL[verdict]) if count == 1 else COUNT_LABEL[verdict]}"
+
+
+HEADLINE: dict[RoleVerdict, str] = {
     "conforms": "CONFORMS",
     "does-not-conform": "DOES NOT CONFORM",
     "incomplete": "INCOMPLETE: some MUST rules were not checked (deselected, skipped, not run or errors)",
     "not-configured": "NOT CONFIGURED (not a pass)",
 }
+
+
+# The order of the rule lines: failures first, then the rules not (fully) judged, passes last.
+SHOWN_ORDER: tuple[Verdict, ...] = (
+    "failed",
+    "error",
+    "expected-failure",
+    "not-met",
+    "incomplete",
+    "skipped",
+    "not-run",
+    "passed",
+)
 
 
 def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
@@ -172,32 +203,16 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
     impl = summary.implementation
     how = f"{impl['spec']} ({impl['kind']}, from {impl['origin']})" if impl else "not configured"
     lines = [f"{summary.role} ({claim}): {how}"]
-    for level in ("MUST", "SHOULD"):
+    for level in LEVELS:
         counts = summary.counts(level)
         total = sum(counts.values())
         if not total:
             continue
         parts = [
-            f"{counts[k]} {COUNT_LABEL[k]}"
-            for k in COUNT_LABEL
-            if counts[k] or k in ("passed", "failed")
+            count_label(counts[k], k) for k in COUNT_LABEL if counts[k] or k in ("passed", "failed")
         ]
-        lines.append(f"  {level:<6} {total:>3} rules: {', '.join(parts)}")
-    order = {
-        v: i
-        for i, v in enumerate(
-            (
-                "failed",
-                "error",
-                "expected-failure",
-                "not-met",
-                "incomplete",
-                "skipped",
-                "not-run",
-                "passed",
-            )
-        )
-    }
+        lines.append(f"  {level:<6} {counted(total, 'rule'):>9}: {', '.join(parts)}")
+    order = {v: i for i, v in enumerate(SHOWN_ORDER)}
     shown = sorted(summary.rules, key=lambda v: (order[v.verdict], v.rule.id))
     for verdict in shown:
         if verdict.verdict == "passed" and not verbose:
@@ -206,7 +221,7 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
             continue
         lines.append(
             f"  {LABEL[verdict.verdict]:<10} {verdict.rule.id} {verdict.rule.level:<6} "
-            f"{verdict.cases_passed}/{verdict.cases_total} cases  {verdict.rule.text}"
+            f"{verdict.cases_passed}/{counted(verdict.cases_total, 'case')}  {verdict.rule.text}"
         )
         if verdict.verdict == "skipped" and verdict.skip_reason and summary.configured:
             lines.append(f"{'':13}why: {verdict.skip_reason}")

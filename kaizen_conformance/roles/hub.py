@@ -185,7 +185,7 @@ def observe(driver: HubDriver, settings: Settings, case: HubCase | None) -> Obse
             if case is not None
             else derived_queries(first, profile, known)
         )
-        queries = queries + [HubQuery((("domain", unknown_domain(known, first)),), (), "HUB-004")]
+        queries = [*queries, HubQuery((("domain", unknown_domain(known, first)),), (), "HUB-004")]
         views = [(query, driver.get(query.params)) for query in queries]
         refusals = (
             [driver.get(((FLAG, value),)) for value in known.unparseable_flag_values]
@@ -259,8 +259,8 @@ def case_named(case_id: str) -> HubCase | None:
 
 
 def prepare(context: CheckContext, case_id: str) -> None:
-    """Item setup: seed and read the case once; a configuration error fails the setup, cleanly."""
-    __tracebackhide__ = True
+    """Item setup: seed and read the case once; a configuration error fails the setup, cleanly
+    (explained by its message alone: no frame is hidden, see session.hooks.run_check)."""
     found = observation_of(context, case_named(case_id))
     if isinstance(found, SetupFailure):
         lead = (

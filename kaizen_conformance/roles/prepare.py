@@ -14,10 +14,11 @@ import hashlib
 import os
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -74,7 +75,7 @@ def invocations() -> list[Invocation]:
 
 
 def collect(settings: Settings) -> list[Check]:
-    updating = bool(settings.values.get("snapshot_update"))
+    updating = settings.snapshot_update
     checks = []
     for invocation in invocations():
         case, expect = invocation.case, invocation.expect

@@ -1,22 +1,35 @@
 """Which module checks which role, and the rule coverage of the cases they collect.
 
-Each role module turns its fixture cases into ``Check`` objects (``collect(settings)``); the
-session makes pytest items of them and ``check-fixtures`` uses the same collection to demand
-that every rule has a case.
+Each role module turns its fixture cases into ``Check`` objects: it is a ``RoleModule``, with
+``collect(settings) -> list[Check]``. The session makes pytest items of them and
+``check-fixtures`` uses the same collection to demand that every rule has a case.
 """
 
 from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from kaizen_conformance import contract
 
 if TYPE_CHECKING:
     from kaizen_conformance.cases.lint import Report
+    from kaizen_conformance.core.checks import Check
+    from kaizen_conformance.core.settings import Settings
 
-# role -> module that turns the role's cases into checks (``collect(settings) -> list[Check]``)
+
+@runtime_checkable
+class RoleModule(Protocol):
+    """What a module of ``SUITES`` is: it turns its role's fixture cases into checks.
+
+    ``collect`` may raise ``FixtureError`` for a case that cannot be loaded; it runs nothing.
+    """
+
+    def collect(self, settings: Settings) -> list[Check]: ...
+
+
+# role -> the RoleModule that turns the role's cases into checks
 SUITES: dict[str, str] = {
     "resolver": "kaizen_conformance.roles.resolver",
     "validate": "kaizen_conformance.roles.validate",
@@ -26,16 +39,29 @@ SUITES: dict[str, str] = {
 }
 
 
-def stub_settings(profile: str) -> Any:
+def suite(role: str) -> RoleModule:
+    """The role module of ``role``, imported (only when its checks are collected)."""
+    module = importlib.import_module(SUITES[role])
+    if not isinstance(module, RoleModule):
+        raise TypeError(f"{SUITES[role]} has no collect(settings); it is not a role module")
+    return module
+
+
+if TYPE_CHECKING:
+    # mypy holds every module of SUITES to the protocol.
+    from kaizen_conformance.roles import hub, init, prepare, resolver, validate
+
+    _ROLE_MODULES: tuple[RoleModule, ...] = (hub, init, prepare, resolver, validate)
+
+
+def stub_settings(profile: str) -> Settings:
     """Settings as a run with no implementation configured would have them, under ``profile``."""
-    from kaizen_conformance.core.options import OPTIONS, ROLES
+    from kaizen_conformance.core.options import ROLES
     from kaizen_conformance.core.settings import Settings
 
-    values = {option.dest: option.default for option in OPTIONS}
     return Settings(
         targets={},
         profiles={role: profile for role in ROLES},
-        values=values,
         timeout=15.0,
         strict=False,
         hub_double="respx",
@@ -54,9 +80,9 @@ def lint_coverage(report: Report) -> None:
         broken: set[str] = (
             set()
         )  # roles whose cases did not load: their coverage is unknown, not missing
-        for role, module_name in SUITES.items():
+        for role in SUITES:
             try:
-                checks = importlib.import_module(module_name).collect(stub_settings(profile))
+                checks = suite(role).collect(stub_settings(profile))
             except Exception as exc:  # noqa: BLE001 - report it and lint the rest
                 report.add(exc, f"collecting the {role} suite under profile {profile}")
                 broken.update({role, "manifest"} if role in ("resolver", "validate") else {role})

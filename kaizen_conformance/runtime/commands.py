@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Mapping, Sequence
+from typing import IO
 
 MAX_OUTPUT = 4 << 20  # bytes kept per stream; the rest is drained and counted, not stored
 
@@ -59,10 +61,8 @@ def _drain(stream: IO[bytes], keep: bytearray, counter: list[int]) -> None:
 
 
 def kill_group(process: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def run_command(

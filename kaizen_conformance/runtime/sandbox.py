@@ -14,11 +14,12 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit
 from kaizen_conformance.runtime.commands import CommandOutcome, run_command

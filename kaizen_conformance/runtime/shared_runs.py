@@ -16,8 +16,9 @@ import hashlib
 import os
 import pickle
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kaizen_conformance.core.checks import CheckContext
 

@@ -54,5 +54,5 @@ def differences(before: dict[str, Entry], after: dict[str, Entry], limit: int = 
             what = "mode" if before[path][1] == after[path][1] else "content"
             lines.append(f"changed  {path} ({what})")
     if len(lines) > limit:
-        lines = lines[:limit] + [f"... and {len(lines) - limit} more"]
+        lines = [*lines[:limit], f"... and {len(lines) - limit} more"]
     return lines

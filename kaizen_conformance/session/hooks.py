@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from kaizen_conformance import contract
 from kaizen_conformance.core.checks import Check, CheckContext, Violation
 from kaizen_conformance.core.options import ROLES, unconfigured_reason, usage_lines
 from kaizen_conformance.core.stash import CHECK, MEMO, SETTINGS, settings_of
-from kaizen_conformance.roles.registry import SUITES
+from kaizen_conformance.roles.registry import SUITES, suite
 from kaizen_conformance.session import snapshot_guard
 from kaizen_conformance.session.settings import build
 
@@ -36,7 +35,7 @@ def report_header(config: pytest.Config) -> list[str] | None:
         if target is not None:
             profile = f", profile {settings.profile(role)}" if role in ("resolver", "hub") else ""
             lines.append(f"kaizen {role}: {target.describe()}{profile}")
-    lines.append(f"kaizen per-call limit: {settings.timeout:g} s (--kaizen-timeout)")
+    lines.append(f"kaizen per-call limit: {settings.timeout:g} s ({settings.origin('timeout')})")
     return lines
 
 
@@ -73,10 +72,10 @@ def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.It
         checks = [Check(role, rules, "not-configured", lambda context: None)]
     else:
         try:
-            checks = importlib.import_module(SUITES[role]).collect(settings)
+            checks = suite(role).collect(settings)
         except FixtureError as exc:
             raise collector.CollectError(f"kaizen fixture error\n{exc}") from None
-    items = []
+    items: list[pytest.Item] = []
     for check in checks:
         name = check.name if target is not None else f"{role}[not-configured]"
         item = ConformanceItem.from_parent(collector, name=name, callobj=obj)
@@ -121,13 +120,14 @@ def require_a_role(config: pytest.Config, items: list[pytest.Item]) -> None:
         check_all_used(
             settings.expectations,
             items,
-            f"--kaizen-expectations={settings.values['kaizen_expectations']}",
+            settings.named("expectations"),
         )
-    if settings.values.get("kaizen_rerun_failed"):
+    if settings.options.rerun_failed:
         from kaizen_conformance.reports.files import rules_failed_in
 
-        failed = rules_failed_in(settings.values["kaizen_rerun_failed"])
-        keep, dropped = [], []
+        failed = rules_failed_in(settings.options.rerun_failed, settings.named("rerun_failed"))
+        keep: list[pytest.Item] = []
+        dropped: list[pytest.Item] = []
         for item in items:
             wanted = CHECK not in item.stash or set(item.stash[CHECK].rules) & failed
             (keep if wanted else dropped).append(item)
@@ -137,8 +137,12 @@ def require_a_role(config: pytest.Config, items: list[pytest.Item]) -> None:
 
 
 def run_check(request: pytest.FixtureRequest) -> None:
-    """The body of every conformance item: run its check, report a violation cleanly."""
-    __tracebackhide__ = True
+    """The body of every conformance item: run its check, report a violation cleanly.
+
+    A violation is explained by its message alone (``pytrace=False``). No frame is hidden: hiding
+    every frame makes pytest add "All traceback entries are hidden" under the explanation, and
+    an unexpected exception inside the kit must show where it came from.
+    """
     check = request.node.stash[CHECK]
     settings = settings_of(request.config)
     context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])
@@ -157,7 +161,6 @@ def conformance_checks(role: str) -> Any:
     """The function a suite module exposes; the kit expands it into one item per check."""
 
     def kaizen_check(request: pytest.FixtureRequest) -> None:
-        __tracebackhide__ = True
         run_check(request)
 
     kaizen_check._kaizen_role = role  # type: ignore[attr-defined]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import shlex
 import string
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from kaizen_conformance.core.options import OPTIONS, ROLES, Option, role_options
-from kaizen_conformance.core.settings import COMMAND_FIELDS, RoleTarget, Settings
+from kaizen_conformance.core.settings import COMMAND_FIELDS, OptionValues, RoleTarget, Settings
+from kaizen_conformance.core.vocabulary import is_target_kind, target_kind
 
 
 def _value(config: pytest.Config, option: Option) -> tuple[Any, str]:
@@ -35,58 +37,59 @@ def _value(config: pytest.Config, option: Option) -> tuple[Any, str]:
 
 
 def build(config: pytest.Config) -> Settings:
-    values: dict[str, Any] = {}
+    given: dict[str, Any] = {}
     origins: dict[str, str] = {}
     for option in OPTIONS:
-        values[option.dest], origins[option.dest] = _value(config, option)
-    profiles = {role: values.get(f"kaizen_{role}_profile") or "v2" for role in ROLES}
+        value, origins[option.attribute] = _value(config, option)
+        given[option.attribute] = bool(value) if option.kind == "switch" else value
+    options = OptionValues.from_table(given)
+    claimed = {o.role: given[o.attribute] for o in OPTIONS if o.kind == "profile"}
+    profiles = {role: claimed.get(role) or "v2" for role in ROLES}
     targets: dict[str, RoleTarget] = {}
     for role in ROLES:
         chosen = [
-            o
-            for o in role_options(role)
-            if o.kind in ("callable", "command", "app", "url") and values[o.dest]
+            (o, o.kind) for o in role_options(role) if is_target_kind(o.kind) and given[o.attribute]
         ]
         if len(chosen) > 1:
             raise pytest.UsageError(
-                f"{' and '.join(origins[o.dest] for o in chosen)} both configure the {role} role; give only one"
+                f"{' and '.join(origins[o.attribute] for o, _ in chosen)} both configure the {role} role; give only one"
             )
         if chosen:
-            option = chosen[0]
-            targets[role] = RoleTarget(role, option.kind, values[option.dest], origins[option.dest])
-    if values["kaizen_reference"]:
+            option, kind = chosen[0]
+            targets[role] = RoleTarget(
+                role, kind, given[option.attribute], origins[option.attribute]
+            )
+    if options.reference:
         from kaizen_conformance.reference import reference_for
 
+        switch = origins["reference"]  # "--kaizen-reference" or "ini kaizen_reference"
         for role in ROLES:
             if role not in targets:
                 found = reference_for(role, profiles[role])
                 if found is not None:
-                    targets[role] = RoleTarget(role, found[0], found[1], "--kaizen-reference")
+                    targets[role] = RoleTarget(role, target_kind(found[0]), found[1], switch)
         hub = targets.get("hub")
-        if (
-            hub is not None
-            and hub.origin == "--kaizen-reference"
-            and not values.get("kaizen_hub_seed")
-        ):
+        if hub is not None and hub.is_reference and not options.hub_seed:
             from kaizen_conformance.reference import SEEDS
 
-            values["kaizen_hub_seed"] = SEEDS[
-                "hub"
-            ]  # the reference hub is seeded by its own seed function
+            # the reference hub is seeded by its own seed function
+            options = replace(options, hub_seed=SEEDS["hub"])
+            origins["hub_seed"] = switch
     settings = Settings(
         targets=targets,
         profiles=profiles,
-        values=values,
-        timeout=float(values["kaizen_timeout"]),
-        strict=bool(values["kaizen_strict"]),
-        hub_double=values["kaizen_hub_double"],
+        timeout=float(options.timeout),
+        strict=options.strict,
+        hub_double=options.hub_double,
         rootpath=config.rootpath,
+        options=options,
+        origins=origins,
     )
     _check_targets(settings)
-    if values.get("kaizen_expectations"):
+    if options.expectations:
         from kaizen_conformance.reports.expectations import load
 
-        settings.expectations = load(values["kaizen_expectations"], origins["kaizen_expectations"])
+        settings.expectations = load(options.expectations, origins["expectations"])
     return settings
 
 
@@ -99,18 +102,14 @@ def _check_targets(settings: Settings) -> None:
             try:
                 function = settings.implementation(role)
             except TargetError as exc:
-                raise pytest.UsageError(f"{target.origin}={target.spec}: {exc}") from None
+                raise pytest.UsageError(f"{target.named}: {exc}") from None
             if not callable(function):
                 raise pytest.UsageError(
-                    f"{target.origin}={target.spec}: {type(function).__name__} object is not callable"
+                    f"{target.named}: {type(function).__name__} object is not callable"
                 )
         elif target.kind == "command":
             _check_command(role, target)
-    if (
-        "hub" in settings.targets
-        or settings.values.get("kaizen_hub_seed")
-        or settings.values.get("kaizen_hub_app_kind")
-    ):
+    if "hub" in settings.targets or settings.options.hub_seed or settings.options.hub_app_kind:
         from kaizen_conformance.adapters.hub import check_hub_options
 
         check_hub_options(

@@ -32,7 +32,7 @@ def configure(config: pytest.Config) -> None:
 
     settings = settings_of(config)
     flags = [flag for dest, flag in UPDATE_OPTIONS if config.getoption(dest, default=False)]
-    settings.values["snapshot_update"] = bool(flags)
+    settings.snapshot_update = bool(flags)
     target = settings.target("prepare")
     if target is None or not runs_the_kit(config):
         return
@@ -59,7 +59,7 @@ def runs_the_kit(config: pytest.Config) -> bool:
 
 
 def is_reference(target: RoleTarget) -> bool:
-    return target.origin == "--kaizen-reference" or REFERENCE_MODULE in target.spec
+    return target.is_reference or REFERENCE_MODULE in target.spec
 
 
 def refuse_update(flag: str, target: RoleTarget) -> None:
@@ -76,7 +76,7 @@ def refuse_update(flag: str, target: RoleTarget) -> None:
     if not is_reference(target):
         raise pytest.UsageError(
             f"kaizen-conformance: {flag} regenerates the prepare goldens from the reference implementation "
-            f"only, not from {target.origin}={target.spec}; run {REGENERATE}"
+            f"only, not from {target.named}; run {REGENERATE}"
         )
 
 

@@ -13,18 +13,17 @@ def kaizen_hub_case(request: pytest.FixtureRequest) -> None:
     all, an error of the run's configuration (pytest reports ERROR, naming the option),
     never a failed HUB rule.
     """
-    __tracebackhide__ = True
     from kaizen_conformance.core.checks import CheckContext
+    from kaizen_conformance.core.stash import CHECK, MEMO, settings_of
     from kaizen_conformance.roles.hub import prepare
-    from kaizen_conformance.session import hooks
 
-    check = request.node.stash.get(hooks.CHECK, None)
+    check = request.node.stash.get(CHECK, None)
     if check is None:
         return
     context = CheckContext(
         request=request,
-        settings=hooks.settings_of(request.config),
-        memo=request.config.stash[hooks.MEMO],
+        settings=settings_of(request.config),
+        memo=request.config.stash[MEMO],
     )
     prepare(context, check.case)
 

@@ -166,9 +166,12 @@ def test_stop_releases_stalls_closes_idle_connections_and_frees_both_ports() -> 
     assert [
         t.name for t in set(threading.enumerate()) - before if t.name.startswith("kaizen-hub")
     ] == []
-    for url in (f"http://127.0.0.1:{port}", refused_url):
-        with pytest.raises(httpx.ConnectError):
-            httpx.get(url + "/repos/", timeout=2)
+    with pytest.raises(httpx.ConnectError):  # the listening port no longer listens
+        httpx.get(f"http://127.0.0.1:{port}/repos/", timeout=2)
+    # The refused port is bound and never listens, so it refuses connections whether or not
+    # stop() freed it: only binding it again shows that it was released.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", int(refused_url.rsplit(":", 1)[1])))
 
 
 # --------------------------------------------------------------------------- the command adapter

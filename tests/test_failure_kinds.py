@@ -12,6 +12,7 @@ import pytest
 from kitrun import KitRun, run_kit
 
 from kaizen_conformance import contract
+from kaizen_conformance.core import checks
 
 CASE = "flag-true-file-valid"  # a resolver case whose outcome is a non-empty list
 
@@ -100,3 +101,32 @@ def pytest_unconfigure(config):
     kinds = {c["name"]: c.get("failure_kind") for c in report["checks"]}
     assert kinds[boundary[0].name] == "kit-error"
     run.result.stdout.re_match_lines([r".*RES-015: kit error in 1 case — .*"])
+
+
+@pytest.mark.parametrize(
+    ("returncode", "stderr", "crashed"),
+    [
+        (1, "schedule validate: .kaizen/schedule.yml: version must be 1", False),  # a refusal
+        (1, "Traceback (most recent call last):\n  ...\nKeyError: 'agents'\n", True),
+        (1, "/usr/bin/python3: No module named resolve_kaizen\n", True),
+        (
+            2,
+            "python3: can't open file '/x/resolve.py': [Errno 2] No such file or directory\n",
+            True,
+        ),
+        (127, "sh: 1: resolve-kaizen: not found\n", True),
+        (-11, "", True),  # killed by a signal
+        (0, "Traceback (most recent call last):\n", False),  # exit 0 is an answer, judged as one
+    ],
+)
+def test_a_command_that_crashed_is_told_from_one_that_refused(
+    returncode: int, stderr: str, crashed: bool
+) -> None:
+    assert checks.crashed_command(returncode, stderr) is crashed
+
+
+def test_a_programming_error_is_a_crash_and_a_refusal_is_not() -> None:
+    assert checks.crashed_call("TypeError") and checks.crashed_call("ModuleNotFoundError")
+    assert not checks.crashed_call("ValueError") and not checks.crashed_call("ManifestInvalid")
+    assert checks.Violation("x").kind is checks.FailureKind.WRONG_ANSWER
+    assert checks.Violation("x", "crashed").kind is checks.FailureKind.CRASHED

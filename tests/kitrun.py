@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +28,11 @@ class ItemOutcome:
     def rules(self) -> list[str]:
         return self.properties.get("kaizen_rules", "").split()
 
+    @property
+    def kind(self) -> str:
+        """The failure kind the kit recorded (wrong-answer, crashed, over-limit, kit-error), or ""."""
+        return self.properties.get("kaizen_failure_kind", "")
+
 
 @dataclass
 class KitRun:
@@ -30,6 +41,32 @@ class KitRun:
 
     def failed_rules(self) -> set[str]:
         return {rule for item in self.items if item.outcome == "failed" for rule in item.rules}
+
+    def failures(self, rule: str, kind: str | None = None) -> list[ItemOutcome]:
+        """The failed items that list ``rule`` (and failed with ``kind``, when given)."""
+        return [
+            item
+            for item in self.items
+            if item.outcome == "failed" and rule in item.rules and kind in (None, item.kind)
+        ]
+
+    def killed_rules(self, kind: str) -> set[str]:
+        """The rules failed with ``kind``: a kill counts only with the failure the mutant is about."""
+        return {
+            rule
+            for item in self.items
+            if item.outcome == "failed" and item.kind == kind
+            for rule in item.rules
+        }
+
+    def kinds(self) -> dict[str, set[str]]:
+        """rule -> the kinds it failed with, for messages."""
+        found: dict[str, set[str]] = {}
+        for item in self.items:
+            if item.outcome == "failed":
+                for rule in item.rules:
+                    found.setdefault(rule, set()).add(item.kind or "?")
+        return found
 
     def outcomes(self) -> dict[str, str]:
         return {item.name: item.outcome for item in self.items}
@@ -56,8 +93,62 @@ def read_junit(path: Path) -> list[ItemOutcome]:
     return items
 
 
-def run_kit(pytester: pytest.Pytester, *args: str, subprocess: bool = False) -> KitRun:
-    """``pytest --pyargs kaizen_conformance *args`` in pytester's directory."""
+class ChildTimeout(Exception):
+    """A child pytest run outlived its bound and was killed with its process group."""
+
+
+def run_bounded(pytester: pytest.Pytester, argv: list[str], limit: float) -> pytest.RunResult:
+    """``python -m pytest argv`` in pytester's directory, in its own session, for at most ``limit`` s.
+
+    A child that outlives the bound (a mutant's non-daemon thread, a command it left behind) is
+    killed with its whole process group and the test fails, instead of hanging the run. Whatever
+    the group left running is killed when the child exits, too.
+    """
+    basetemp = pytester.path / f"child-basetemp-{time.monotonic_ns()}"
+    out, err = pytester.path / "child.stdout", pytester.path / "child.stderr"
+    command = [sys.executable, "-m", "pytest", f"--basetemp={basetemp}", *argv]
+    started = time.monotonic()
+    with open(out, "wb") as stdout, open(err, "wb") as stderr:
+        child = subprocess.Popen(
+            command,
+            cwd=pytester.path,
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
+            start_new_session=True,
+        )
+        try:
+            child.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            _kill_group(child.pid)
+            child.wait()
+            tail = err.read_text(errors="replace")[-2000:] + out.read_text(errors="replace")[-2000:]
+            raise ChildTimeout(
+                f"the child run {command[3:]} ran past {limit:g} s and was killed with its process "
+                f"group\n{tail}"
+            ) from None
+        finally:
+            _kill_group(child.pid)
+    return pytest.RunResult(
+        child.returncode,
+        out.read_text(errors="replace").splitlines(),
+        err.read_text(errors="replace").splitlines(),
+        time.monotonic() - started,
+    )
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
+        os.killpg(pid, signal.SIGKILL)
+
+
+def run_kit(
+    pytester: pytest.Pytester, *args: str, subprocess: bool = False, limit: float = 600
+) -> KitRun:
+    """``pytest --pyargs kaizen_conformance *args`` in pytester's directory.
+
+    With ``subprocess``, in a child process bounded by ``limit`` seconds (see run_bounded).
+    """
     junit = pytester.path / "kit-report.xml"
     argv = [
         "--pyargs",
@@ -67,7 +158,7 @@ def run_kit(pytester: pytest.Pytester, *args: str, subprocess: bool = False) -> 
         f"--junitxml={junit}",
         *args,
     ]
-    result = pytester.runpytest_subprocess(*argv) if subprocess else pytester.runpytest(*argv)
+    result = run_bounded(pytester, argv, limit) if subprocess else pytester.runpytest(*argv)
     run = KitRun(result)
     if junit.exists():
         run.items = read_junit(junit)

@@ -22,11 +22,16 @@ def test_every_catalogue_file_matches_the_catalogue_schema(path: Path) -> None:
 
 
 def test_catalogue_ids_are_unique_and_match_their_section_file() -> None:
-    for path in (contract.CONTRACT_DIR / "rules").glob("*.yml"):
-        ids = [
-            rule.id for rule in contract.catalogue().values() if rule.id.startswith(path.stem + "-")
-        ]
-        assert ids, f"{path.name} defines no {path.stem}- rules"
+    seen: dict[str, str] = {}
+    for path, data in contract.catalogue_files():
+        ids = [rule["id"] for rule in data["rules"]]
+        assert ids, f"{path.name} defines no rules"
+        for rule_id in ids:
+            # each rule is defined in the file named for its prefix: RES-* in RES.yml, no other
+            assert rule_id.split("-", 1)[0] == path.stem, f"{rule_id} is defined in {path.name}"
+            assert rule_id not in seen, f"{rule_id} is defined in {seen[rule_id]} and {path.name}"
+            seen[rule_id] = path.name
+    assert set(seen) == set(contract.catalogue())
     assert all(rule.level in ("MUST", "SHOULD") for rule in contract.catalogue().values())
 
 

@@ -34,6 +34,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from kaizen_conformance.cases.hub import Params
+from kaizen_conformance.core.checks import FailureKind
 from kaizen_conformance.core.targets import TargetError, load_target
 from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit
 
@@ -78,6 +79,9 @@ class HubAnswer:
     problem: str = ""
     timed_out: bool = False
     truncated: bool = False
+    failure_kind: FailureKind | None = (
+        None  # why there is no answer: it crashed or ran over the limit
+    )
 
     @property
     def request(self) -> str:
@@ -270,12 +274,17 @@ class HubDriver:
     def get(self, params: Params) -> HubAnswer:
         shape = query_shape(params)
         if self.wedged:
-            return HubAnswer(params, problem=f"not attempted: {self.wedged}")
+            return HubAnswer(
+                params,
+                problem=f"not attempted: {self.wedged}",
+                failure_kind=FailureKind.OVER_LIMIT,
+            )
         if shape in self.stalled:
             return HubAnswer(
                 params,
                 problem=f"not attempted: {self.stalled[shape]} (a query of the same kind) "
                 f"did not answer within the {self.limit:g} s limit",
+                failure_kind=FailureKind.OVER_LIMIT,
             )
         answer = self.fetch(params)
         if answer.answered:
@@ -298,6 +307,7 @@ class HubDriver:
             seconds=seconds,
             timed_out=True,
             problem=f"no answer within the per-call limit of {self.limit:g} s ({self.limit_origin})",
+            failure_kind=FailureKind.OVER_LIMIT,
         )
 
     def raised(self, params: Params, error: BaseException, seconds: float) -> HubAnswer:
@@ -305,6 +315,7 @@ class HubDriver:
             params,
             seconds=seconds,
             problem=f"the app raised {type(error).__name__}: {error}\n{indent(app_traceback(error))}",
+            failure_kind=FailureKind.CRASHED,
         )
 
     # -- seeding
@@ -579,6 +590,7 @@ class UrlDriver(HubDriver):
                 params,
                 seconds=outcome.seconds,
                 problem=f"no HTTP answer from {self.target}: {type(error).__name__}: {error}",
+                failure_kind=FailureKind.CRASHED,
             )
         if outcome.error is not None:
             return self.raised(params, outcome.error, outcome.seconds)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kaizen_conformance.core.checks import FailureKind, crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import sandbox
 from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit
@@ -94,6 +95,9 @@ class ToolRun:
     enforcement: str = ""
     how: str = ""  # one line: how the call ended
     started: bool = True  # False when the command could not start: then no boundary can be judged
+    returncode: int | None = (
+        None  # a command's exit status (None: killed at the limit, or a callable)
+    )
 
     @property
     def succeeded(self) -> bool:
@@ -112,6 +116,25 @@ class ToolRun:
     def traceback(self) -> bool:
         """A command whose failure is a Python traceback crashed rather than explained itself."""
         return self.via == "command" and TRACEBACK in self.stderr
+
+    @property
+    def broke(self) -> bool:
+        """It failed as broken code does (wrong arity, a missing module, an uncaught exception),
+        which is no rejection or refusal, whatever the contract would have wanted."""
+        if self.status == CRASHED:
+            return True
+        if self.status != FAILED:
+            return False
+        if self.via == "callable":
+            return crashed_call(self.error_type)
+        return crashed_command(self.returncode, self.stderr)
+
+    @property
+    def failure_kind(self) -> FailureKind:
+        """What a run that gave no acceptable answer did: ran past the limit, crashed, or answered."""
+        if self.status == TIMED_OUT:
+            return FailureKind.OVER_LIMIT
+        return FailureKind.CRASHED if self.broke else FailureKind.WRONG_ANSWER
 
     def detail(self) -> str:
         """How the call ended, with bounded quotes of what it said: for failure messages."""
@@ -244,6 +267,7 @@ def run_tool(
         network_attempts=attempts,
         enforcement=enforcement,
         started=not outcome.start_error,
+        returncode=outcome.returncode,
     )
     run.how = _command_how(outcome, settings)
     return run

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kaizen_conformance.core.checks import crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime.sandbox import call_offline, run_command_offline
 
@@ -47,6 +48,9 @@ class PrepareResult:
     failed: bool = False  # raised, exited non-zero, was killed at the limit or could not start
     timed_out: bool = False
     never_ran: bool = False  # the command could not be started: no verdict on what prepare does
+    crashed: bool = (
+        False  # failed as broken code does (a programming error, a signal), not a refusal
+    )
     failure: str = ""  # how it failed, for messages
     message: str = ""  # the error message: the exception's text, or stderr
     problem: str = (
@@ -277,6 +281,7 @@ def _call(
         if notes:
             result.message += "\n" + "\n".join(str(n) for n in notes)
         result.failure = f"raised {type(error).__name__}: {str(error)[:300]}"
+        result.crashed = crashed_call(type(error).__name__)
         return result
     value = outcome.value
     result.printed = f"{value!r:.300}"
@@ -307,6 +312,7 @@ def _run_command(
             via="command",
             failed=True,
             never_ran=True,
+            crashed=True,
             failure=f"could not start {argv[0]!r}: no such executable "
             f"(as seen from {cwd or os.getcwd()}, PATH included)",
         )
@@ -324,6 +330,7 @@ def _run_command(
         result.failed = True
         result.timed_out = outcome.timed_out
         result.never_ran = bool(outcome.start_error)
+        result.crashed = result.never_ran or crashed_command(outcome.returncode, result.message)
         result.failure = outcome.describe()
         result.printed_event = looks_like_an_event(outcome.stdout)
         return result

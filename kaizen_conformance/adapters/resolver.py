@@ -53,6 +53,7 @@ class ResolverResult:
         ""  # could not be run at all (a command that does not start): never a loud failure
     )
     failure: str = ""  # how it failed or hung, for messages
+    error_type: str = ""  # the exception an in-process resolver raised
     answer: str = ""  # what it answered, bounded, for "... instead of failing loudly"
     seconds: float = 0.0
     strays: list[Stray] = field(default_factory=list)  # requests outside its base URL, meanwhile
@@ -139,7 +140,8 @@ def _from_call(via: str, hub_url: str, outcome: Any, settings: Settings) -> Reso
     if outcome.failed:
         tail = "\n".join(outcome.error_text.splitlines()[-6:])
         result.failed = True
-        result.failure = f"raised {type(outcome.error).__name__}: {outcome.error}\n{tail}"
+        result.error_type = type(outcome.error).__name__
+        result.failure = f"raised {result.error_type}: {outcome.error}\n{tail}"
         return result
     result.answer = f"returned {outcome.value!r:.300}"
     result.problem = shape_problem(outcome.value)

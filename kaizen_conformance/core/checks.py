@@ -7,8 +7,10 @@ ids, in ``-k`` selections and as JUnit properties.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -20,8 +22,75 @@ if TYPE_CHECKING:
     from kaizen_conformance.core.settings import Settings
 
 
+class FailureKind(str, Enum):
+    """What happened when a check failed, as data (JUnit property, JSON report, summary).
+
+    ``wrong-answer``: the check judged what the implementation answered, and it was wrong;
+    ``crashed``: it raised, exited non-zero or could not run, where the contract expects an
+    answer; ``over-limit``: it ran past the per-call limit; ``kit-error``: the kit itself failed.
+    """
+
+    WRONG_ANSWER = "wrong-answer"
+    CRASHED = "crashed"
+    OVER_LIMIT = "over-limit"
+    KIT_ERROR = "kit-error"
+
+    @property
+    def phrase(self) -> str:
+        return self.value.replace("-", " ")
+
+
+# The user property (JUnit <property>) that carries a failed item's FailureKind value.
+FAILURE_KIND_PROPERTY = "kaizen_failure_kind"
+
+# Exceptions that say the code is broken (wrong arity, a missing name or module), not that it
+# refused its input on purpose: where the contract wants a refusal, one of these is a crash.
+PROGRAMMING_ERRORS = frozenset(
+    {
+        "TypeError",
+        "NameError",
+        "UnboundLocalError",
+        "AttributeError",
+        "ImportError",
+        "ModuleNotFoundError",
+        "SyntaxError",
+        "IndentationError",
+        "NotImplementedError",
+        "RecursionError",
+        "AssertionError",
+    }
+)
+_PYTHON_CRASH = re.compile(
+    r"^Traceback \(most recent call last\):|No module named |can't open file ", re.MULTILINE
+)
+
+
+def crashed_call(error_type: str) -> bool:
+    """True when an in-process call raised a programming error rather than a refusal."""
+    return error_type in PROGRAMMING_ERRORS
+
+
+def crashed_command(returncode: int | None, stderr: str) -> bool:
+    """True when a command that exited non-zero crashed rather than refused.
+
+    A signal, the shell's "not found" / "not executable" (127 / 126), an uncaught Python
+    exception (a traceback on stderr) or a Python module or script that is not there.
+    """
+    if returncode is None or returncode == 0:
+        return False
+    return returncode < 0 or returncode in (126, 127) or bool(_PYTHON_CRASH.search(stderr))
+
+
 class Violation(Exception):
-    """The implementation under test broke the rule(s) of the check; the message says how."""
+    """The implementation under test broke the rule(s) of the check; the message says how.
+
+    ``kind`` says what happened: by default the check judged a wrong answer; where the
+    implementation crashed or ran past the limit instead, the check says so.
+    """
+
+    def __init__(self, message: str = "", kind: FailureKind = FailureKind.WRONG_ANSWER) -> None:
+        super().__init__(message)
+        self.kind = FailureKind(kind)
 
 
 @dataclass

@@ -116,6 +116,7 @@ def build_report(
                 "outcome": item.outcome or "not-run",
                 "duration_s": round(item.duration, 4),
                 **({"message": normalise(item.message)} if item.message else {}),
+                **({"failure_kind": item.failure_kind} if item.failure_kind else {}),
             }
             for item in items
         ],

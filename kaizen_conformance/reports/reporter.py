@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from kaizen_conformance.core.checks import FAILURE_KIND_PROPERTY
 from kaizen_conformance.core.stash import settings_of
 from kaizen_conformance.core.vocabulary import FAILING, level
 from kaizen_conformance.reports.summary import (
@@ -47,6 +48,8 @@ class ConformanceReporter:
             ),
         )
         result.duration += report.duration
+        if FAILURE_KIND_PROPERTY in props:
+            result.kind = props[FAILURE_KIND_PROPERTY]
         outcome = outcome_of(report, result.outcome)
         if outcome != result.outcome:
             result.outcome = outcome

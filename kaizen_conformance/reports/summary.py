@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from kaizen_conformance import contract
+from kaizen_conformance.core.checks import FailureKind
 from kaizen_conformance.core.options import ROLES
 from kaizen_conformance.core.vocabulary import (
     FAILING,
@@ -48,6 +49,22 @@ class ItemResult:
     outcome: Outcome | None = None
     duration: float = 0.0
     message: str = ""
+    kind: str = ""  # a FailureKind value, when the check found a violation
+
+    @property
+    def failure_kind(self) -> str:
+        """What happened when the item failed: the check's own kind, or kit-error when the kit broke."""
+        if self.outcome not in FAILING:
+            return ""
+        return self.kind or FailureKind.KIT_ERROR.value
+
+    def reason(self) -> str:
+        """The violation's own first line (after ``case <id>: ``), for a summary line."""
+        marker = f"case {self.case}: "
+        for line in self.message.splitlines():
+            if marker in line:
+                return line.split(marker, 1)[1].strip()
+        return next((line.strip() for line in self.message.splitlines() if line.strip()), "")
 
 
 @dataclass
@@ -58,6 +75,19 @@ class RuleVerdict:
     cases_total: int = 0
     failed_cases: list[str] = field(default_factory=list)
     skip_reason: str = ""
+    # FailureKind value -> (cases failed that way, the first such failure's reason)
+    kinds: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def kind_lines(self) -> list[str]:
+        """``RES-001: crashed in 41 cases — `TypeError: ...```: how the rule failed, kind by kind."""
+        lines = []
+        for kind, (count, reason) in sorted(self.kinds.items()):
+            cases = f"{count} case{'s' if count != 1 else ''}"
+            line = f"{self.rule.id}: {kind.replace('-', ' ')} in {cases}"
+            if kind != FailureKind.WRONG_ANSWER.value and reason:
+                line += f" — `{reason[:160]}`"
+            lines.append(line)
+        return lines
 
 
 @dataclass
@@ -122,6 +152,7 @@ def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
                     skip_reason=next(
                         (i.message for i in of_rule if i.outcome == "skipped" and i.message), ""
                     ),
+                    kinds=failure_kinds(of_rule),
                 )
             )
         target = settings.target(role)
@@ -132,6 +163,16 @@ def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
         )
         summaries.append(RoleSummary(role, profile, target is not None, implementation, verdicts))
     return summaries
+
+
+def failure_kinds(results: list[ItemResult]) -> dict[str, tuple[int, str]]:
+    kinds: dict[str, tuple[int, str]] = {}
+    for result in sorted(results, key=lambda r: r.case):
+        kind = result.failure_kind
+        if kind:
+            count, reason = kinds.get(kind, (0, result.reason()))
+            kinds[kind] = (count + 1, reason)
+    return kinds
 
 
 def outcome_of(report: pytest.TestReport, previous: Outcome | None) -> Outcome | None:
@@ -231,6 +272,7 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
                 f"{'':13}cases: {', '.join(verdict.failed_cases[:8])}"
                 + (f" (+{more} more)" if more > 0 else "")
             )
+            lines.extend(f"{'':13}{line}" for line in verdict.kind_lines())
     headline = HEADLINE[summary.verdict]
     if summary.verdict == "not-configured":
         from kaizen_conformance.core.options import unconfigured_reason

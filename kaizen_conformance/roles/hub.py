@@ -50,7 +50,7 @@ from kaizen_conformance.cases.hub import (
     select,
 )
 from kaizen_conformance.contract.rfc3339 import rfc3339_instant, rfc3339_problem
-from kaizen_conformance.core.checks import Check, CheckContext, Violation
+from kaizen_conformance.core.checks import Check, CheckContext, FailureKind, Violation
 from kaizen_conformance.core.settings import Settings
 
 MICROSECOND = Fraction(1, 1_000_000)
@@ -748,8 +748,30 @@ def unseeded_reason(obs: Observation) -> str:
     )
 
 
+def no_answer_kind(obs: Observation, message: str) -> FailureKind:
+    """A failure quoting answers the hub never gave is a crash or an overrun, not a wrong answer.
+
+    Each checker quotes an unanswered request by its description; when the failure quotes
+    any, the worst of their kinds (over the limit before crashed) is the failure's kind.
+    """
+    kinds = {
+        answer.failure_kind
+        for answer in [*obs.unfiltered, *(a for _, a in obs.views), *obs.refusals]
+        if answer.failure_kind is not None and answer.describe() in message
+    }
+    for kind in (FailureKind.OVER_LIMIT, FailureKind.CRASHED):
+        if kind in kinds:
+            return kind
+    return FailureKind.WRONG_ANSWER
+
+
 def run_rule(rule: str, case: HubCase | None, context: CheckContext) -> None:
     found = observation_of(context, case)
-    if isinstance(found, SetupFailure):  # setup already failed; never reached in a normal run
-        raise Violation(found.message)
-    CHECKERS[rule](found)
+    if isinstance(found, SetupFailure):  # the app would not start, or its seed function failed
+        raise Violation(found.message, FailureKind.CRASHED)
+    try:
+        CHECKERS[rule](found)
+    except Violation as violation:
+        if violation.kind is FailureKind.WRONG_ANSWER:
+            violation.kind = no_answer_kind(found, str(violation))
+        raise

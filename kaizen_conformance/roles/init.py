@@ -26,7 +26,7 @@ from kaizen_conformance.adapters.manifest_tools import ToolRun
 from kaizen_conformance.cases.init import KAIZEN, MANIFEST, ROLE, InitCase, all_cases
 from kaizen_conformance.cases.workspace import Workspace
 from kaizen_conformance.contract import manifest_judge
-from kaizen_conformance.core.checks import Check, CheckContext, Violation
+from kaizen_conformance.core.checks import Check, CheckContext, FailureKind, Violation
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import trees
 
@@ -128,7 +128,8 @@ def check_scaffold(case: InitCase, context: CheckContext) -> None:
     if not result.succeeded:
         verb = {"failed": "refused (raised / exited non-zero)"}.get(result.status, result.status)
         raise Violation(
-            f"{verb} on a checkout without .kaizen/, where it must write the scaffold\n{result.detail()}"
+            f"{verb} on a checkout without .kaizen/, where it must write the scaffold\n{result.detail()}",
+            result.failure_kind,
         )
     verdict = manifest_judge.check_checkout(run.checkout, portable=True)
     if verdict.missing:
@@ -173,7 +174,10 @@ def check_refusal(case: InitCase, context: CheckContext) -> None:
         lines = [describe_change(p, run.before, run.after) for p in touched]
         problems.append("the existing manifest did not survive:\n  " + listing(lines))
     if problems:
-        raise Violation(f"{case.description}\n" + "\n".join(problems))
+        # a changed manifest or a success is a wrong answer; a hang or a crash alone is not
+        judged = touched or result.succeeded
+        kind = FailureKind.WRONG_ANSWER if judged else result.failure_kind
+        raise Violation(f"{case.description}\n" + "\n".join(problems), kind)
 
 
 def check_boundary(case: InitCase, context: CheckContext) -> None:
@@ -181,7 +185,8 @@ def check_boundary(case: InitCase, context: CheckContext) -> None:
     run = run_of(context, case)
     if not run.result.started:
         raise Violation(
-            f"the command never ran, so nothing shows what it would change: {run.result.how}"
+            f"the command never ran, so nothing shows what it would change: {run.result.how}",
+            FailureKind.CRASHED,
         )
     allowed = (run.checkout / KAIZEN).relative_to(run.workspace.root).as_posix()
     stray = [p for p in changed_paths(run.before, run.after) if not under(p, allowed)]

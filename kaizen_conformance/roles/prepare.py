@@ -35,7 +35,7 @@ from kaizen_conformance.cases.prepare import (
     prepare_cases,
 )
 from kaizen_conformance.contract.rfc3339 import rfc3339_problem
-from kaizen_conformance.core.checks import Check, CheckContext, Violation
+from kaizen_conformance.core.checks import Check, CheckContext, FailureKind, Violation
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import trees
 
@@ -217,6 +217,15 @@ def describe_result(run: Run) -> str:
     return f"prepare {run.result.outcome_text}"
 
 
+def failure_kind(result: PrepareResult) -> FailureKind:
+    """What a failed invocation did where an answer was due: ran past the limit, or crashed."""
+    if result.timed_out:
+        return FailureKind.OVER_LIMIT
+    if result.failed:
+        return FailureKind.CRASHED
+    return FailureKind.WRONG_ANSWER
+
+
 def require_event(run: Run) -> dict[str, Any]:
     """The event this invocation must have produced, or a Violation saying why there is none."""
     result = run.result
@@ -226,7 +235,9 @@ def require_event(run: Run) -> dict[str, Any]:
             if result.via == "callable" and result.message
             else ""
         )
-        raise Violation(f"expected an event; prepare {result.failure}{detail}")
+        raise Violation(
+            f"expected an event; prepare {result.failure}{detail}", failure_kind(result)
+        )
     if result.problem:
         raise Violation(f"expected one event; prepare {result.problem}")
     assert result.event is not None
@@ -287,7 +298,9 @@ def check_golden(invocation: Invocation, context: CheckContext) -> None:
     try:
         golden_text = golden_path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise Violation(f"cannot read the golden {golden_path}: {exc}") from None
+        raise Violation(
+            f"cannot read the golden {golden_path}: {exc}", FailureKind.KIT_ERROR
+        ) from None
     raise Violation(
         f"the event differs from the golden {display(golden_path)}\n"
         f"(compared: specversion, type, subject, datacontenttype and data; id, time and data.repo.root "
@@ -411,7 +424,7 @@ def check_deterministic(invocation: Invocation, context: CheckContext) -> None:
         try:
             events.append(require_event(run))
         except Violation as violation:
-            raise Violation(f"no {label} event to compare: {violation}") from None
+            raise Violation(f"no {label} event to compare: {violation}", violation.kind) from None
     stripped = [{k: v for k, v in event.items() if k not in ("id", "time")} for event in events]
     if stripped[0] != stripped[1]:
         differences = list(differing_paths(stripped[0], stripped[1]))
@@ -473,7 +486,9 @@ def check_error(invocation: Invocation, context: CheckContext) -> None:
     if run.materialised.marker.exists():
         raise Violation(f"code in the manifest was executed: it created {run.materialised.marker}")
     if result.timed_out or result.never_ran:
-        raise Violation(f"expected an error ({why}); prepare {result.failure}")
+        raise Violation(
+            f"expected an error ({why}); prepare {result.failure}", failure_kind(result)
+        )
     if not result.failed:
         produced = "returned" if result.via == "callable" else "exited 0 and printed"
         raise Violation(
@@ -486,8 +501,11 @@ def check_error(invocation: Invocation, context: CheckContext) -> None:
     must_name = expect.names or (invocation.agent if expect.rule == "PRE-008" else None)
     if must_name and must_name not in result.message:
         channel = "the exception's message" if result.via == "callable" else "stderr"
+        # a crash (wrong arity, a missing module, a signal) fails here too, but it is no refusal
         raise Violation(
             f"prepare failed ({why}), but {channel} does not name {must_name!r}: {result.message.strip()[:300]!r}"
+            + (f"\nit crashed rather than refused: {result.failure}" if result.crashed else ""),
+            FailureKind.CRASHED if result.crashed else FailureKind.WRONG_ANSWER,
         )
     if expect.never_read:
         check_never_read(run, context)

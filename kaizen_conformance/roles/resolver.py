@@ -15,7 +15,13 @@ from typing import Any
 from kaizen_conformance.adapters.resolver import ResolverResult, run_resolver
 from kaizen_conformance.cases.resolver import ResolverCase, all_cases
 from kaizen_conformance.cases.workspace import Workspace
-from kaizen_conformance.core.checks import Check, CheckContext, Violation
+from kaizen_conformance.core.checks import (
+    Check,
+    CheckContext,
+    FailureKind,
+    Violation,
+    crashed_call,
+)
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.hubdouble.responder import FLAG, HubDouble, HubRequest
 from kaizen_conformance.runtime import trees
@@ -148,6 +154,15 @@ def expected_paths(records: list[Any], hostname: str) -> dict[str, set[str]]:
     return paths
 
 
+def failure_kind(result: ResolverResult) -> FailureKind:
+    """What a run that gave no answer did: ran past the limit, or crashed (raised, exited non-zero, never started)."""
+    if result.timed_out:
+        return FailureKind.OVER_LIMIT
+    if result.failed or result.broken:
+        return FailureKind.CRASHED
+    return FailureKind.WRONG_ANSWER
+
+
 def check_outcome(case: ResolverCase, context: CheckContext) -> None:
     run = run_of(context, case)
     limit = context.settings.timeout
@@ -157,19 +172,24 @@ def check_outcome(case: ResolverCase, context: CheckContext) -> None:
     if run.marker_created:
         raise Violation(f"code in a manifest was executed: it created {run.workspace.marker}")
     if result.broken:
-        raise Violation(result.broken)
+        raise Violation(result.broken, FailureKind.CRASHED)
     refused_by_the_kernel = (
         case.fault is not None and case.fault["kind"] == "refuse" and result.via != "respx"
     )
     if not run.requests and not refused_by_the_kernel:
-        raise Violation(never_reached(run))
+        if result.timed_out or crashed_call(result.error_type):  # hung, or broken code
+            raise Violation(
+                f"{result.failure}\n(it sent no request to the hub)", failure_kind(result)
+            )
+        raise Violation(never_reached(run), failure_kind(result))
     if expected.get("error"):
         if result.timed_out:
             raise Violation(
                 f"the hub failed ({fault_text(case)}); expected a loud failure within {limit:g} s, but the resolver "
                 f"was still running when the limit ran out, after {len(run.requests)} request(s) to the hub. "
-                "It must set its own timeout on hub requests and give up rather than retry for ever.\n"
-                + result.failure
+                "It must set its own timeout on hub requests and give up rather than retry for ever"
+                f"{own_timeout_note(case, limit)}.\n" + result.failure,
+                FailureKind.OVER_LIMIT,
             )
         if not result.failed:
             raise Violation(
@@ -178,7 +198,7 @@ def check_outcome(case: ResolverCase, context: CheckContext) -> None:
             )
         return
     if result.timed_out or result.failed:
-        raise Violation(result.failure)
+        raise Violation(result.failure, failure_kind(result))
     if result.problem:
         raise Violation(f"malformed output: {result.problem}")
     assert result.repos is not None
@@ -207,6 +227,16 @@ def check_outcome(case: ResolverCase, context: CheckContext) -> None:
             f"{case.description}\nprofile {profile}; expected exactly {brief(sorted(want))}; got {brief(slugs)}\n  "
             + "\n  ".join(problems)
         )
+
+
+def own_timeout_note(case: ResolverCase, limit: float) -> str:
+    """For a stalled hub: the resolver's own timeout may simply be longer than the kit's limit."""
+    if case.fault is None or case.fault["kind"] != "stall":
+        return ""
+    return (
+        f"; if it does set one, that timeout may be longer than the kit's per-call limit of {limit:g} s "
+        "(--kaizen-timeout): the limit must exceed the resolver's own hub timeout"
+    )
 
 
 def fault_text(case: ResolverCase) -> str:
@@ -242,8 +272,10 @@ def check_prefilter(case: ResolverCase, context: CheckContext) -> None:
     asked = [r.param(FLAG) for r in run.requests]
     if "true" not in asked:
         queries = [dict(r.query) for r in run.requests]
+        then = f"; it {run.result.failure}" if run.result.failure else ""
         raise Violation(
-            f"never asked the hub for {FLAG}=true; its requests had the queries {queries}"
+            f"never asked the hub for {FLAG}=true; its requests had the queries {queries}{then}",
+            failure_kind(run.result),
         )
 
 
@@ -253,7 +285,13 @@ def check_deterministic(case: ResolverCase, context: CheckContext) -> None:
     for run in runs:
         if run.result.repos is None:
             raise Violation(
-                "no output to compare: the resolver failed (see this case's outcome check)"
+                "no output to compare: the resolver failed (see this case's outcome check): "
+                + (
+                    run.result.failure
+                    or run.result.broken
+                    or f"malformed output: {run.result.problem}"
+                ),
+                failure_kind(run.result),
             )
         root = str(run.workspace.root)
         listings.append(

@@ -28,7 +28,7 @@ from kaizen_conformance.adapters import manifest_tools
 from kaizen_conformance.adapters.manifest_tools import ToolRun, quote_head
 from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
 from kaizen_conformance.cases.workspace import Workspace, new_workspace
-from kaizen_conformance.core.checks import Check, CheckContext, Violation
+from kaizen_conformance.core.checks import Check, CheckContext, FailureKind, Violation
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import trees
 
@@ -138,11 +138,16 @@ def check_verdict(entry: ManifestEntry, context: CheckContext) -> None:
             f"code in the manifest was executed: it created {run.workspace.marker}\n{result.detail()}"
         )
     if result.status == manifest_tools.TIMED_OUT:
-        raise Violation(f"no verdict within the per-call limit: {result.detail()}")
+        raise Violation(
+            f"no verdict within the per-call limit: {result.detail()}", FailureKind.OVER_LIMIT
+        )
     if not result.answered:
-        raise Violation(f"no verdict: {result.detail()}")
+        raise Violation(f"no verdict: {result.detail()}", FailureKind.CRASHED)
     if entry.valid and result.failed:
-        raise Violation(f"rejected a valid manifest ({entry.description})\n{result.detail()}")
+        raise Violation(
+            f"rejected a valid manifest ({entry.description})\n{result.detail()}",
+            result.failure_kind,
+        )
     if not entry.valid and result.succeeded:
         hint = ""
         if result.returned is False:
@@ -156,7 +161,8 @@ def check_message(entry: ManifestEntry, context: CheckContext) -> None:
     result = run.result
     if not result.answered:
         raise Violation(
-            f"no verdict, so no message to judge (see this case's VAL-001 check): {result.detail()}"
+            f"no verdict, so no message to judge (see this case's VAL-001 check): {result.detail()}",
+            result.failure_kind,
         )
     for stream in ("stdout", "stderr"):
         size = getattr(result, f"{stream}_size")
@@ -174,7 +180,7 @@ def check_message(entry: ManifestEntry, context: CheckContext) -> None:
         return
     problem = message_problem(result)
     if problem:
-        raise Violation(f"{problem}\n{result.detail()}")
+        raise Violation(f"{problem}\n{result.detail()}", result.failure_kind)
 
 
 def message_problem(result: ToolRun) -> str | None:
@@ -215,7 +221,8 @@ def check_boundary(entry: ManifestEntry, context: CheckContext) -> None:
     run = run_of(context, entry)
     if not run.result.started:
         raise Violation(
-            f"the command never ran, so nothing shows that it is read-only and offline: {run.result.how}"
+            f"the command never ran, so nothing shows that it is read-only and offline: {run.result.how}",
+            FailureKind.CRASHED,
         )
     problems = []
     changes = trees.differences(run.before, run.after)

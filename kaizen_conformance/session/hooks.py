@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 
 from kaizen_conformance import contract
-from kaizen_conformance.core.checks import Check, CheckContext, Violation
+from kaizen_conformance.core.checks import (
+    FAILURE_KIND_PROPERTY,
+    Check,
+    CheckContext,
+    FailureKind,
+    Violation,
+)
 from kaizen_conformance.core.options import ROLES, unconfigured_reason, usage_lines
 from kaizen_conformance.core.stash import CHECK, MEMO, SETTINGS, settings_of
 from kaizen_conformance.roles.registry import SUITES, suite
@@ -151,10 +157,20 @@ def run_check(request: pytest.FixtureRequest) -> None:
         return
     except Violation as violation:
         message = f"{check.headline()}\ncase {check.case}: {violation}"
+        record_failure_kind(request.node, violation.kind)
+    except Exception:
+        # not a judgement of the implementation: the kit itself failed (the traceback says where)
+        record_failure_kind(request.node, FailureKind.KIT_ERROR)
+        raise
     # outside the except block, so the report carries the violation alone, not a chained traceback
     if check.level == "SHOULD" and not settings.strict:
         pytest.xfail(f"SHOULD not met (fails only with --kaizen-strict): {message}")
     pytest.fail(message, pytrace=False)
+
+
+def record_failure_kind(item: pytest.Item, kind: FailureKind) -> None:
+    """What happened, as data: a JUnit property of the item, read back by the reports."""
+    item.user_properties.append((FAILURE_KIND_PROPERTY, kind.value))
 
 
 def conformance_checks(role: str) -> Any:

@@ -6,6 +6,8 @@ seed = reference_seed  # the reference hub's seed function seeds every MutantHub
 ROLE = "hub"
 KILLS = ("HUB-015",)
 OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
+KIND = "crashed"  # HUB-015: an unparseable flag must be refused, not crash the app
+MESSAGE = r"the app raised KeyError"
 
 
 def parse_flag(value):

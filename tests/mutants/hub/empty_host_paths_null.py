@@ -6,6 +6,7 @@ seed = reference_seed  # the reference hub's seed function seeds every MutantHub
 ROLE = "hub"
 KILLS = ("HUB-003",)
 OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
+MESSAGE = r"host_paths is null, seeded \{\}"
 
 
 class Hub(MutantHub):

@@ -6,6 +6,7 @@ seed = reference_seed  # the reference hub's seed function seeds every MutantHub
 ROLE = "hub"
 KILLS = ("HUB-012",)
 OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
+MESSAGE = r"differs from its unfiltered record: kaizen_schedule_updated_at missing"
 
 
 class Hub(MutantHub):

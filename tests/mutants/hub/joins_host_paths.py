@@ -6,6 +6,7 @@ seed = reference_seed  # the reference hub's seed function seeds every MutantHub
 ROLE = "hub"
 KILLS = ("HUB-002",)
 OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
+MESSAGE = r"lists custodian/state-hub \(2 times\)"
 
 
 class Hub(MutantHub):

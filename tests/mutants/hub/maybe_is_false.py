@@ -6,6 +6,7 @@ seed = reference_seed  # the reference hub's seed function seeds every MutantHub
 ROLE = "hub"
 KILLS = ("HUB-015",)
 OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
+MESSAGE = r"=maybe answered 200 .* must be refused with 400 or 422"
 
 
 class Hub(MutantHub):

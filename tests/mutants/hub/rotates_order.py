@@ -8,6 +8,7 @@ seed = reference_seed  # the reference hub's seed function seeds every MutantHub
 ROLE = "hub"
 KILLS = ("HUB-005",)
 OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
+MESSAGE = r"same records in another order"
 
 
 class Hub(MutantHub):

@@ -6,6 +6,7 @@ seed = reference_seed  # the reference hub's seed function seeds every MutantHub
 ROLE = "hub"
 KILLS = ("HUB-001",)
 OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
+MESSAGE = r"a JSON object, not an array"
 
 
 class Hub(MutantHub):

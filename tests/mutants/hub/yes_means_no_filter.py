@@ -5,6 +5,7 @@ from mutants.hub._parts import FLAG, MutantHub, reference_seed
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub
 ROLE = "hub"
 KILLS = ("HUB-015",)
+MESSAGE = r"=yes answered 200 with the unfiltered list"
 OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
 SPELLINGS = {"1", "yes", "on", "True", "TRUE", "0", "no", "off", "False", "FALSE"}
 

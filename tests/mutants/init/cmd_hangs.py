@@ -6,6 +6,7 @@ from mutants.init._parts import command_option
 
 ROLE = "init"
 KILLS = ("INI-001", "INI-003")
+KIND = "over-limit"  # INI-001 / INI-003: a hang neither writes nor refuses
 OPTIONS = [command_option(), "-k", "empty-checkout or minimal"]
 
 if __name__ == "__main__":

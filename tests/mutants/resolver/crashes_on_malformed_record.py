@@ -5,6 +5,8 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-013",)
+KIND = "crashed"  # RES-013: a malformed record must be skipped, not crash the run
+MESSAGE = r"raised (KeyError|TypeError|AttributeError)"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 
 

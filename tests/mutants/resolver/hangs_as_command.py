@@ -9,6 +9,8 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-012",)
+KIND = "over-limit"  # RES-012: a stalled hub must fail it within the limit
+MESSAGE = r"was still running when the limit ran out"
 # Only the cases that prove it, to keep the matrix fast: one process start per case adds up.
 OPTIONS = [
     "--kaizen-resolver-cmd=python -m {module} {hub_url} {hostname} {domain}",

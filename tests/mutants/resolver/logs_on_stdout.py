@@ -7,6 +7,7 @@ from kaizen_conformance.reference import resolver as ref
 
 ROLE = "resolver"
 KILLS = ("RES-001",)
+MESSAGE = r"stdout is not one JSON document"
 # Only the cases that prove it, to keep the matrix fast: one process start per case adds up.
 OPTIONS = [
     "--kaizen-resolver-cmd=python -m {module} {hub_url} {hostname} {domain}",

@@ -6,6 +6,8 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-012",)
+KIND = "over-limit"  # RES-012: a stalled hub must fail it within the limit
+MESSAGE = r"was still running when the limit ran out"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 
 

@@ -6,5 +6,6 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-001",)
+MESSAGE = r"is not the hub's path for"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 resolve = resolver(local_path=os.path.realpath)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 ROLE = "resolver"
 KILLS = ("RES-011",)
+MESSAGE = r"instead of failing loudly"
 SCRIPT = Path(__file__).with_suffix(".sh")
 # Only the hub cases, to keep the matrix fast: each case starts three processes.
 OPTIONS = [

@@ -7,6 +7,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-015",)
+MESSAGE = r"sent requests other than GET to the hub: POST"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 
 

@@ -7,6 +7,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-011",)
+MESSAGE = r"redirected in a loop\) yet the resolver returned \[\] instead of failing loudly"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 
 

@@ -13,6 +13,8 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-011",)
+KIND = "over-limit"  # RES-011: a failing hub must fail it loudly, within the limit
+MESSAGE = r"was still running when the limit ran out"
 OPTIONS = ["--kaizen-resolver={module}:resolve", "--kaizen-hub-double=server"]
 
 

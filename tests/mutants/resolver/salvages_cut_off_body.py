@@ -13,6 +13,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-011",)
+MESSAGE = r"hung up in the middle of the body.*instead of failing loudly"
 OPTIONS = ["--kaizen-resolver={module}:resolve", "--kaizen-hub-double=server"]
 
 

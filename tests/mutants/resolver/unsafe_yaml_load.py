@@ -9,6 +9,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("SCH-003", "RES-016")
+MESSAGE = r"code in a manifest was executed"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 
 

@@ -10,6 +10,8 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("SCH-004", "RES-016")
+KIND = "over-limit"  # SCH-004 / RES-016: an alias bomb must be refused within the limit
+MESSAGE = r"did not return within the per-call limit"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 
 

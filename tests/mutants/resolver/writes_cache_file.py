@@ -7,6 +7,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-015",)
+MESSAGE = r"changed the checkouts it read"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 
 

@@ -9,6 +9,7 @@ from mutants.validate._parts import command_option, validator
 
 ROLE = "validate"
 KILLS = ("VAL-002",)
+KIND = "crashed"  # VAL-002: a traceback is no rejection message
 OPTIONS = [command_option(), "-k", "minimal or agent-entry-scalar or top-level-list"]
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from mutants.validate._parts import command_option, main, validator
 
 ROLE = "validate"
 KILLS = ("SCH-004", "VAL-001")
+KIND = "over-limit"  # SCH-004 / VAL-001: an alias bomb is decided within the limit
 OPTIONS = [command_option(), "-k", "laughs or minimal"]
 
 

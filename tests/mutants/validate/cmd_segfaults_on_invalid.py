@@ -8,6 +8,7 @@ from mutants.validate._parts import command_option, validator
 
 ROLE = "validate"
 KILLS = ("VAL-001",)
+KIND = "crashed"  # VAL-001: death by a signal is no verdict
 OPTIONS = [command_option(), "-k", "minimal or version-true"]
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from mutants.validate._parts import validator
 
 ROLE = "validate"
 KILLS = ("SCH-004", "VAL-001")
+KIND = "over-limit"  # SCH-004 / VAL-001: an alias bomb is decided within the limit
 OPTIONS = ["--kaizen-validate={module}:validate", "-k", "laughs or alias or minimal"]
 
 

@@ -63,10 +63,13 @@ def validator(name: str) -> Any:
     (``contract/formats.py``): the verdicts are the same on every machine, whatever optional
     packages are installed.
     """
-    from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
-    from kaizen_conformance.contract.formats import format_checker, with_ecma_patterns
+    from kaizen_conformance.contract.formats import (
+        format_checker,
+        validator_class,
+        with_ecma_patterns,
+    )
 
     schemas = {other: with_ecma_patterns(schema(other)) for other in schema_names()}
     registry: Registry[Any] = Registry().with_resources(
@@ -75,7 +78,7 @@ def validator(name: str) -> Any:
     registry = registry.with_resources(
         (schemas[other]["$id"], Resource.from_contents(schemas[other])) for other in schemas
     )
-    return Draft202012Validator(schemas[name], registry=registry, format_checker=format_checker())
+    return validator_class()(schemas[name], registry=registry, format_checker=format_checker())
 
 
 def catalogue_files() -> list[tuple[Any, Any]]:

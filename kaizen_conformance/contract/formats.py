@@ -154,17 +154,38 @@ def ecma_pattern(pattern: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=None)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(ecma_pattern(pattern))
+
+
+def _pattern_keyword(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """``pattern`` with its ECMA-262 meaning; the error quotes the schema's own pattern."""
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@lru_cache(maxsize=1)
+def validator_class() -> Any:
+    """Draft 2020-12 with ECMA-262 ``pattern``; use it on a schema passed through
+    ``with_ecma_patterns`` (which rewrites the ``patternProperties`` names it cannot reach)."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(Draft202012Validator, {"pattern": _pattern_keyword})
+
+
 def with_ecma_patterns(schema: Any) -> Any:
-    """A copy of ``schema`` whose ``pattern`` values and ``patternProperties`` keys are rewritten."""
+    """A copy of ``schema`` whose ``patternProperties`` keys are rewritten (``pattern`` values
+    are left to ``validator_class``, so that errors quote them as written)."""
     if isinstance(schema, list):
         return [with_ecma_patterns(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
     copied: dict[str, Any] = {}
     for key, value in schema.items():
-        if key == "pattern" and isinstance(value, str):
-            copied[key] = ecma_pattern(value)
-        elif key == "patternProperties" and isinstance(value, dict):
+        if key == "patternProperties" and isinstance(value, dict):
             copied[key] = {ecma_pattern(k): with_ecma_patterns(v) for k, v in value.items()}
         elif key in ("const", "enum", "default", "examples"):
             copied[key] = value  # data, not schema

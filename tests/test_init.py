@@ -47,7 +47,11 @@ def test_the_reference_conforms_on_every_case(kit_pytester: pytest.Pytester, opt
         (i.name, i.message[:300]) for i in items if i.outcome != "passed"
     ]
     run.result.stdout.fnmatch_lines(
-        ["init (contract v1): *", "  MUST     3 rules: 3 passed, 0 failed", "  verdict: CONFORMS"],
+        [
+            "init (contract v1.1): *",
+            "  MUST     3 rules: 3 passed, 0 failed",
+            "  verdict: CONFORMS",
+        ],
         consecutive=True,
     )
 
@@ -64,7 +68,7 @@ def test_an_unconfigured_init_role_is_skipped_and_never_passes(
     assert init_items(run) and {item.outcome for item in init_items(run)} == {"skipped"}
     run.result.stdout.fnmatch_lines(
         [
-            "init (contract v1): not configured",
+            "init (contract v1.1): not configured",
             "*init role not configured (not a pass): give --kaizen-init or --kaizen-init-cmd, or --kaizen-reference*",
         ]
     )
@@ -365,9 +369,9 @@ def test_validate_and_init_run_under_xdist_with_the_same_outcomes(
     } == expected
     parallel.result.stdout.fnmatch_lines(
         [
-            "validate (contract v1): *",
+            "validate (contract v1.1): *",
             "  verdict: CONFORMS",
-            "init (contract v1): *",
+            "init (contract v1.1): *",
             "  verdict: CONFORMS",
         ]
     )

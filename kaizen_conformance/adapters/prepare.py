@@ -112,6 +112,16 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's members, refusing one given twice (json.loads would keep the last)."""
+    members: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in members:
+            raise ValueError(f"member {name!r} is given twice in one object")
+        members[name] = value
+    return members
+
+
 def parse_stdout(data: bytes, size: int, head: str) -> tuple[dict[str, Any] | None, str]:
     """The one JSON object a command printed, or why its stdout is not exactly that."""
     if size > len(data):
@@ -126,7 +136,9 @@ def parse_stdout(data: bytes, size: int, head: str) -> tuple[dict[str, Any] | No
     if not text.strip():
         return None, "it printed nothing on stdout (the event goes to stdout)"
     try:
-        value = json.loads(text.strip(), parse_constant=_reject_constant)
+        value = json.loads(
+            text.strip(), parse_constant=_reject_constant, object_pairs_hook=_unique_members
+        )
     except ValueError as exc:
         return None, f"its stdout is not one JSON object ({exc}); it began with {head}"
     if not isinstance(value, dict):

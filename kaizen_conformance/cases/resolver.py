@@ -134,7 +134,9 @@ class ResolverCase:
     records: list[Any]  # explicit records, then every generated one (placeholders still unexpanded)
     ignores: frozenset[str]
     fault: Mapping[str, Any] | None
-    expect: Mapping[str, Mapping[str, Any]]  # profile -> {"included": [...]} | {"error": True}
+    # profile -> {"included": [...]} (+ "either": [...], slugs that may or may not be included)
+    # | {"error": True}
+    expect: Mapping[str, Mapping[str, Any]]
     files: list[Mapping[str, Any]] = field(default_factory=list)
     repos_source: Path | None = None
     manifest: ManifestEntry | None = None
@@ -408,12 +410,17 @@ SUBJECT_SLUG = "fleet/subject"
 
 
 def corpus_case(entry: ManifestEntry) -> ResolverCase:
-    """A manifest of the corpus in a checkout whose hub flag is true: valid → included."""
+    """A manifest of the corpus in a checkout whose hub flag is true: valid → included.
+
+    A parser-dependent manifest may be included or not (``either``): the contract allows both.
+    """
     catalogue_rules = list(entry.rules)
     from kaizen_conformance import contract
 
     must = all(contract.catalogue()[r].is_must for r in entry.rules)
-    if entry.valid:
+    if entry.parser_dependent:
+        pass  # contract section 7: included or excluded, either conforms
+    elif entry.valid:
         catalogue_rules.append("RES-001")
     elif must:
         catalogue_rules.append("RES-003")
@@ -426,7 +433,9 @@ def corpus_case(entry: ManifestEntry) -> ResolverCase:
         FLAG: True,
         "kaizen_schedule_updated_at": "2026-06-17T06:19:51Z",
     }
-    outcome = {"included": [SUBJECT_SLUG] if entry.valid else []}
+    outcome: dict[str, Any] = {"included": [SUBJECT_SLUG] if entry.valid else []}
+    if entry.parser_dependent:
+        outcome["either"] = [SUBJECT_SLUG]
     return ResolverCase(
         id=entry.id,
         source=entry.source,

@@ -57,19 +57,28 @@ def schema_names() -> list[str]:
 
 @cache
 def validator(name: str) -> Any:
-    """A Draft 2020-12 validator for a shipped schema, with its sibling schemas resolvable."""
-    from jsonschema import Draft202012Validator
+    """A Draft 2020-12 validator for a shipped schema, with its sibling schemas resolvable.
+
+    Its formats are the kit's own checks and its patterns have ECMA-262's meaning
+    (``contract/formats.py``): the verdicts are the same on every machine, whatever optional
+    packages are installed.
+    """
     from referencing import Registry, Resource
 
+    from kaizen_conformance.contract.formats import (
+        format_checker,
+        validator_class,
+        with_ecma_patterns,
+    )
+
+    schemas = {other: with_ecma_patterns(schema(other)) for other in schema_names()}
     registry: Registry[Any] = Registry().with_resources(
-        (f"{other}.schema.json", Resource.from_contents(schema(other))) for other in schema_names()
+        (f"{other}.schema.json", Resource.from_contents(schemas[other])) for other in schemas
     )
     registry = registry.with_resources(
-        (schema(other)["$id"], Resource.from_contents(schema(other))) for other in schema_names()
+        (schemas[other]["$id"], Resource.from_contents(schemas[other])) for other in schemas
     )
-    return Draft202012Validator(
-        schema(name), registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    return validator_class()(schemas[name], registry=registry, format_checker=format_checker())
 
 
 def catalogue_files() -> list[tuple[Any, Any]]:

@@ -177,7 +177,7 @@ _CORE_12 = (  # the YAML 1.2 core schema's reading of a plain scalar
     (re.compile(r"^(?:null|Null|NULL|~|)$"), lambda s: None),
     (re.compile(r"^(?:true|True|TRUE)$"), lambda s: True),
     (re.compile(r"^(?:false|False|FALSE)$"), lambda s: False),
-    (re.compile(r"^[-+]?[0-9]+$"), lambda s: int(s, 10)),
+    (re.compile(r"^[-+]?[0-9]+$"), lambda s: _decimal(s)),
     (re.compile(r"^0o[0-7]+$"), lambda s: int(s[2:], 8)),
     (re.compile(r"^0x[0-9a-fA-F]+$"), lambda s: int(s[2:], 16)),
     (re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"), float),
@@ -187,6 +187,23 @@ _CORE_12 = (  # the YAML 1.2 core schema's reading of a plain scalar
 _ONE_ONE_ONLY = re.compile(
     r"^(?:y|Y|n|N)$"
 )  # booleans in the YAML 1.1 spec that PyYAML reads as text
+
+
+class _TooLong:
+    """A decimal with more digits than Python converts: equal to no value YAML 1.1 gives."""
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _decimal(text: str) -> Any:
+    """YAML 1.2's reading of a decimal, leading zeros and all; never Python's digit-limit error."""
+    digits = text.lstrip("+-").lstrip("0") or "0"
+    if len(digits) > 4000:
+        return _TooLong()
+    return -int(digits) if text.startswith("-") else int(digits)
 
 
 def _reading_12(text: str) -> Any:
@@ -276,7 +293,12 @@ def _problem(data: bytes, portable: bool) -> str | None:
     if repeated := sorted({name for name in names if names.count(name) > 1}):
         return f"agent names repeat: {', '.join(repeated)}"  # SCH-002
     if portable:
-        return _parser_dependent(text, document) or _version_dependent(root)
+        return (
+            _parser_dependent(text, document)
+            or _forbidden_by_yaml_12(text)
+            or _version_dependent(root)
+            or _float_version(document)
+        )
     return None
 
 
@@ -291,6 +313,87 @@ def _parser_dependent(text: str, document: dict[str, Any]) -> str | None:
         return f"YAML parsers disagree on it: libyaml reads it, PyYAML's pure-Python parser says {' '.join(str(exc).split())[:160]}"
     if other != document:
         return "YAML parsers disagree on it: libyaml and PyYAML's pure-Python parser read different documents"
+    return None
+
+
+def _float_version(document: dict[str, Any]) -> str | None:
+    """``version: 1.0``: JSON Schema validators differ on whether 1.0 is the integer 1."""
+    if isinstance(document.get("version"), float):
+        return "version is a float: whether it is the integer 1 depends on the reader; write 1"
+    return None
+
+
+def _forbidden_by_yaml_12(text: str) -> str | None:
+    """Text PyYAML reads that YAML 1.2 forbids (the yaml-test-suite's error cases PyYAML accepts).
+
+    Judged on the pure-Python event stream and the raw text: a comment touching what precedes
+    it, a line of a flow collection or of a multi-line flow scalar not indented (with spaces)
+    past its block, and a plain '-', '?' or ':' inside a flow collection.
+    """
+    try:
+        events = list(yaml.parse(text, Loader=PURE_LOADER))
+    except yaml.YAMLError:
+        return None  # the other reader's disagreement is reported already
+    lines = text.splitlines()
+    in_scalar = [False] * (len(text) + 1)
+    blocks: list[int] = []  # columns of the enclosing block collections
+    open_collections: list[tuple[bool, int, int]] = []  # (flow?, start line, indent wanted)
+    for event in events:
+        start, end = event.start_mark, event.end_mark
+        if start is None or end is None:
+            continue  # every event of a parsed stream has marks
+        wanted = blocks[-1] + 1 if blocks else 0
+        in_flow = any(flow for flow, _, _ in open_collections)
+        if isinstance(event, yaml.ScalarEvent):
+            for index in range(start.index, end.index):
+                in_scalar[index] = True
+            if in_flow and event.style is None and event.value in ("-", "?", ":"):
+                return f"line {start.line + 1}: a plain {event.value!r} inside a flow collection"
+            if (
+                event.style in (None, "'", '"')
+                and end.line > start.line
+                and (problem := _underindented(lines, start.line + 1, end.line, wanted))
+            ):
+                return problem
+        elif isinstance(event, yaml.CollectionStartEvent):
+            flow = bool(event.flow_style)
+            open_collections.append((flow, start.line, wanted))
+            if not flow:
+                blocks.append(start.column)
+        elif isinstance(event, yaml.CollectionEndEvent) and open_collections:
+            flow, first, wanted = open_collections.pop()
+            if not flow:
+                blocks.pop()
+            elif problem := _underindented(lines, first + 1, end.line, wanted):
+                return problem
+    for index, char in enumerate(text):
+        if (
+            char == "#"
+            and not in_scalar[index]
+            and index
+            and text[index - 1] not in " \t\r\n\ufeff"
+        ) and not _inside_comment(text, index):
+            return f"line {text.count(chr(10), 0, index) + 1}: a comment must follow a space"
+    return None
+
+
+def _inside_comment(text: str, index: int) -> bool:
+    """Whether a '#' at ``index`` is itself inside a comment that started earlier on its line."""
+    line_start = text.rfind("\n", 0, index) + 1
+    before = text[line_start:index]
+    return any(
+        char == "#" and (at == 0 or before[at - 1] in " \t") for at, char in enumerate(before)
+    )
+
+
+def _underindented(lines: list[str], first: int, last: int, wanted: int) -> str | None:
+    for number in range(first, min(last, len(lines) - 1) + 1):
+        line = lines[number]
+        if line.strip() and len(line) - len(line.lstrip(" ")) < wanted:
+            return (
+                f"line {number + 1}: indented by fewer than {wanted} spaces inside a flow node "
+                "(YAML 1.2 forbids it; PyYAML reads it)"
+            )
     return None
 
 

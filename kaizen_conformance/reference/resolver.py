@@ -75,9 +75,9 @@ def opted_in(path: str) -> bool:
     """The decision: a valid manifest inside the checkout (RES-002, RES-003, RES-016)."""
     try:
         load_manifest(Path(path))
-    except ManifestInvalid:
+    except (ManifestInvalid, OSError):
         return False
-    except OSError:
+    except Exception:  # noqa: BLE001 - whatever a reader raises, that manifest is invalid, not the roster
         return False
     return True
 

@@ -7,6 +7,7 @@ kit's checking code but the shipped manifest schema.
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,11 +41,10 @@ def _schema_validator() -> Any:
 _VALIDATOR = _schema_validator()
 
 
-# libyaml where PyYAML has it: it is fast, and it bounds nesting depth on its own.
-_SAFE_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+NAME = re.compile(r"[a-z][a-z0-9-]{0,62}")  # SCH-001, matched against the whole name
 
 
-class _StrictSafeLoader(_SAFE_BASE):  # type: ignore[misc, valid-type]
+class _StrictMixin:
     """A safe loader (SCH-003: no language objects) that refuses duplicate keys (SCH-005)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -52,7 +52,7 @@ class _StrictSafeLoader(_SAFE_BASE):  # type: ignore[misc, valid-type]
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
-            key = self.construct_object(key_node, deep=True)
+            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
             try:
                 duplicate = key in seen
             except TypeError:
@@ -64,8 +64,25 @@ class _StrictSafeLoader(_SAFE_BASE):  # type: ignore[misc, valid-type]
                     None, None, f"duplicate key {key!r}", key_node.start_mark
                 )
             seen.add(key)
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        return mapping
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc, no-any-return]
+
+
+class _StrictPureLoader(_StrictMixin, yaml.SafeLoader):
+    """PyYAML's pure-Python parser: present in every install."""
+
+
+# libyaml where PyYAML has it. Both readings are taken, and a manifest they read differently
+# is refused as parser-dependent (contract section 7): libyaml accepts some text the
+# pure-Python scanner refuses (a tab before ':', '># comment', '%YAML 1.1#...').
+_LOADERS: list[type] = [_StrictPureLoader]
+if hasattr(yaml, "CSafeLoader"):
+
+    class _StrictFastLoader(_StrictMixin, yaml.CSafeLoader):
+        """libyaml's parser."""
+
+    _LOADERS.append(_StrictFastLoader)
+
+_StrictSafeLoader = _LOADERS[-1]  # the loader most resolvers use
 
 
 def _expanded_size(root: yaml.Node) -> int:
@@ -102,22 +119,28 @@ def _expanded_size(root: yaml.Node) -> int:
     return sizes[id(root)]
 
 
-def parse_manifest(data: bytes) -> dict[str, Any]:
-    """Decide validity from the file's bytes; return the mapping or raise ManifestInvalid."""
-    if len(data) > MAX_BYTES:
-        raise ManifestInvalid(f"larger than {MAX_BYTES} bytes")
+PARSER_DEPENDENT = "its meaning depends on the YAML parser"  # contract section 7, VAL-004
+
+
+class ManifestParserDependent(ManifestInvalid):
+    """Safe YAML loaders accept it and others refuse it, or they read it differently."""
+
+
+def _read_with(loader_class: type, text: str) -> Any:
+    """The one document as ``loader_class`` reads it; ManifestInvalid when it cannot."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ManifestInvalid(f"not valid UTF-8: {exc}") from None
-    loader = _StrictSafeLoader(text)
+        loader = loader_class(text)  # the pure-Python reader checks the characters here
+    except yaml.YAMLError as exc:
+        raise ManifestInvalid(f"not accepted by a safe YAML loader: {exc}") from None
     try:
         node = loader.get_single_node()  # raises on a second document
         if node is None:
             raise ManifestInvalid("empty: no YAML document")
         if _expanded_size(node) > MAX_EXPANDED_NODES:
             raise ManifestInvalid(f"aliases expand to more than {MAX_EXPANDED_NODES} nodes")
-        document = loader.construct_document(node)
+        return loader.construct_document(node)
+    except ManifestInvalid:
+        raise
     except yaml.YAMLError as exc:
         raise ManifestInvalid(f"not accepted by a safe YAML loader: {exc}") from None
     except RecursionError:
@@ -129,8 +152,77 @@ def parse_manifest(data: bytes) -> dict[str, Any]:
         ) from None
     finally:
         loader.dispose()
+
+
+def _same_data(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_data(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same_data(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b or (a != a and b != b))
+
+
+# Text that libyaml reads and PyYAML's pure-Python scanner refuses: named when only the latter
+# is installed, so the refusal says the same everywhere.
+_ONLY_LIBYAML_READS = (
+    (re.compile(r"[^\s]\t+:(?=[ \t\r\n]|$)", re.M), "a tab before ':'"),
+    (re.compile(r"^%[^\n#]*[^\s#]#", re.M), "a comment touching a directive"),
+    (re.compile(r"(?:^|[\s:-])[|>][0-9+-]*#", re.M), "a comment touching a block scalar header"),
+    (re.compile(r"[\[{][^\]}]*\n *\t"), "a tab indenting a line of a flow collection"),
+)
+
+
+def _load(text: str) -> Any:
+    """The document as every installed reader reads it, or ManifestInvalid."""
+    readings: list[tuple[Any, ManifestInvalid | None]] = []
+    for loader_class in _LOADERS:
+        try:
+            readings.append((_read_with(loader_class, text), None))
+        except ManifestInvalid as exc:
+            readings.append((None, exc))
+    errors = [error for _, error in readings if error is not None]
+    if len(errors) == len(readings):
+        pure_error = errors[0]
+        if str(pure_error).startswith("not accepted"):
+            for pattern, construct in _ONLY_LIBYAML_READS:
+                if pattern.search(text):
+                    raise ManifestParserDependent(
+                        f"{PARSER_DEPENDENT}: {construct} is read by libyaml and refused by "
+                        f"PyYAML's pure-Python parser ({pure_error})"
+                    )
+        raise pure_error
+    if errors:
+        raise ManifestParserDependent(
+            f"{PARSER_DEPENDENT}: one YAML parser reads it and another refuses it ({errors[0]})"
+        )
+    document = readings[0][0]
+    if not all(_same_data(document, other) for other, _ in readings[1:]):
+        raise ManifestParserDependent(f"{PARSER_DEPENDENT}: YAML parsers read it differently")
+    return document
+
+
+def parse_manifest(data: bytes) -> dict[str, Any]:
+    """Decide validity from the file's bytes; return the mapping or raise ManifestInvalid."""
+    if len(data) > MAX_BYTES:
+        raise ManifestInvalid(f"larger than {MAX_BYTES} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ManifestInvalid(f"not valid UTF-8: {exc}") from None
+    document = _load(text)
     if not isinstance(document, dict):
         raise ManifestInvalid(f"the document is a {type(document).__name__}, not a mapping")
+    construct = _yaml_12_forbids(text) or _yaml_11_only(text)
+    if construct:
+        raise ManifestParserDependent(f"{PARSER_DEPENDENT}: {construct}")
+    version = document.get("version")
+    if isinstance(version, float) and version == 1:
+        raise ManifestParserDependent(
+            f"{PARSER_DEPENDENT}: version is the float {version!r}, which JSON Schema validators "
+            "read as the integer 1 or not; write version: 1"
+        )
     try:
         error = next(iter(sorted(_VALIDATOR.iter_errors(document), key=lambda e: e.path)), None)
     except RecursionError:
@@ -139,10 +231,175 @@ def parse_manifest(data: bytes) -> dict[str, Any]:
         where = "/".join(str(p) for p in error.absolute_path) or "top level"
         raise ManifestInvalid(f"{where}: {error.message}")
     names = [agent["name"] for agent in document["agents"]]
+    for index, name in enumerate(names):
+        if not NAME.fullmatch(name):  # the schema's '$' would let a final newline through
+            raise ManifestInvalid(f"agents/{index}/name: {name!r} is not a whole agent name")
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ManifestInvalid(f"agent names are not unique: {', '.join(duplicates)}")  # SCH-002
     return document
+
+
+# --------------------------------------------------------------------------- parser-dependent text
+#
+# PyYAML (both parsers) reads some text that YAML 1.2 forbids, and reads some plain scalars as
+# YAML 1.1 does. A manifest that relies on either means one thing to one conforming resolver
+# and another (or nothing) to the next: the contract calls it parser-dependent (section 7).
+
+_FLOW_OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+_FLOW_CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+_BLOCK_OPEN = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken)
+
+
+def _yaml_12_forbids(text: str) -> str | None:
+    """The first construct PyYAML reads that YAML 1.2 forbids, from the pure-Python token stream."""
+    try:
+        tokens = list(yaml.scan(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None  # the other reader's verdict decided already
+    lines = text.splitlines()
+    blocks: list[int] = []  # columns of the open block collections
+    flow = 0
+    previous_end = 0
+    previous_line = 0
+    for token in tokens:
+        start, end = token.start_mark, token.end_mark
+        gap = text[previous_end : start.index]
+        comment = _touching_comment(text, previous_end, gap)
+        if comment is not None:
+            return f"line {comment}: a comment must be separated from the text before it by a space"
+        indent = blocks[-1] + 1 if blocks else 0
+        if flow and start.line > previous_line and not _indented(lines[start.line], indent):
+            return (
+                f"line {start.line + 1}: a flow collection's line must be indented by more than "
+                "its block (with spaces)"
+            )
+        if (
+            isinstance(token, yaml.ScalarToken)
+            and end.line > start.line
+            and token.style != "|"
+            and token.style != ">"
+        ):
+            for number in range(start.line + 1, end.line + 1):
+                if lines[number].strip() and not _indented(lines[number], indent):
+                    return (
+                        f"line {number + 1}: a scalar's continuation line must be indented by more "
+                        "than its block (with spaces)"
+                    )
+        if (
+            isinstance(token, yaml.ScalarToken)
+            and flow
+            and token.plain
+            and token.value in ("-", "?", ":")
+        ):
+            return f"line {start.line + 1}: a plain {token.value!r} in a flow collection"
+        if isinstance(token, _BLOCK_OPEN):
+            blocks.append(start.column)
+        elif isinstance(token, yaml.BlockEndToken) and blocks:
+            blocks.pop()
+        elif isinstance(token, _FLOW_OPEN):
+            flow += 1
+        elif isinstance(token, _FLOW_CLOSE):
+            flow -= 1
+        previous_end, previous_line = end.index, end.line
+    return None
+
+
+def _touching_comment(text: str, offset: int, gap: str) -> int | None:
+    """The line of a comment in ``gap`` (text between tokens) that touches the text before it."""
+    index = 0
+    while index < len(gap):
+        char = gap[index]
+        if char == "#":
+            before = text[offset + index - 1] if offset + index else "\n"
+            if before not in " \t\r\n\ufeff":
+                return text.count("\n", 0, offset + index) + 1
+            index = gap.find("\n", index)
+            if index < 0:
+                return None
+        index += 1
+    return None
+
+
+def _indented(line: str, columns: int) -> bool:
+    """Whether ``line`` starts with at least ``columns`` spaces (a tab is not indentation)."""
+    return len(line) - len(line.lstrip(" ")) >= columns
+
+
+_CORE_12 = (  # how the YAML 1.2 core schema reads a plain scalar
+    ("null", re.compile(r"null|Null|NULL|~|")),
+    ("bool", re.compile(r"true|True|TRUE|false|False|FALSE")),
+    ("int", re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")),
+    ("float", re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")),
+    ("float", re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")),
+)
+_YAML_11_BOOLEANS = re.compile(r"y|Y|n|N|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF")
+
+
+def _tag_12(value: str) -> str:
+    for tag, pattern in _CORE_12:
+        if pattern.fullmatch(value):
+            return tag
+    return "str"
+
+
+def _int_12(value: str) -> int | None:
+    if value.startswith(("0o", "0x")):
+        return int(value[2:], 8 if value[1] == "o" else 16)
+    digits = value.lstrip("+-").lstrip("0") or "0"
+    if len(digits) > 4000:
+        return None  # more digits than Python reads; no manifest needs them
+    return -int(digits) if value.startswith("-") else int(digits)
+
+
+def _yaml_11_only(text: str) -> str | None:
+    """The first plain scalar PyYAML (YAML 1.1) and the YAML 1.2 core schema read differently."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        stack = [root] if root is not None else []
+        seen: set[int] = set()
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if key.tag == "tag:yaml.org,2002:merge":
+                        return f"line {key.start_mark.line + 1}: a merge key (<<) exists in YAML 1.1 only"
+                    stack.extend((key, value))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+            elif (
+                isinstance(node, yaml.ScalarNode)
+                and node.style is None
+                and node.tag == loader.resolve(yaml.ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+            ):  # a plain scalar without an explicit tag: the resolver chose its type
+                problem = _reads_differently(loader, node)
+                if problem:
+                    return f"line {node.start_mark.line + 1}: the plain scalar {node.value!r:.40} {problem}"
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None  # judged by the readers already
+    finally:
+        loader.dispose()
+    return None
+
+
+def _reads_differently(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str | None:
+    one_one = node.tag.rsplit(":", 1)[1]
+    one_two = _tag_12(node.value)
+    differ = "reads differently under YAML 1.1 and 1.2; quote it or write it unambiguously"
+    if _YAML_11_BOOLEANS.fullmatch(node.value) or one_one != one_two:
+        return differ
+    if one_one == "int":
+        try:
+            value = loader.construct_object(node)
+        except ValueError:
+            return differ
+        if value != _int_12(node.value):
+            return differ
+    return None
 
 
 def manifest_path(checkout: Path) -> Path:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kaizen_conformance import contract
+from kaizen_conformance import CONTRACT_VERSION, contract
 from kaizen_conformance.core.checks import FailureKind
 from kaizen_conformance.core.options import ROLES
 from kaizen_conformance.core.vocabulary import (
@@ -240,7 +240,7 @@ SHOWN_ORDER: tuple[Verdict, ...] = (
 
 def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
     """The terminal table of one role: failures first, then (verbose) every rule."""
-    claim = f"profile {summary.profile}" if summary.profile else "contract v1"
+    claim = f"profile {summary.profile}" if summary.profile else f"contract v{CONTRACT_VERSION}"
     impl = summary.implementation
     how = f"{impl['spec']} ({impl['kind']}, from {impl['origin']})" if impl else "not configured"
     lines = [f"{summary.role} ({claim}): {how}"]

@@ -3,7 +3,7 @@
 One prepare invocation is one (case, agent) pair, named ``<case>/<agent>``. An agent expected
 to produce an event yields one check per rule — PRE-001 (schema), PRE-002 (golden), PRE-003
 (hashes), PRE-004 (paths), PRE-005 (offline), PRE-006 (read-only), PRE-007 (a second run on
-the same repo), PRE-010 (HEAD) — sharing one run. An agent expected to fail yields the check
+the same repo), PRE-010 (HEAD), PRE-011 (extension names) — sharing one run. An agent expected to fail yields the check
 of the rule that makes it fail (PRE-004, PRE-008 or PRE-009) plus PRE-005 and PRE-006:
 errors, too, are offline and read-only. Corpus manifests yield their PRE-009 check only.
 """
@@ -49,6 +49,7 @@ EVENT_RULES = (
     "PRE-006",
     "PRE-007",
     "PRE-010",
+    "PRE-011",
 )
 BOUNDARY_RULES = ("PRE-005", "PRE-006")
 
@@ -275,10 +276,46 @@ def check_schema(invocation: Invocation, context: CheckContext) -> None:
     time_problem = rfc3339_problem(event.get("time"))
     if time_problem and not any(e.json_path == "$.time" for e in errors):
         problems.append(f"at $.time: {time_problem}")
+    problems.extend(lone_surrogates(event))
     if problems:
         raise Violation(
             "the event does not validate against prepared-event.schema.json:\n  "
             + "\n  ".join(problems)
+        )
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+EXTENSION_NAME_LIMIT = 20  # CloudEvents 1.0: a name SHOULD NOT exceed 20 characters
+CORE_ATTRIBUTES = frozenset(
+    ("specversion", "type", "source", "id", "time", "subject", "datacontenttype", "dataschema")
+)
+
+
+def lone_surrogates(event: dict[str, Any]) -> list[str]:
+    """PRE-001: a String attribute is Unicode text; a lone surrogate (a '\\ud800' escape) is not.
+
+    A JSON Schema pattern cannot say it (ECMA-262 sees UTF-16 code units), so the kit does.
+    """
+    return [
+        f"at $.{name}: {value!r:.80} holds a lone surrogate, which is no Unicode character"
+        for name, value in event.items()
+        if name != "data" and isinstance(value, str) and LONE_SURROGATE.search(value)
+    ]
+
+
+def check_extension_names(invocation: Invocation, context: CheckContext) -> None:
+    """PRE-011 (SHOULD): CloudEvents extension attribute names are at most 20 characters."""
+    event = require_event(run_of(context, invocation))
+    long_names = [
+        name
+        for name in event
+        if name not in CORE_ATTRIBUTES and name != "data" and len(name) > EXTENSION_NAME_LIMIT
+    ]
+    if long_names:
+        raise Violation(
+            f"extension attribute name {long_names[0]!r} has {len(long_names[0])} characters: "
+            f"CloudEvents 1.0 says a name SHOULD NOT exceed {EXTENSION_NAME_LIMIT} "
+            "(a SHOULD-level finding: the event is still valid)"
         )
 
 
@@ -550,6 +587,7 @@ ERROR_REASONS = {
 
 CHECKERS: dict[str, Callable[[Invocation, CheckContext], None]] = {
     "PRE-001": check_schema,
+    "PRE-011": check_extension_names,
     "PRE-002": check_golden,
     "PRE-003": check_hashes,
     "PRE-004": check_paths,

@@ -8,6 +8,9 @@ gets scheduled. So the validator is held to the very corpus the resolver is held
   carry its RES rule): accepted iff the corpus calls it valid; hostile cases decided within
   the per-call limit with nothing executed. A case whose rules are all SHOULD (SCH-005) stays
   a SHOULD item and does not carry VAL-001.
+- ``VAL-004[case]`` instead of the first, for a manifest the corpus marks parser-dependent
+  (contract section 7): no verdict is demanded by VAL-001; validate SHOULD reject it with a
+  message saying its meaning depends on the YAML parser.
 - ``VAL-002[case]``: a rejection names schedule.yml and says what is wrong; an acceptance
   prints nothing on stderr; nothing floods the output.
 - ``VAL-003[case]``: the checkout is byte-identical afterwards and no network use was tried.
@@ -77,13 +80,23 @@ def collect(settings: Settings) -> list[Check]:
     checks = []
     for entry in manifest_corpus():
         rules = list(entry.rules)
-        if entry.valid or all(catalogue[rule].is_must for rule in entry.rules):
-            rules.append("VAL-001")
+        if entry.parser_dependent:
+            verdict = Check(
+                ROLE,
+                ("VAL-004",),
+                entry.id,
+                partial(check_parser_dependent, entry),
+                entry.description,
+            )
+        else:
+            if entry.valid or all(catalogue[rule].is_must for rule in entry.rules):
+                rules.append("VAL-001")
+            verdict = Check(
+                ROLE, tuple(rules), entry.id, partial(check_verdict, entry), entry.description
+            )
         checks.extend(
             [
-                Check(
-                    ROLE, tuple(rules), entry.id, partial(check_verdict, entry), entry.description
-                ),
+                verdict,
                 Check(
                     ROLE, ("VAL-002",), entry.id, partial(check_message, entry), entry.description
                 ),
@@ -153,6 +166,31 @@ def check_verdict(entry: ManifestEntry, context: CheckContext) -> None:
         if result.returned is False:
             hint = "\nit returned False: the callable's contract is to raise on invalid (returning means valid)"
         raise Violation(f"accepted an invalid manifest: {entry.description}{hint}")
+
+
+PARSER_WORD = re.compile(r"\bparsers?\b", re.IGNORECASE)
+
+
+def check_parser_dependent(entry: ManifestEntry, context: CheckContext) -> None:
+    """VAL-004: a parser-dependent manifest is rejected, saying its meaning depends on the parser."""
+    run = run_of(context, entry)
+    result = run.result
+    if run.marker_created:
+        raise Violation(
+            f"code in the manifest was executed: it created {run.workspace.marker}\n{result.detail()}"
+        )
+    if not result.answered:
+        raise Violation(f"no verdict: {result.detail()}")
+    if result.succeeded:
+        raise Violation(
+            f"accepted a manifest whose meaning depends on the YAML parser ({entry.description}); "
+            "one conforming resolver includes such a repo and another does not: reject it and say so"
+        )
+    if not PARSER_WORD.search(result.message):
+        raise Violation(
+            "rejected a manifest whose meaning depends on the YAML parser, but the message does not "
+            f"say so (it never mentions the parser): {quote_head(result.message, len(result.message))}"
+        )
 
 
 def check_message(entry: ManifestEntry, context: CheckContext) -> None:

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
 
 from fastapi import FastAPI, Request
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS repos (
@@ -60,7 +60,9 @@ class Repo(BaseModel):
     domain: str
     host_paths: dict[str, str]
     kaizen_schedule_enabled: bool
-    kaizen_schedule_updated_at: AwareDatetime | None
+    # Kept and returned as the RFC 3339 text it was given: a datetime type would refuse a leap
+    # second (23:59:60) and drop digits below a microsecond.
+    kaizen_schedule_updated_at: str | None
 
 
 @asynccontextmanager

@@ -42,6 +42,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             parser.addini(option.ini, help=option.help, default=None)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, args: list[str]) -> None:
+    """A mistyped ``--kaizen-*`` option gets its correction, before pytest's bare
+    "unrecognized arguments" can (the check is a scan of the arguments, cheap for every run)."""
+    if any(arg.startswith("--kaizen-") for arg in args):
+        from kaizen_conformance.session.spelling import check_flags
+
+        check_flags(args)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "kaizen(role, rules, case, level): a kaizen conformance check (added by the kit)"

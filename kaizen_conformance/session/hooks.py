@@ -20,9 +20,11 @@ from kaizen_conformance.core.stash import CHECK, MEMO, SETTINGS, settings_of
 from kaizen_conformance.roles.registry import SUITES, suite
 from kaizen_conformance.session import snapshot_guard
 from kaizen_conformance.session.settings import build
+from kaizen_conformance.session.spelling import check_ini
 
 
 def configure(config: pytest.Config) -> None:
+    check_ini(config)
     config.stash[SETTINGS] = build(config)
     config.stash[MEMO] = {}
     snapshot_guard.configure(config)

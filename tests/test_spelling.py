@@ -1,0 +1,51 @@
+"""A mistyped kaizen option is a usage error that names the closest real one, not pytest's bare
+"unrecognized arguments" (a flag) or a warning that leaves the role unconfigured (an ini key)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaizen_conformance.session.spelling import check_flags, suggestion
+
+
+def test_a_mistyped_flag_names_the_closest_options(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("-p", "no:cacheprovider", "--kaizen-resolvr=pkg.mod:resolve")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: --kaizen-resolvr is not a kaizen-conformance option; did you mean "
+            "--kaizen-resolver or --kaizen-resolver-cmd? (pytest --help lists them under "
+            "'kaizen-conformance')"
+        ]
+    )
+    assert "unrecognized arguments" not in result.stderr.str()
+
+
+def test_a_mistyped_ini_key_names_the_closest_option(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nkaizen_refrence = true\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: ini option kaizen_refrence (in tox.ini) is not a kaizen-conformance option; "
+            "did you mean kaizen_reference or kaizen_prepare? (pytest --help lists them under "
+            "'[[]pytest[]] ini-options')"
+        ]
+    )
+
+
+def test_unrelated_flags_and_ini_keys_are_left_to_pytest(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nother_plugin_key = 1\n")
+    pytester.makepyfile("def test_plain():\n    pass\n")
+    result = pytester.runpytest(
+        "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestConfigWarning"
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_a_value_after_double_dash_is_not_a_flag() -> None:
+    check_flags(["--", "--kaizen-nothing"])  # an argument for the tests, not for pytest
+
+
+def test_no_suggestion_when_nothing_is_close() -> None:
+    assert suggestion("--kaizen-zzzzzzzzzzzzzz", ["--kaizen-resolver"]) == ""

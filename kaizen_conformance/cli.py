@@ -169,7 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
         if option.kind == "switch":
             run.add_argument(flag, dest=option.dest, action="store_true", help=option.help)
         else:
-            run.add_argument(flag, dest=option.dest, default=None, help=option.help)
+            # checked here, by the same parsers as the plugin's, so that a bad value is this
+            # command's error, not one from inside pytest.main()
+            run.add_argument(
+                flag,
+                dest=option.dest,
+                default=None,
+                type=option.parse,
+                choices=option.choices or None,
+                help=option.help,
+            )
     run.set_defaults(run=cmd_run)
     return parser
 

@@ -49,3 +49,15 @@ def test_a_value_after_double_dash_is_not_a_flag() -> None:
 
 def test_no_suggestion_when_nothing_is_close() -> None:
     assert suggestion("--kaizen-zzzzzzzzzzzzzz", ["--kaizen-resolver"]) == ""
+
+
+def test_kaizen_conformance_run_checks_values_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    from kaizen_conformance.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["run", "--resolver=nope"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "kaizen-conformance run: error: argument --resolver: 'nope' is not of the form "
+        "module:attribute (for example mypkg.resolver:discover)"
+    )

@@ -60,7 +60,14 @@ def test_markdown_summary_goes_to_the_file_and_the_github_step_summary(
     )
     run.result.stdout.fnmatch_lines(["kaizen: Markdown summary written to summary.md"])
     text = (pytester.path / "summary.md").read_text()
-    assert "### resolver v2: CONFORMS" in text and "| RES-002 | MUST | passed |" in text
+    assert text.splitlines()[2:6] == [
+        "| role | implementation | verdict | rules passed |",
+        "|---|---|---|---|",
+        "| resolver v2 | `kaizen_conformance.reference.resolver:resolve_v2` | CONFORMS | 23/23 |",
+        "",
+    ]
+    assert "### resolver v2: CONFORMS\n\nPassed: RES-001, RES-002," in text
+
     assert step.read_text() == "# earlier step\n" + text
 
 
@@ -205,3 +212,62 @@ def test_a_report_path_that_cannot_be_written_is_a_note_naming_the_option(
     )
     run.result.stdout.no_fnmatch_line("*INTERNALERROR*")
     assert run.result.ret == 0
+
+
+def test_markdown_puts_failures_first_and_unconfigured_roles_on_one_line() -> None:
+    from kaizen_conformance.reports.files import markdown
+
+    def rule(rule_id: str, verdict: str, failed: list[str]) -> dict[str, object]:
+        return {
+            "id": rule_id,
+            "level": "MUST",
+            "verdict": verdict,
+            "cases_passed": 3 - len(failed),
+            "cases_total": 3,
+            "failed_cases": failed,
+            "text": "...",
+        }
+
+    report = {
+        "kit": {"version": "0.1.0"},
+        "contract": {"version": "1.1"},
+        "claim": {
+            "resolver": {
+                "profile": "v2",
+                "implementation": {"spec": "ac:discover", "kind": "callable"},
+            },
+            "hub": {"profile": "v2", "implementation": None},
+        },
+        "roles": {
+            "resolver": {
+                "verdict": "does-not-conform",
+                "rules_passed": 1,
+                "rules_total": 2,
+                "rules": [
+                    rule("RES-001", "passed", []),
+                    rule("RES-004", "failed", ["mixed-fleet"]),
+                ],
+            },
+            "hub": {"verdict": "not-configured", "rules_passed": 0, "rules_total": 11, "rules": []},
+        },
+        "checks": [
+            {"name": "RES-004[mixed-fleet]", "rules": ["RES-004"], "failure_kind": "wrong-answer"},
+        ],
+    }
+    assert markdown(report).splitlines() == [
+        "## kaizen conformance (contract v1.1, kit 0.1.0)",
+        "",
+        "| role | implementation | verdict | rules passed |",
+        "|---|---|---|---|",
+        "| resolver v2 | `ac:discover` | DOES NOT CONFORM | 1/2 |",
+        "",
+        "### resolver v2: DOES NOT CONFORM",
+        "",
+        "| rule | level | verdict | cases | failed on | how |",
+        "|---|---|---|---|---|---|",
+        "| RES-004 | MUST | FAILED | 2/3 | mixed-fleet | wrong-answer in 1 |",
+        "",
+        "Passed: RES-001.",
+        "",
+        "Not configured (not a pass): hub.",
+    ]

@@ -123,37 +123,66 @@ def build_report(
     }
 
 
+def failure_kinds_by_rule(report: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Rule id -> failure kind -> how many of its checks failed so (from the report's checks)."""
+    kinds: dict[str, dict[str, int]] = {}
+    for check in report["checks"]:
+        kind = check.get("failure_kind")
+        if kind:
+            for rule in check["rules"]:
+                counts = kinds.setdefault(rule, {})
+                counts[kind] = counts.get(kind, 0) + 1
+    return kinds
+
+
 def markdown(report: dict[str, Any]) -> str:
-    lines = [
-        f"## kaizen conformance (contract v{report['contract']['version']}, kit {report['kit']['version']})",
-        "",
-    ]
-    for role, data in report["roles"].items():
-        claim = report["claim"][role]
-        profile = f" {claim['profile']}" if claim["profile"] else ""
-        impl = claim["implementation"]
-        lines.append(f"### {role}{profile}: {HEADLINE[data['verdict']].split(':')[0]}")
-        lines.append("")
-        lines.append(
-            f"Implementation: `{impl['spec']}` ({impl['kind']})"
-            if impl
-            else "Implementation: not configured"
-        )
-        lines.append(f"Rules passed: {data['rules_passed']}/{data['rules_total']}")
-        lines.append("")
-        lines.append("| rule | level | verdict | cases | failed on |")
-        lines.append("|---|---|---|---|---|")
-        worst_first = sorted(data["rules"], key=lambda r: (r["verdict"] == "passed", r["id"]))
-        for rule in worst_first:
-            failed = ", ".join(rule["failed_cases"][:5]) + (
-                " …" if len(rule["failed_cases"]) > 5 else ""
-            )
+    """A summary people read: the configured roles' verdicts first, each role's rules that did
+    not pass before the ones that did, and the roles nobody configured in one line."""
+    version = f"contract v{report['contract']['version']}, kit {report['kit']['version']}"
+    lines = [f"## kaizen conformance ({version})", ""]
+    configured = [r for r in report["roles"] if report["claim"][r]["implementation"]]
+    unconfigured = [r for r in report["roles"] if r not in configured]
+    if configured:
+        lines += ["| role | implementation | verdict | rules passed |", "|---|---|---|---|"]
+        for role in configured:
+            data, claim = report["roles"][role], report["claim"][role]
+            profile = f" {claim['profile']}" if claim["profile"] else ""
             lines.append(
-                f"| {rule['id']} | {rule['level']} | {LABEL[rule['verdict']]} | "
-                f"{rule['cases_passed']}/{rule['cases_total']} | {failed} |"
+                f"| {role}{profile} | `{claim['implementation']['spec']}` | "
+                f"{HEADLINE[data['verdict']].split(':')[0]} | "
+                f"{data['rules_passed']}/{data['rules_total']} |"
             )
         lines.append("")
-    return "\n".join(lines) + "\n"
+    kinds = failure_kinds_by_rule(report)
+    for role in configured:
+        data, claim = report["roles"][role], report["claim"][role]
+        profile = f" {claim['profile']}" if claim["profile"] else ""
+        lines += [f"### {role}{profile}: {HEADLINE[data['verdict']].split(':')[0]}", ""]
+        not_passed = [r for r in data["rules"] if r["verdict"] != "passed"]
+        passed = [r["id"] for r in data["rules"] if r["verdict"] == "passed"]
+        if not_passed:
+            lines += [
+                "| rule | level | verdict | cases | failed on | how |",
+                "|---|---|---|---|---|---|",
+            ]
+            for rule in not_passed:
+                failed = ", ".join(rule["failed_cases"][:5]) + (
+                    " …" if len(rule["failed_cases"]) > 5 else ""
+                )
+                how = ", ".join(
+                    f"{kind} in {count}"
+                    for kind, count in sorted(kinds.get(rule["id"], {}).items())
+                )
+                lines.append(
+                    f"| {rule['id']} | {rule['level']} | {LABEL[rule['verdict']]} | "
+                    f"{rule['cases_passed']}/{rule['cases_total']} | {failed} | {how} |"
+                )
+            lines.append("")
+        if passed:
+            lines += [f"Passed: {', '.join(passed)}.", ""]
+    if unconfigured:
+        lines += [f"Not configured (not a pass): {', '.join(unconfigured)}.", ""]
+    return "\n".join(lines)
 
 
 BADGE_COLOUR: dict[RoleVerdict, str] = {

@@ -30,11 +30,14 @@ def host_path_fact(record: dict[str, Any], hostname: str) -> str:
 
 
 def manifest_fact(checkout: str) -> str:
-    """``valid``, ``missing`` or ``invalid``: the manifest of ``checkout`` as section 1 judges it."""
+    """``valid``, ``missing``, ``invalid`` or ``parser-dependent``: the manifest of ``checkout``
+    as section 1 judges it. A manifest valid to a safe loader that the portable reading (the
+    same under YAML 1.1 and 1.2, libyaml or not) refuses is parser-dependent."""
     verdict = manifest_judge.check_checkout(Path(checkout))
-    if verdict.valid:
-        return "valid"
-    return "missing" if verdict.missing else "invalid"
+    if not verdict.valid:
+        return "missing" if verdict.missing else "invalid"
+    portable = manifest_judge.check_checkout(Path(checkout), portable=True)
+    return "valid" if portable.valid else "parser-dependent"
 
 
 def record_facts(record: Any, *, hostname: str, domain: str | None, profile: str) -> dict[str, str]:

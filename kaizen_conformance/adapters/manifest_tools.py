@@ -17,7 +17,6 @@ import asyncio
 import inspect
 import io
 import os
-import shutil
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
@@ -27,7 +26,12 @@ from typing import Any
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import sandbox
 from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit
-from kaizen_conformance.runtime.commands import CommandOutcome, run_command
+from kaizen_conformance.runtime.commands import (
+    CommandOutcome,
+    command_argv,
+    run_command,
+    unstartable,
+)
 
 HEAD = 300  # characters of any output quoted in a message
 KEEP = 1 << 16  # characters of in-process output kept; the rest is only counted
@@ -189,11 +193,6 @@ def _call_status(outcome: CallOutcome) -> str:
 # --------------------------------------------------------------------------- commands
 
 
-def command_argv(settings: Settings, role: str, **fields: str) -> list[str]:
-    """The role's command with its placeholders filled, word by word (never through a shell)."""
-    return [word.format_map(fields) for word in settings.command(role)]
-
-
 def run_tool(
     settings: Settings,
     role: str,
@@ -207,7 +206,7 @@ def run_tool(
     ``scratch`` makes a kit-owned directory (never inside the checkout's tree) for what the
     offline guard injects; it is only asked for when the command runs offline.
     """
-    argv = command_argv(settings, role, repo=str(repo))
+    argv = command_argv(settings.command(role), {"repo": str(repo)})
     missing = unstartable(argv[0])
     if missing:
         how = f"could not start {argv[0]!r}: {missing} (command: {' '.join(argv)[:200]})"
@@ -246,19 +245,6 @@ def run_tool(
     )
     run.how = _command_how(outcome, settings.timeout)
     return run
-
-
-def unstartable(program: str) -> str:
-    """Why ``program`` cannot be run, or "" when it can.
-
-    Asked before running because inside ``unshare`` a missing program is not a start error
-    but unshare's own exit 127, which would read as the tool's rejection.
-    """
-    if os.sep in program:
-        if not os.path.isfile(program):
-            return "no such file"
-        return "" if os.access(program, os.X_OK) else "not executable"
-    return "" if shutil.which(program) else "not found on PATH"
 
 
 def _command_status(outcome: CommandOutcome) -> str:

@@ -339,10 +339,8 @@ def test_an_acceptance_that_prints_on_stderr_fails_val_002(kit_pytester: pytest.
 
 def tool_run(message: str, via: str = "callable", stdout: str = "") -> ToolRun:
     return ToolRun(
-        "validate",
         via,
         "failed",
-        15.0,
         message=message,
         stderr=message,
         stderr_size=len(message),

@@ -209,7 +209,6 @@ class HubDriver:
 
     def __init__(self, target: Any, description: str, limit: float) -> None:
         self.target = target  # what the seed function receives: the app object or the URL
-        self.description = description
         self.limit = limit
         self.lock_key = description  # which hub: its spec, refined by open_driver with the seed
         self.answered_once = False

@@ -81,16 +81,13 @@ class ToolRun:
     callable wrote on stderr) or the command's stderr.
     """
 
-    role: str
     via: str  # "callable" or "command"
     status: str
-    limit: float
     message: str = ""
     stdout: str = ""
     stdout_size: int = 0
     stderr: str = ""
     stderr_size: int = 0
-    seconds: float = 0.0
     returned: Any = None
     error_type: str = ""
     error_tail: str = ""  # the last lines of a callable's traceback
@@ -155,15 +152,12 @@ def call_tool(
         else:
             outcome = call_with_limit(invoke, settings.timeout, label)
     run = ToolRun(
-        role,
         "callable",
         status=_call_status(outcome),
-        limit=settings.timeout,
         stdout=stdout.text(),
         stdout_size=stdout.size,
         stderr=stderr.text(),
         stderr_size=stderr.size,
-        seconds=outcome.seconds,
         returned=outcome.value,
         network_attempts=attempts,
         enforcement="Python audit hook (in-process)" if offline else "",
@@ -210,9 +204,7 @@ def run_tool(
     missing = unstartable(argv[0])
     if missing:
         how = f"could not start {argv[0]!r}: {missing} (command: {' '.join(argv)[:200]})"
-        return ToolRun(
-            role, "command", status=CRASHED, limit=settings.timeout, how=how, started=False
-        )
+        return ToolRun("command", status=CRASHED, how=how, started=False)
     attempts: list[str] = []
     enforcement = ""
     if offline:
@@ -229,16 +221,13 @@ def run_tool(
     stdout = outcome.stdout.decode("utf-8", errors="replace")
     stderr = outcome.stderr.decode("utf-8", errors="replace")
     run = ToolRun(
-        role,
         "command",
         status=_command_status(outcome),
-        limit=settings.timeout,
         message=stderr if outcome.returncode not in (None, 0) else "",
         stdout=stdout,
         stdout_size=outcome.stdout_size,
         stderr=stderr,
         stderr_size=outcome.stderr_size,
-        seconds=outcome.seconds,
         network_attempts=attempts,
         enforcement=enforcement,
         started=not outcome.start_error,

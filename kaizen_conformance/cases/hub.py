@@ -30,10 +30,6 @@ class HubQuery:
     expect: tuple[str, ...]
     rule: str
 
-    @property
-    def params_dict(self) -> dict[str, str]:
-        return dict(self.params)
-
 
 def rule_of(params: Params) -> str:
     """The rule a filtered view evidences, from the parameters it combines."""

@@ -2,11 +2,11 @@
 
 import time
 
-from mutants.init._parts import command_option
+from mutants._mistakes import command_option
 
 ROLE = "init"
 KILLS = ("INI-001", "INI-003")
-OPTIONS = [command_option(), "-k", "empty-checkout or minimal"]
+OPTIONS = [command_option("init"), "-k", "empty-checkout or minimal"]
 
 if __name__ == "__main__":
     while True:

@@ -67,6 +67,23 @@ def read_yaml(path: Path) -> Any:
         ) from None
 
 
+def case_dirs(base: Path) -> list[Path]:
+    """The case directories under ``base`` (none when it does not exist), in order of id."""
+    return sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+
+
+def case_file(case_dir: Path, guide: str) -> Path:
+    """``case_dir/case.yml``, or a FixtureError saying to add it (``guide``: where the format is told)."""
+    source = case_dir / "case.yml"
+    if not source.is_file():
+        raise FixtureError(
+            case_dir,
+            "a case directory without case.yml",
+            fix=f"add case.yml ({guide}) or remove the directory",
+        )
+    return source
+
+
 # ``check-fixtures`` sets this: it lints the shipped fixtures too.
 VALIDATE_SHIPPED = False
 

@@ -17,6 +17,8 @@ from kaizen_conformance.cases.loading import (
     PLACEHOLDER,
     WORKSPACE_PLACEHOLDERS,
     FixtureError,
+    case_dirs,
+    case_file,
     check_against,
     check_files_entries,
     check_placeholders,
@@ -411,15 +413,9 @@ def load_each(root: Path, problems: list[FixtureError] | None = None) -> list[Re
         return []
     cases: list[ResolverCase] = []
     complete = True
-    for case_dir in sorted(p for p in base.iterdir() if p.is_dir()):
+    for case_dir in case_dirs(base):
         try:
-            if not (case_dir / "case.yml").is_file():
-                raise FixtureError(
-                    case_dir,
-                    "a case directory without case.yml",
-                    fix="add case.yml (kaizen-conformance new-case resolver NAME; see docs/CASES.md) "
-                    "or remove the directory",
-                )
+            case_file(case_dir, "kaizen-conformance new-case resolver NAME; see docs/CASES.md")
             cases.append(load_resolver_case(case_dir))
         except FixtureError as exc:
             if problems is None:

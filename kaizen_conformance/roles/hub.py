@@ -591,19 +591,27 @@ def check_flag_field(obs: Observation) -> None:
                     f"{answer.request}: {slug_of(record)} has {FLAG} {short(record[FLAG])}, "
                     "not a JSON boolean"
                 )
-    by_slug, _ = obs.baseline
-    if obs.case is not None and by_slug is not None:
-        for slug in sorted(obs.case.never_flagged()):
-            record = by_slug.get(slug)
-            if record is not None and FLAG in record and record[FLAG] is not False:
-                problems.append(
-                    f"{slug} was never flagged (seeded without {FLAG}) yet reports "
-                    f"{short(record[FLAG])}; it must report false"
-                )
+    problems += never_flagged_problems(obs, FLAG, False, "false")
     fail(
         list(dict.fromkeys(problems)),
         f"every record must carry {FLAG} as a JSON boolean (false when never flagged):",
     )
+
+
+def never_flagged_problems(obs: Observation, name: str, wanted: Any, shown: str) -> list[str]:
+    """Seeded: each repo never flagged must report ``wanted`` (``shown`` in JSON) as its ``name``."""
+    by_slug, _ = obs.baseline
+    if obs.case is None or by_slug is None:
+        return []
+    problems = []
+    for slug in sorted(obs.case.never_flagged()):
+        record = by_slug.get(slug)
+        if record is not None and name in record and record[name] is not wanted:
+            problems.append(
+                f"{slug} was never flagged (seeded without {name}) yet reports "
+                f"{short(record[name])}; it must report {shown}"
+            )
+    return problems
 
 
 def check_timestamp_field(obs: Observation) -> None:
@@ -617,15 +625,7 @@ def check_timestamp_field(obs: Observation) -> None:
                 problems.append(f"{answer.request}: {slug_of(record)} has no {STAMP}")
             elif record[STAMP] is not None and (problem := rfc3339_problem(record[STAMP])):
                 problems.append(f"{answer.request}: {slug_of(record)}: {STAMP} {problem}")
-    by_slug, _ = obs.baseline
-    if obs.case is not None and by_slug is not None:
-        for slug in sorted(obs.case.never_flagged()):
-            record = by_slug.get(slug)
-            if record is not None and STAMP in record and record[STAMP] is not None:
-                problems.append(
-                    f"{slug} was never flagged (seeded without {STAMP}) yet reports "
-                    f"{short(record[STAMP])}; it must report null"
-                )
+    problems += never_flagged_problems(obs, STAMP, None, "null")
     fail(
         list(dict.fromkeys(problems)),
         f"every record must carry {STAMP}, an RFC 3339 date-time with an offset or "

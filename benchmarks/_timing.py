@@ -8,6 +8,7 @@ medians. ``load()`` says how busy the machine was, for the record.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -82,41 +83,78 @@ def bare_suite(directory: Path, items: int) -> list[str]:
     return ["-p", "no:kaizen_conformance", str(directory)]
 
 
-def paired(first: Callable[[], T], second: Callable[[], T], rounds: int) -> tuple[list[T], list[T]]:
-    """Alternate the two timed actions ``rounds`` times, each going first in every other round."""
-    one: list[T] = []
-    two: list[T] = []
+def rotated(actions: dict[str, Callable[[], T]], rounds: int) -> dict[str, list[T]]:
+    """Run every action once a round, each round starting one further along (noise hits all alike)."""
+    labels = list(actions)
+    results: dict[str, list[T]] = {label: [] for label in labels}
     for number in range(rounds):
-        if number % 2:
-            two.append(second())
-            one.append(first())
-        else:
-            one.append(first())
-            two.append(second())
-    return one, two
+        shift = number % len(labels)
+        for label in labels[shift:] + labels[:shift]:
+            results[label].append(actions[label]())
+    return results
+
+
+def paired(first: Callable[[], T], second: Callable[[], T], rounds: int) -> tuple[list[T], list[T]]:
+    """Alternate the two actions ``rounds`` times, each going first in every other round."""
+    both = rotated({"first": first, "second": second}, rounds)
+    return both["first"], both["second"]
 
 
 def compare_with_bare(
-    kit_args: list[str], work: Path, rounds: int, env: dict[str, str] | None = None
+    kit_args: list[str],
+    work: Path,
+    rounds: int,
+    env: dict[str, str] | None = None,
+    trees: dict[str, Path] | None = None,
 ) -> dict[str, Any]:
-    """The kit run against bare pytest with as many tmp_path items: medians, minima and the ratio."""
+    """The kit run against bare pytest with as many tmp_path items: medians, minima and the ratio.
+
+    ``trees``: other copies of the kit (a directory holding another commit's
+    ``kaizen_conformance`` and ``fixtures``), first on PYTHONPATH, timed in the same rounds;
+    their figures are under ``"trees"``, each against the same bare runs.
+    """
     work.mkdir(parents=True, exist_ok=True)
     items = item_count(kit_args, work, env)
     bare = bare_suite(work / "bare", items)
-    kit_times, bare_times = paired(
-        lambda: run_pytest(kit_args, work, env), lambda: run_pytest(bare, work, env), rounds
-    )
-    kit, plain = statistics.median(kit_times), statistics.median(bare_times)
-    return {
-        "items": items,
-        "kit_s": kit,
-        "bare_s": plain,
-        "ratio": kit / plain,
-        "kit_min_s": min(kit_times),
-        "bare_min_s": min(bare_times),
-        "runs": rounds,
-        "load": load(),
+    base = dict(env if env is not None else os.environ)
+    envs = {"kit": base}
+    for label, tree in (trees or {}).items():
+        tree_env = dict(base)
+        tree_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree), base.get("PYTHONPATH")]))
+        envs[label] = tree_env
+    actions: dict[str, Callable[[], float]] = {
+        label: (lambda e=tree_env: run_pytest(kit_args, work, e))
+        for label, tree_env in envs.items()
     }
+    actions["bare"] = lambda: run_pytest(bare, work, base)
+    times = rotated(actions, rounds)
+    plain = statistics.median(times["bare"])
+
+    def row(label: str) -> dict[str, Any]:
+        kit = statistics.median(times[label])
+        return {
+            "items": items,
+            "kit_s": kit,
+            "bare_s": plain,
+            "ratio": kit / plain,
+            "kit_min_s": min(times[label]),
+            "bare_min_s": min(times["bare"]),
+            "runs": rounds,
+            "load": load(),
+        }
+
+    figures = row("kit")
+    if trees:
+        figures["trees"] = {label: row(label) for label in trees}
+    return figures
+
+
+def write_json(path: Path | None, figures: dict[str, Any]) -> None:
+    """Also keep the figures in ``path`` (when given), for comparing runs later."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 
 def table(rows: dict[str, dict[str, Any]], title: str, target: str) -> str:

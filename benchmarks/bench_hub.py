@@ -20,7 +20,6 @@ Run from a source checkout::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import ROOT, compare_with_bare, pytest_env, table  # noqa: E402
+from _timing import ROOT, compare_with_bare, pytest_env, table, write_json  # noqa: E402
 
 REFERENCE = "kaizen_conformance.reference.hub"
 SEED = f"--kaizen-hub-seed={REFERENCE}:seed"
@@ -96,7 +95,16 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7, help="runs of each side (default 7)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--only", help="time only the suites whose label holds this text")
+    parser.add_argument(
+        "--tree",
+        action="append",
+        default=[],
+        metavar="LABEL=DIR",
+        help="also time the kit imported from DIR (another commit's kaizen_conformance and "
+        "fixtures), in the same rounds",
+    )
     args = parser.parse_args()
+    trees = {label: Path(path) for label, _, path in (t.partition("=") for t in args.tree)}
     figures: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "suites": {},
@@ -113,13 +121,18 @@ def main() -> int:
                     continue
             work = Path(scratch) / str(number)
             figures["suites"][label] = compare_with_bare(
-                [*TEST_HUB, *suite], work, args.repeat, env
+                [*TEST_HUB, *suite], work, args.repeat, env, trees
             )
     if not args.only:
         figures["breakdown"] = breakdown()
+    rows = {}
+    for label, row in figures["suites"].items():
+        rows[label] = row
+        for tree, other in row.get("trees", {}).items():
+            rows[f"  kit from {tree}"] = other
     print(
         table(
-            figures["suites"],
+            rows,
             "seeded in-process hub suite",
             "target <= 1.5; the example hub <= 2",
         )
@@ -127,9 +140,7 @@ def main() -> int:
     print()
     for label, value in figures.get("breakdown", {}).items():
         print(f"{label:<48} {value:>8.1f}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    write_json(args.json, figures)
     return 0
 
 

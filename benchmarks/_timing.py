@@ -159,10 +159,10 @@ def write_json(path: Path | None, figures: dict[str, Any]) -> None:
 
 def table(rows: dict[str, dict[str, Any]], title: str, target: str) -> str:
     """The comparisons as a small table, one row each."""
-    lines = [f"{title:<34} {'items':>5} {'kit s':>7} {'bare s':>7} {'ratio':>6}  ({target})"]
+    lines = [f"{title:<48} {'items':>5} {'kit s':>7} {'bare s':>7} {'ratio':>6}  ({target})"]
     for label, row in rows.items():
         lines.append(
-            f"{label:<34} {row['items']:>5} {row['kit_s']:>7.2f} {row['bare_s']:>7.2f} "
+            f"{label:<48} {row['items']:>5} {row['kit_s']:>7.2f} {row['bare_s']:>7.2f} "
             f"{row['ratio']:>6.2f}  (min {row['kit_min_s']:.2f} / {row['bare_min_s']:.2f}, "
             f"{row['runs']} rounds, load {row['load']})"
         )

@@ -60,7 +60,7 @@ def main() -> int:
     for label, row in figures["runs"].items():
         rows[label] = row
         for tree, other in row.get("trees", {}).items():
-            rows[f"  kit from {tree}"] = other
+            rows[f"{label}, kit from {tree}"] = other
     print(table(rows, "kit on its reference", "target <= 1.5"))
     write_json(args.json, figures)
     return 0

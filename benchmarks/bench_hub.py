@@ -129,7 +129,7 @@ def main() -> int:
     for label, row in figures["suites"].items():
         rows[label] = row
         for tree, other in row.get("trees", {}).items():
-            rows[f"  kit from {tree}"] = other
+            rows[f"{label}, kit from {tree}"] = other
     print(
         table(
             rows,

@@ -6,7 +6,8 @@ kit's own work (cases, seeding, every GET, every judgement) costs less than half
 pytest itself costs per item.
 
 Both runs are child processes timed from the outside, alternated so that machine noise hits
-both alike; the figure is the ratio of medians. Also timed, for scale: the same suite on the
+both alike; the figure is the ratio of medians (benchmarks/_timing.py; the bare items use
+tmp_path). Also timed, for scale: the same suite on the
 WSGI app and on the example FastAPI + SQLite hub (when FastAPI is installed), and where the
 kit's time goes inside one run (case loading, seeding and reading, judging).
 
@@ -19,19 +20,16 @@ Run from a source checkout::
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-PYTHON = sys.executable
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import ROOT, compare_with_bare, pytest_env, table, write_json
+
 REFERENCE = "kaizen_conformance.reference.hub"
 SEED = f"--kaizen-hub-seed={REFERENCE}:seed"
 SUITES = {
@@ -42,61 +40,7 @@ SUITES = {
         "--kaizen-hub-seed=consumers.state_hub.kaizen:seed",
     ],
 }
-COMMON = ["-q", "-p", "no:cacheprovider"]
-
-
-def run(argv: list[str], cwd: Path, junit: Path | None = None) -> float:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests")}
-    extra = [f"--junitxml={junit}"] if junit else []
-    started = time.perf_counter()
-    done = subprocess.run(
-        [PYTHON, "-m", "pytest", *argv, *COMMON, *extra],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(
-            f"pytest {' '.join(argv)} failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}"
-        )
-    return seconds
-
-
-def item_count(suite: list[str], work: Path) -> int:
-    junit = work / "count.xml"
-    run(["--pyargs", "kaizen_conformance.suite.test_hub", *suite], work, junit)
-    return sum(1 for _ in ET.parse(junit).getroot().iter("testcase"))
-
-
-def bare_suite(work: Path, items: int) -> Path:
-    path = work / "bare" / "test_bare.py"
-    path.parent.mkdir()
-    path.write_text(
-        "".join(f"def test_{i}():\n    pass\n\n\n" for i in range(items)), encoding="utf-8"
-    )
-    return path
-
-
-def compare(suite: list[str], work: Path, repeat: int) -> dict[str, Any]:
-    items = item_count(suite, work)
-    bare = bare_suite(Path(tempfile.mkdtemp(dir=work)), items)
-    kit_times, bare_times = [], []
-    for _ in range(repeat):
-        bare_times.append(run([str(bare)], bare.parent))
-        kit_times.append(run(["--pyargs", "kaizen_conformance.suite.test_hub", *suite], work))
-    kit, plain = statistics.median(kit_times), statistics.median(bare_times)
-    return {
-        "items": items,
-        "kit_s": kit,
-        "bare_s": plain,
-        "ratio": kit / plain,
-        "kit_min_s": min(kit_times),
-        "bare_min_s": min(bare_times),
-        "runs": repeat,
-    }
+TEST_HUB = ["--pyargs", "kaizen_conformance.suite.test_hub"]
 
 
 def breakdown() -> dict[str, float]:
@@ -150,34 +94,53 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="runs of each side (default 7)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--only", help="time only the suites whose label holds this text")
+    parser.add_argument(
+        "--tree",
+        action="append",
+        default=[],
+        metavar="LABEL=DIR",
+        help="also time the kit imported from DIR (another commit's kaizen_conformance and "
+        "fixtures), in the same rounds",
+    )
     args = parser.parse_args()
+    trees = {label: Path(path) for label, _, path in (t.partition("=") for t in args.tree)}
     figures: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "suites": {},
     }
+    env = pytest_env(ROOT / "tests")  # the example hub is tests/consumers/state_hub
     with tempfile.TemporaryDirectory(prefix="bench-hub-") as scratch:
-        work = Path(scratch)
-        for label, suite in SUITES.items():
+        for number, (label, suite) in enumerate(SUITES.items()):
+            if args.only and args.only not in label:
+                continue
             if label.startswith("example"):
                 try:
                     import fastapi  # noqa: F401
                 except ImportError:
                     continue
-            figures["suites"][label] = compare(suite, work, args.repeat)
-    figures["breakdown"] = breakdown()
-    print(
-        f"{'seeded in-process hub suite':<28} {'items':>5} {'kit s':>7} {'bare s':>7} {'ratio':>6}  (target <= 1.5)"
-    )
+            work = Path(scratch) / str(number)
+            figures["suites"][label] = compare_with_bare(
+                [*TEST_HUB, *suite], work, args.repeat, env, trees
+            )
+    if not args.only:
+        figures["breakdown"] = breakdown()
+    rows = {}
     for label, row in figures["suites"].items():
-        print(
-            f"{label:<28} {row['items']:>5} {row['kit_s']:>7.2f} {row['bare_s']:>7.2f} {row['ratio']:>6.2f}"
+        rows[label] = row
+        for tree, other in row.get("trees", {}).items():
+            rows[f"{label}, kit from {tree}"] = other
+    print(
+        table(
+            rows,
+            "seeded in-process hub suite",
+            "target <= 1.5; the example hub <= 2",
         )
+    )
     print()
-    for label, value in figures["breakdown"].items():
+    for label, value in figures.get("breakdown", {}).items():
         print(f"{label:<48} {value:>8.1f}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    write_json(args.json, figures)
     return 0
 
 

@@ -19,7 +19,6 @@ Run from a source checkout::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shlex
 import statistics
@@ -31,6 +30,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import write_json
 
 from kaizen_conformance.adapters.prepare import call_prepare
 from kaizen_conformance.cases.loading import fixtures_root
@@ -180,9 +182,7 @@ def main() -> int:
             f"{label:<10} {row['items']:>6} {row['invocations']:>12} {row['prepare_runs']:>5} {row['wall_s']:>7.1f} "
             f"{row['per_invocation_ms']:>14.1f} {row['per_prepare_run_ms']:>7.1f}"
         )
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    write_json(args.json, figures)
     return 0
 
 

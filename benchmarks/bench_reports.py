@@ -9,36 +9,19 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-
-def timed(argv: list[str], cwd: Path) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(argv)} failed:\n{done.stdout[-2000:]}")
-    return time.perf_counter() - started
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import paired, run_pytest
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    base = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "--pyargs",
-        "kaizen_conformance",
-        "--kaizen-reference",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-    ]
+    base = ["--pyargs", "kaizen_conformance", "--kaizen-reference"]
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         reports = [
@@ -46,11 +29,10 @@ def main() -> None:
             "--kaizen-report-md=summary.md",
             "--kaizen-badge=badge-{role}.json",
         ]
-        plain, with_reports = [], []
-        timed(base, work)  # warm caches
-        for _ in range(args.rounds):
-            plain.append(timed(base, work))
-            with_reports.append(timed(base + reports, work))
+        run_pytest(base, work)  # warm caches
+        plain, with_reports = paired(
+            lambda: run_pytest(base, work), lambda: run_pytest(base + reports, work), args.rounds
+        )
         size = (work / "report.json").stat().st_size
     a, b = statistics.median(plain), statistics.median(with_reports)
     print(f"full reference run, {args.rounds} rounds each, alternating")

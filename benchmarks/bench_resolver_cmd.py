@@ -21,6 +21,9 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import paired
+
 # Counts each process start, then runs the reference resolver command in the same process.
 WRAPPER = """\
 import os, runpy, sys
@@ -125,10 +128,12 @@ def main() -> None:
         work = Path(scratch)
         (work / "wrapper.py").write_text(WRAPPER)
         (work / "bench_stats.py").write_text(STATS_PLUGIN)
-        serial, parallel = [], []
-        for round_number in range(args.rounds):  # alternate, so machine noise hits both alike
-            serial.append(run_suite(work, args.profile, 0, f"s{round_number}"))
-            parallel.append(run_suite(work, args.profile, 2, f"p{round_number}"))
+        tags = iter(range(2 * args.rounds))
+        serial, parallel = paired(
+            lambda: run_suite(work, args.profile, 0, f"s{next(tags)}"),
+            lambda: run_suite(work, args.profile, 2, f"p{next(tags)}"),
+            args.rounds,
+        )
     first = serial[0][1]
     identical = all(run[1] == first for run in serial + parallel)
     items = Counter(first.values())

@@ -1,4 +1,7 @@
-"""Run the kit through pytester and read back per-item outcomes and rule ids from JUnit XML."""
+"""Run the kit through pytester and read back per-item outcomes and rule ids from JUnit XML.
+
+``command_option(role, module)`` is the option that runs a Python module as a role's command.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from mutants._mistakes import command_option
+
+__all__ = ["ItemOutcome", "KitRun", "command_option", "read_junit", "run_kit"]
 
 TESTS_DIR = Path(__file__).resolve().parent
 
@@ -70,6 +76,13 @@ class KitRun:
 
     def outcomes(self) -> dict[str, str]:
         return {item.name: item.outcome for item in self.items}
+
+    def role_items(self, role: str) -> list[ItemOutcome]:
+        """The items of one role (a -k expression may also select other roles' skipped items)."""
+        return [item for item in self.items if item.properties.get("kaizen_role") == role]
+
+    def role_outcomes(self, role: str) -> dict[str, str]:
+        return {item.name: item.outcome for item in self.role_items(role)}
 
 
 def read_junit(path: Path) -> list[ItemOutcome]:

@@ -30,12 +30,6 @@ def expected_items(profile: str) -> int:
     return total
 
 
-def hub_items(run: KitRun) -> dict[str, str]:
-    return {
-        item.name: item.outcome for item in run.items if item.properties.get("kaizen_role") == "hub"
-    }
-
-
 def run_hub(pytester: pytest.Pytester, *options: str, subprocess: bool = False) -> KitRun:
     return run_kit(pytester, "-k", "HUB-", "-rs", *options, subprocess=subprocess)
 
@@ -76,7 +70,7 @@ def test_reference_hub_conforms_in_process(
     run = run_hub(
         kit_pytester, f"--kaizen-hub-app={REFERENCE}:{app}", SEED, f"--kaizen-hub-profile={profile}"
     )
-    outcomes = hub_items(run)
+    outcomes = run.role_outcomes("hub")
     assert len(outcomes) == expected_items(profile)
     assert set(outcomes.values()) == {"passed"}, run.result.stdout.str()[-3000:]
     assert (
@@ -94,7 +88,7 @@ def test_reference_hub_conforms_in_process(
 
 def test_kaizen_reference_covers_the_hub_with_its_seed(kit_pytester: pytest.Pytester) -> None:
     run = run_hub(kit_pytester, "--kaizen-reference")
-    outcomes = hub_items(run)
+    outcomes = run.role_outcomes("hub")
     assert len(outcomes) == expected_items("v2") and set(outcomes.values()) == {"passed"}
     run.result.stdout.fnmatch_lines(
         [f"hub (profile v2): {REFERENCE}:app (app, from --kaizen-reference)"]
@@ -106,7 +100,7 @@ def test_reference_hub_conforms_live_and_seeded(
 ) -> None:
     url = served(ReferenceHub())
     run = run_hub(kit_pytester, f"--kaizen-hub-url={url}", SEED)
-    outcomes = hub_items(run)
+    outcomes = run.role_outcomes("hub")
     assert len(outcomes) == expected_items("v2") and set(outcomes.values()) == {"passed"}, (
         run.result.stdout.str()
     )
@@ -119,7 +113,7 @@ def test_seeded_in_process_runs_under_xdist(kit_pytester: pytest.Pytester) -> No
     run = run_hub(
         kit_pytester, f"--kaizen-hub-app={REFERENCE}:app", SEED, "-n", "2", subprocess=True
     )
-    outcomes = hub_items(run)
+    outcomes = run.role_outcomes("hub")
     assert len(outcomes) == expected_items("v2") and set(outcomes.values()) == {"passed"}, (
         run.result.stdout.str()
     )
@@ -133,7 +127,7 @@ def test_unseeded_live_hub_checks_the_views_and_says_what_it_could_not(
 ) -> None:
     url = served(ReferenceHub(records=mixed_fleet()))
     run = run_hub(kit_pytester, f"--kaizen-hub-url={url}")
-    outcomes = hub_items(run)
+    outcomes = run.role_outcomes("hub")
     assert outcomes.pop("HUB-003[unseeded]") == "skipped"
     assert set(outcomes) == {f"{r.id}[unseeded]" for r in contract.rules_for("hub", "v2")} - {
         "HUB-003[unseeded]"
@@ -181,7 +175,7 @@ def test_unseeded_in_process_app_checks_what_it_holds(kit_pytester: pytest.Pytes
         )
     )
     run = run_hub(kit_pytester, "--kaizen-hub-app=prefilled:app")
-    outcomes = hub_items(run)
+    outcomes = run.role_outcomes("hub")
     assert outcomes.pop("HUB-003[unseeded]") == "skipped" and set(outcomes.values()) == {"passed"}
 
 
@@ -222,7 +216,7 @@ def test_a_seed_function_that_raises_is_a_configuration_error(
     )  # errors, not failures: no HUB verdict was reached
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     # The empty roster needs no record touched: the seed works there and the case is judged.
-    assert hub_items(run)["HUB-001[empty-roster]"] == "passed"
+    assert run.role_outcomes("hub")["HUB-001[empty-roster]"] == "passed"
 
 
 def test_a_seed_function_that_hangs_is_a_configuration_error(kit_pytester: pytest.Pytester) -> None:
@@ -341,7 +335,7 @@ def test_an_app_whose_kind_cannot_be_told_needs_the_override(kit_pytester: pytes
         "--kaizen-hub-app-kind=wsgi",
         "--kaizen-hub-seed=wrapped:seed",
     )
-    assert set(hub_items(run).values()) == {"passed"}
+    assert set(run.role_outcomes("hub").values()) == {"passed"}
 
 
 def test_ini_twins_configure_the_hub(kit_pytester: pytest.Pytester) -> None:
@@ -350,9 +344,9 @@ def test_ini_twins_configure_the_hub(kit_pytester: pytest.Pytester) -> None:
         "kaizen_hub_profile = v1\nkaizen_hub_app_kind = wsgi\n"
     )
     run = run_hub(kit_pytester)
-    assert len(hub_items(run)) == expected_items("v1") and set(hub_items(run).values()) == {
-        "passed"
-    }
+    assert len(run.role_outcomes("hub")) == expected_items("v1") and set(
+        run.role_outcomes("hub").values()
+    ) == {"passed"}
     run.result.stdout.fnmatch_lines(
         [f"hub (profile v1): {REFERENCE}:wsgi_app_v1 (app, from ini kaizen_hub_app)"]
     )
@@ -399,9 +393,9 @@ def test_the_kit_runs_the_asgi_lifespan_and_awaits_an_async_seed(
     run = run_hub(
         kit_pytester, "--kaizen-hub-app=lifespan_hub:app", "--kaizen-hub-seed=lifespan_hub:seed"
     )
-    assert len(hub_items(run)) == expected_items("v2") and set(hub_items(run).values()) == {
-        "passed"
-    }
+    assert len(run.role_outcomes("hub")) == expected_items("v2") and set(
+        run.role_outcomes("hub").values()
+    ) == {"passed"}
     assert (kit_pytester.path / "lifespan_hub.py.stopped").read_text() == "stopped"
 
 
@@ -432,7 +426,7 @@ def test_an_app_that_raises_shows_its_traceback_and_the_rest_still_runs(
         "--kaizen-hub-app=mutants.hub.crashes_on_bad_flag:app",
         "--kaizen-hub-seed=mutants.hub.crashes_on_bad_flag:seed",
     )
-    outcomes = hub_items(run)
+    outcomes = run.role_outcomes("hub")
     failed = {name for name, outcome in outcomes.items() if outcome == "failed"}
     assert failed == {f"HUB-015[{case.id}]" for case in hub_cases()}
     assert len(outcomes) == expected_items("v2")
@@ -485,7 +479,7 @@ def test_a_failing_hub_fails_with_status_and_body_and_every_rule_is_judged(
         )
         options = ["--kaizen-hub-app=faulty:app"]
     run = run_hub(kit_pytester, *options)
-    outcomes = hub_items(run)
+    outcomes = run.role_outcomes("hub")
     assert outcomes.pop("HUB-003[unseeded]") == "skipped"
     assert outcomes["HUB-001[unseeded]"] == "failed" and set(outcomes.values()) <= {
         "failed",
@@ -503,7 +497,7 @@ def test_a_hub_that_never_answers_costs_one_limit(kit_pytester: pytest.Pytester)
     # one limit plus start-up on a loaded machine; each of its requests waiting a limit would take
     # several times as long
     assert elapsed < 15, f"took {elapsed:.1f} s"
-    outcomes = hub_items(run)
+    outcomes = run.role_outcomes("hub")
     assert outcomes.pop("HUB-003[unseeded]") == "skipped" and set(outcomes.values()) == {"failed"}
     run.result.stdout.fnmatch_lines(
         [

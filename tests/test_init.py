@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import shlex
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from kitrun import ItemOutcome, KitRun, run_kit
+from kitrun import command_option, run_kit
 
 from kaizen_conformance.cases.corpus import manifest_corpus
 from kaizen_conformance.cases.locations import fixtures_dir
 from kaizen_conformance.roles import init as role
 
 REFERENCE = "--kaizen-init=kaizen_conformance.reference.manifest_tools:init"
-PYTHON = shlex.quote(sys.executable)
-
-
-def command(module: str) -> str:
-    return f"--kaizen-init-cmd={PYTHON} -m {module} {{repo}}"
-
-
-def init_items(run: KitRun) -> list[ItemOutcome]:
-    return [item for item in run.items if item.properties.get("kaizen_role") == "init"]
-
-
-def outcomes(run: KitRun) -> dict[str, str]:
-    return {item.name: item.outcome for item in init_items(run)}
 
 
 # --------------------------------------------------------------------------- the reference conforms
@@ -36,12 +21,12 @@ def outcomes(run: KitRun) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "option",
-    [REFERENCE, command("kaizen_conformance.reference.manifest_tools init")],
+    [REFERENCE, command_option("init", "kaizen_conformance.reference.manifest_tools init")],
     ids=["callable", "command"],
 )
 def test_the_reference_conforms_on_every_case(kit_pytester: pytest.Pytester, option: str) -> None:
     run = run_kit(kit_pytester, option)
-    items = init_items(run)
+    items = run.role_items("init")
     assert len(items) == len(role.collect(None))  # type: ignore[arg-type]
     assert {item.outcome for item in items} == {"passed"}, [
         (i.name, i.message[:300]) for i in items if i.outcome != "passed"
@@ -65,7 +50,9 @@ def test_an_unconfigured_init_role_is_skipped_and_never_passes(
         "-k",
         "test_init",
     )
-    assert init_items(run) and {item.outcome for item in init_items(run)} == {"skipped"}
+    assert run.role_items("init") and {item.outcome for item in run.role_items("init")} == {
+        "skipped"
+    }
     run.result.stdout.fnmatch_lines(
         [
             "init (contract v1.1): not configured",
@@ -184,7 +171,7 @@ def test_a_scaffold_sch_calls_invalid_is_quoted(kit_pytester: pytest.Pytester) -
         "-k",
         "INI-001 and empty-checkout",
     )
-    assert outcomes(run) == {"INI-001[empty-checkout]": "failed"}
+    assert run.role_outcomes("init") == {"INI-001[empty-checkout]": "failed"}
     run.result.stdout.fnmatch_lines(
         [
             "case empty-checkout: wrote a .kaizen/schedule.yml that SCH calls invalid: top level: 'version' is a required property",
@@ -200,7 +187,7 @@ def test_a_scaffold_valid_only_under_yaml_1_1_fails(kit_pytester: pytest.Pyteste
         "-k",
         "INI-001 and empty-checkout",
     )
-    assert outcomes(run) == {"INI-001[empty-checkout]": "failed"}
+    assert run.role_outcomes("init") == {"INI-001[empty-checkout]": "failed"}
     run.result.stdout.fnmatch_lines(
         ["*the plain scalar 'yes' reads differently under YAML 1.1 and 1.2*"]
     )
@@ -209,11 +196,11 @@ def test_a_scaffold_valid_only_under_yaml_1_1_fails(kit_pytester: pytest.Pyteste
 def test_success_without_a_manifest_fails(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(
         kit_pytester,
-        command("mutants.init.cmd_reports_success_without_writing"),
+        command_option("init", "mutants.init.cmd_reports_success_without_writing"),
         "-k",
         "INI-001 and empty-checkout",
     )
-    assert outcomes(run) == {"INI-001[empty-checkout]": "failed"}
+    assert run.role_outcomes("init") == {"INI-001[empty-checkout]": "failed"}
     run.result.stdout.fnmatch_lines(
         [
             "case empty-checkout: reported success, but the checkout has no manifest that counts: no .kaizen/schedule.yml"
@@ -226,7 +213,7 @@ def test_a_crash_on_an_empty_checkout_is_reported_with_its_traceback_tail(
 ) -> None:
     kit_pytester.makepyfile(crashing="def init(repo):\n    return repo['.kaizen']\n")
     run = run_kit(kit_pytester, "--kaizen-init=crashing:init", "-k", "INI-001 and empty-checkout")
-    assert outcomes(run) == {"INI-001[empty-checkout]": "failed"}
+    assert run.role_outcomes("init") == {"INI-001[empty-checkout]": "failed"}
     run.result.stdout.fnmatch_lines(
         [
             "case empty-checkout: refused (raised / exited non-zero) on a checkout without .kaizen/, where it must write the scaffold",
@@ -242,13 +229,13 @@ def test_a_hanging_init_fails_within_the_limit_and_the_run_goes_on(
     started = time.perf_counter()
     run = run_kit(
         kit_pytester,
-        command("mutants.init.cmd_hangs"),
+        command_option("init", "mutants.init.cmd_hangs"),
         "--kaizen-timeout=1",
         "-k",
         "empty-checkout or minimal",
     )
     assert time.perf_counter() - started < 20
-    seen = outcomes(run)
+    seen = run.role_outcomes("init")
     assert seen["INI-001[empty-checkout]"] == "failed"
     assert seen["INI-003[minimal]"] == "failed"
     assert seen["INI-002[minimal]"] == "passed"
@@ -265,9 +252,12 @@ def test_a_hanging_init_fails_within_the_limit_and_the_run_goes_on(
 
 def test_paths_with_spaces_reach_the_command_as_one_argument(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(
-        kit_pytester, command("kaizen_conformance.reference.manifest_tools init"), "-k", "spaces"
+        kit_pytester,
+        command_option("init", "kaizen_conformance.reference.manifest_tools init"),
+        "-k",
+        "spaces",
     )
-    assert outcomes(run) == {
+    assert run.role_outcomes("init") == {
         "INI-001[checkout-path-with-spaces]": "passed",
         "INI-002[checkout-path-with-spaces]": "passed",
     }
@@ -283,7 +273,7 @@ def test_a_file_beside_kaizen_fails_ini_002(kit_pytester: pytest.Pytester) -> No
         "-k",
         "INI-002 and empty-checkout",
     )
-    assert outcomes(run) == {"INI-002[empty-checkout]": "failed"}
+    assert run.role_outcomes("init") == {"INI-002[empty-checkout]": "failed"}
     run.result.stdout.fnmatch_lines(
         [
             "case empty-checkout: changed files outside repos/subject/.kaizen/:",
@@ -299,7 +289,7 @@ def test_writing_through_a_kaizen_link_changes_files_outside(kit_pytester: pytes
         "-k",
         "INI-002 and kaizen-dir-symlink-outside-empty",
     )
-    assert outcomes(run) == {"INI-002[kaizen-dir-symlink-outside-empty]": "failed"}
+    assert run.role_outcomes("init") == {"INI-002[kaizen-dir-symlink-outside-empty]": "failed"}
     run.result.stdout.fnmatch_lines(["  added    outside/kaizen/schedule.yml"])
 
 
@@ -313,7 +303,7 @@ def test_an_overwritten_manifest_is_reported(kit_pytester: pytest.Pytester) -> N
         "-k",
         "INI-003 and version-true",
     )
-    assert outcomes(run) == {"INI-003[version-true]": "failed"}
+    assert run.role_outcomes("init") == {"INI-003[version-true]": "failed"}
     run.result.stdout.fnmatch_lines(
         [
             "*did not refuse: it returned None after * s, where .kaizen/schedule.yml already exists*",
@@ -332,7 +322,7 @@ def test_writing_through_a_dangling_link_is_caught_at_its_target(
         "-k",
         "dangling-symlink-outside",
     )
-    assert outcomes(run) == {
+    assert run.role_outcomes("init") == {
         "INI-003[dangling-symlink-outside]": "failed",
         "INI-002[dangling-symlink-outside]": "failed",
     }
@@ -350,7 +340,7 @@ def test_returning_without_refusing_fails_even_when_nothing_changed(
         "-k",
         "INI-003 and minimal",
     )
-    assert outcomes(run) == {"INI-003[minimal]": "failed"}
+    assert run.role_outcomes("init") == {"INI-003[minimal]": "failed"}
     run.result.stdout.fnmatch_lines(["*did not refuse: it returned None*"])
     run.result.stdout.no_fnmatch_line("*did not survive*")
 

@@ -135,20 +135,18 @@ def test_hub_015_names_a_spelling_that_filters_wrongly() -> None:
     ("run", "problem"),
     [
         (
-            ToolRun("validate", "command", "failed", 15.0, message="invalid", stderr="invalid"),
+            ToolRun("command", "failed", message="invalid", stderr="invalid"),
             "the rejection does not name the file: stderr 'invalid' never mentions schedule.yml",
         ),
         (
-            ToolRun("validate", "callable", "failed", 15.0, message="schedule.yml is invalid"),
+            ToolRun("callable", "failed", message="schedule.yml is invalid"),
             "the rejection names schedule.yml but not what is wrong with it: "
             "'schedule.yml is invalid'; say why (the key, the value, the rule)",
         ),
         (
             ToolRun(
-                "validate",
                 "command",
                 "failed",
-                15.0,
                 message="Traceback (most recent call last):\nKeyError: 'agents'\n",
                 stderr="Traceback (most recent call last):\nKeyError: 'agents'\n",
             ),
@@ -157,10 +155,8 @@ def test_hub_015_names_a_spelling_that_filters_wrongly() -> None:
         ),
         (
             ToolRun(
-                "validate",
                 "callable",
                 "failed",
-                15.0,
                 message="schedule.yml: agents[0].name is missing",
             ),
             None,

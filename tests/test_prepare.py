@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import shlex
-import sys
-
 import pytest
-from kitrun import ItemOutcome, KitRun, run_kit
+from kitrun import ItemOutcome, KitRun, command_option, run_kit
 
 from kaizen_conformance.cases import prepare
 from kaizen_conformance.cases import prepare as prepare_cases
@@ -14,20 +11,11 @@ from kaizen_conformance.cases.loading import fixtures_root
 from kaizen_conformance.roles import prepare as role
 
 REFERENCE = "--kaizen-prepare=kaizen_conformance.reference.prepare:prepare"
-PYTHON = shlex.quote(sys.executable)
-
-
-def command(module: str) -> str:
-    return f"--kaizen-prepare-cmd={PYTHON} -m {module} {{agent}} {{repo}}"
-
-
-def prepare_items(run: KitRun) -> list[ItemOutcome]:
-    return [item for item in run.items if item.properties.get("kaizen_role") == "prepare"]
 
 
 def item(run: KitRun, name: str) -> ItemOutcome:
-    found = [i for i in prepare_items(run) if i.name == name]
-    assert found, f"no item {name}; items: {[i.name for i in prepare_items(run)][:20]}"
+    found = [i for i in run.role_items("prepare") if i.name == name]
+    assert found, f"no item {name}; items: {[i.name for i in run.role_items('prepare')][:20]}"
     return found[0]
 
 
@@ -48,7 +36,7 @@ def expected_item_count() -> int:
 
 def test_the_reference_callable_conforms_on_every_case(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(kit_pytester, REFERENCE)
-    items = prepare_items(run)
+    items = run.role_items("prepare")
     assert len(items) == expected_item_count()
     assert {i.outcome for i in items} == {"passed"}, [
         (i.name, i.message[:300]) for i in items if i.outcome != "passed"
@@ -65,8 +53,8 @@ def test_the_reference_callable_conforms_on_every_case(kit_pytester: pytest.Pyte
 
 
 def test_the_reference_command_conforms_on_every_case(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, command("kaizen_conformance.reference.prepare"))
-    items = prepare_items(run)
+    run = run_kit(kit_pytester, command_option("prepare", "kaizen_conformance.reference.prepare"))
+    items = run.role_items("prepare")
     assert len(items) == expected_item_count()
     assert {i.outcome for i in items} == {"passed"}, [
         (i.name, i.message[:300]) for i in items if i.outcome != "passed"
@@ -78,7 +66,7 @@ def test_the_reference_command_conforms_on_every_case(kit_pytester: pytest.Pytes
 
 def test_kaizen_reference_configures_prepare(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(kit_pytester, "--kaizen-reference", "-k", "PRE- and minimal")
-    assert {i.name: i.outcome for i in prepare_items(run)} == {
+    assert {i.name: i.outcome for i in run.role_items("prepare")} == {
         f"{rule}[minimal/coach]": "passed" for rule in role.EVENT_RULES
     }
     run.result.stdout.fnmatch_lines(
@@ -120,7 +108,10 @@ def test_rule_ids_and_the_enforcement_go_into_junit_properties(
 
 def test_the_report_header_names_the_offline_enforcement(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(
-        kit_pytester, command("kaizen_conformance.reference.prepare"), "-k", "PRE-005 and minimal"
+        kit_pytester,
+        command_option("prepare", "kaizen_conformance.reference.prepare"),
+        "-k",
+        "PRE-005 and minimal",
     )
     run.result.stdout.fnmatch_lines(
         ["kaizen prepare offline enforcement (PRE-005): *Python audit hook*"]
@@ -142,7 +133,7 @@ def test_an_unconfigured_prepare_is_skipped_and_never_reads_as_passed(
         "-k",
         "test_prepare",
     )
-    items = prepare_items(run)
+    items = run.role_items("prepare")
     assert items and {i.outcome for i in items} == {"skipped"}
     assert "prepare role not configured (not a pass)" in items[0].message
     assert "--kaizen-prepare or --kaizen-prepare-cmd" in items[0].message
@@ -155,7 +146,10 @@ def test_a_command_printing_more_than_one_json_object_fails_with_its_first_bytes
     kit_pytester: pytest.Pytester,
 ) -> None:
     run = run_kit(
-        kit_pytester, command("mutants.prepare.logs_to_stdout_cmd"), "-k", "PRE-001 and minimal"
+        kit_pytester,
+        command_option("prepare", "mutants.prepare.logs_to_stdout_cmd"),
+        "-k",
+        "PRE-001 and minimal",
     )
     assert item(run, "PRE-001[minimal/coach]").outcome == "failed"
     run.result.stdout.fnmatch_lines(
@@ -201,7 +195,10 @@ def test_a_command_calling_the_hub_is_caught_and_the_report_says_how(
     kit_pytester: pytest.Pytester,
 ) -> None:
     run = run_kit(
-        kit_pytester, command("mutants.prepare.calls_the_hub_cmd"), "-k", "PRE-005 and minimal"
+        kit_pytester,
+        command_option("prepare", "mutants.prepare.calls_the_hub_cmd"),
+        "-k",
+        "PRE-005 and minimal",
     )
     assert item(run, "PRE-005[minimal/coach]").outcome == "failed"
     run.result.stdout.fnmatch_lines(
@@ -240,7 +237,7 @@ def test_a_read_through_an_escaping_symlink_is_seen_by_access_time(
         pytest.skip("this filesystem does not record access times (noatime)")
     run = run_kit(
         kit_pytester,
-        command("mutants.prepare.reads_then_refuses_cmd"),
+        command_option("prepare", "mutants.prepare.reads_then_refuses_cmd"),
         "-k",
         "PRE-004 and escaping-symlinks/memo",
     )
@@ -289,7 +286,7 @@ def test_an_error_without_the_agent_s_name_says_what_it_printed(
 def test_exit_zero_on_an_unknown_agent_is_not_an_error(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(
         kit_pytester,
-        command("mutants.prepare.exit_zero_on_unknown_agent_cmd"),
+        command_option("prepare", "mutants.prepare.exit_zero_on_unknown_agent_cmd"),
         "-k",
         "PRE-008 and ghost",
     )
@@ -304,7 +301,7 @@ def test_exit_zero_on_an_unknown_agent_is_not_an_error(kit_pytester: pytest.Pyte
 def test_an_event_printed_by_a_failing_command_is_caught(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(
         kit_pytester,
-        command("mutants.prepare.prints_an_event_on_failure_cmd"),
+        command_option("prepare", "mutants.prepare.prints_an_event_on_failure_cmd"),
         "-k",
         "PRE-009 and listy",
     )
@@ -403,7 +400,7 @@ def test_a_command_that_cannot_start_fails_the_error_cases_too(
         "-k",
         "PRE-004 and escaping-symlinks or PRE-008 and ghost",
     )
-    judged = {i.name: i.outcome for i in prepare_items(run)}
+    judged = {i.name: i.outcome for i in run.role_items("prepare")}
     assert judged and set(judged.values()) == {"failed"}, judged
     run.result.stdout.fnmatch_lines(
         [

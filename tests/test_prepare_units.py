@@ -40,7 +40,7 @@ def parsed(data: bytes) -> tuple[dict | None, str]:
         (b'{"a": 1}\n{"b": 2}\n', "its stdout is not one JSON object (Extra data"),
         (b'{"a": 1}\ndone\n', "its stdout is not one JSON object (Extra data"),
         (b"[1, 2]", "its stdout holds a JSON array, not the event object"),
-        (b'{"a": NaN}', "its stdout is not one JSON object (NaN is not JSON)"),
+        (b'{"a": NaN}', "its stdout is not one JSON object (NaN is not a JSON value)"),
         (b'\xef\xbb\xbf{"a": 1}', "its stdout is not one JSON object (Unexpected UTF-8 BOM"),
         (b'{"a": "\xff"}', "its stdout is not UTF-8 (invalid start byte at byte 7)"),
     ],

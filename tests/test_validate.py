@@ -7,7 +7,7 @@ import sys
 import time
 
 import pytest
-from kitrun import ItemOutcome, KitRun, run_kit
+from kitrun import command_option, run_kit
 
 from kaizen_conformance import contract
 from kaizen_conformance.adapters.manifest_tools import ToolRun
@@ -18,19 +18,6 @@ REFERENCE = "--kaizen-validate=kaizen_conformance.reference.manifest_tools:valid
 PYTHON = shlex.quote(sys.executable)
 
 
-def command(module: str) -> str:
-    return f"--kaizen-validate-cmd={PYTHON} -m {module} {{repo}}"
-
-
-def validate_items(run: KitRun) -> list[ItemOutcome]:
-    return [item for item in run.items if item.properties.get("kaizen_role") == "validate"]
-
-
-def outcomes(run: KitRun) -> dict[str, str]:
-    """Outcomes of the validate items only (a -k expression may select other roles' skipped items)."""
-    return {item.name: item.outcome for item in validate_items(run)}
-
-
 # --------------------------------------------------------------------------- the reference conforms
 
 
@@ -38,7 +25,7 @@ def test_the_reference_callable_conforms_on_every_corpus_case(
     kit_pytester: pytest.Pytester,
 ) -> None:
     run = run_kit(kit_pytester, REFERENCE)
-    items = validate_items(run)
+    items = run.role_items("validate")
     assert len(items) == 3 * len(manifest_corpus())
     assert {item.outcome for item in items} == {"passed"}, [
         i.name for i in items if i.outcome != "passed"
@@ -55,8 +42,11 @@ def test_the_reference_callable_conforms_on_every_corpus_case(
 
 
 def test_the_reference_command_conforms_on_every_corpus_case(kit_pytester: pytest.Pytester) -> None:
-    run = run_kit(kit_pytester, command("kaizen_conformance.reference.manifest_tools validate"))
-    items = validate_items(run)
+    run = run_kit(
+        kit_pytester,
+        command_option("validate", "kaizen_conformance.reference.manifest_tools validate"),
+    )
+    items = run.role_items("validate")
     assert len(items) == 3 * len(manifest_corpus())
     assert {item.outcome for item in items} == {"passed"}, [
         (i.name, i.message[:300]) for i in items if i.outcome != "passed"
@@ -65,7 +55,9 @@ def test_the_reference_command_conforms_on_every_corpus_case(kit_pytester: pytes
 
 def test_reference_switch_configures_validate(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(kit_pytester, "--kaizen-reference", "-k", "VAL-002 and minimal")
-    assert [(i.name, i.outcome) for i in validate_items(run)] == [("VAL-002[minimal]", "passed")]
+    assert [(i.name, i.outcome) for i in run.role_items("validate")] == [
+        ("VAL-002[minimal]", "passed")
+    ]
 
 
 def test_an_unconfigured_validate_role_is_skipped_and_never_passes(
@@ -74,7 +66,7 @@ def test_an_unconfigured_validate_role_is_skipped_and_never_passes(
     run = run_kit(
         kit_pytester, "--kaizen-init=kaizen_conformance.reference.manifest_tools:init", "-rs"
     )
-    items = validate_items(run)
+    items = run.role_items("validate")
     assert items and {item.outcome for item in items} == {"skipped"}
     run.result.stdout.fnmatch_lines(
         [
@@ -116,7 +108,7 @@ def test_a_wrong_verdict_names_the_case_and_what_the_corpus_says(
         "-k",
         "version-true",
     )
-    assert outcomes(run)["SCH-001[version-true]"] == "failed"
+    assert run.role_outcomes("validate")["SCH-001[version-true]"] == "failed"
     run.result.stdout.fnmatch_lines(
         [
             "SCH-001 MUST: A manifest is valid iff its bytes are valid UTF-8*",
@@ -154,7 +146,7 @@ def test_code_in_a_hostile_manifest_that_ran_is_reported_with_the_marker(
         "-k",
         "python-object-apply",
     )
-    assert outcomes(run)["SCH-003[python-object-apply]"] == "failed"
+    assert run.role_outcomes("validate")["SCH-003[python-object-apply]"] == "failed"
     run.result.stdout.fnmatch_lines(
         ["*code in the manifest was executed: it created */marker-code-was-executed*"]
     )
@@ -180,7 +172,7 @@ def test_a_hanging_validator_fails_its_case_within_the_limit_and_the_run_goes_on
         "version-true or minimal",
     )
     assert time.perf_counter() - started < 15
-    seen = outcomes(run)
+    seen = run.role_outcomes("validate")
     assert seen["SCH-001[version-true]"] == "failed"
     assert seen["VAL-002[version-true]"] == "failed"
     assert seen["SCH-001[minimal]"] == "passed"
@@ -197,7 +189,7 @@ def test_a_hanging_command_is_killed_at_the_limit(kit_pytester: pytest.Pytester)
     started = time.perf_counter()
     run = run_kit(kit_pytester, hang, "--kaizen-timeout=1", "-k", "SCH-001 and minimal")
     assert time.perf_counter() - started < 15
-    assert outcomes(run) == {"SCH-001[minimal]": "failed"}
+    assert run.role_outcomes("validate") == {"SCH-001[minimal]": "failed"}
     run.result.stdout.fnmatch_lines(
         [
             "case minimal: no verdict within the per-call limit: still running after 1 s, the per-call limit "
@@ -208,9 +200,12 @@ def test_a_hanging_command_is_killed_at_the_limit(kit_pytester: pytest.Pytester)
 
 def test_a_command_killed_by_a_signal_gave_no_verdict(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(
-        kit_pytester, command("mutants.validate.cmd_segfaults_on_invalid"), "-k", "version-true"
+        kit_pytester,
+        command_option("validate", "mutants.validate.cmd_segfaults_on_invalid"),
+        "-k",
+        "version-true",
     )
-    assert outcomes(run)["SCH-001[version-true]"] == "failed"
+    assert run.role_outcomes("validate")["SCH-001[version-true]"] == "failed"
     run.result.stdout.fnmatch_lines(["case version-true: no verdict: killed by signal 11 after *"])
 
 
@@ -223,7 +218,7 @@ def test_a_command_that_cannot_start_fails_every_case_clearly(
         "-k",
         "minimal",
     )
-    assert set(outcomes(run).values()) == {
+    assert set(run.role_outcomes("validate").values()) == {
         "failed"
     }  # VAL-003 too: a tool that never ran proves nothing
     run.result.stdout.fnmatch_lines(
@@ -243,13 +238,13 @@ def test_an_async_validator_is_awaited(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(
         kit_pytester, "--kaizen-validate=asyncvalidator:validate", "-k", "minimal or version-true"
     )
-    assert set(outcomes(run).values()) == {"passed"}
+    assert set(run.role_outcomes("validate").values()) == {"passed"}
 
 
 def test_a_should_miss_is_reported_not_failed_unless_strict(kit_pytester: pytest.Pytester) -> None:
     option = "--kaizen-validate=mutants.validate.plain_safe_load:validate"
     run = run_kit(kit_pytester, option, "-k", "duplicate-keys")
-    assert outcomes(run)["SCH-005[duplicate-keys]"] == "xfailed"
+    assert run.role_outcomes("validate")["SCH-005[duplicate-keys]"] == "xfailed"
     assert run.result.ret == 0
     strict = run_kit(kit_pytester, option, "-k", "duplicate-keys", "--kaizen-strict")
     assert strict.outcomes()["SCH-005[duplicate-keys]"] == "failed"
@@ -270,15 +265,15 @@ def test_a_should_miss_is_reported_not_failed_unless_strict(kit_pytester: pytest
             "case version-true: the rejection names schedule.yml but not what is wrong with it: *",
         ),
         (
-            command("mutants.validate.cmd_bare_invalid"),
+            command_option("validate", "mutants.validate.cmd_bare_invalid"),
             "case version-true: the rejection does not name the file: stderr 'invalid\\n' never mentions schedule.yml",
         ),
         (
-            command("mutants.validate.cmd_reason_on_stdout"),
+            command_option("validate", "mutants.validate.cmd_reason_on_stdout"),
             "case version-true: the reason went to stdout; the contract wants it on stderr*",
         ),
         (
-            command("mutants.validate.cmd_floods_stderr"),
+            command_option("validate", "mutants.validate.cmd_floods_stderr"),
             "case version-true: wrote * characters on stderr: a verdict is a message, not a flood",
         ),
     ],
@@ -287,14 +282,14 @@ def test_rejection_messages_are_held_to_val_002(
     kit_pytester: pytest.Pytester, option: str, line: str
 ) -> None:
     run = run_kit(kit_pytester, option, "-k", "VAL-002 and version-true")
-    assert outcomes(run) == {"VAL-002[version-true]": "failed"}
+    assert run.role_outcomes("validate") == {"VAL-002[version-true]": "failed"}
     run.result.stdout.fnmatch_lines([line])
 
 
 def test_a_flood_is_quoted_in_a_bounded_message(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(
         kit_pytester,
-        command("mutants.validate.cmd_floods_stderr"),
+        command_option("validate", "mutants.validate.cmd_floods_stderr"),
         "-k",
         "VAL-002 and version-true",
     )
@@ -309,11 +304,11 @@ def test_a_traceback_is_a_crash_even_when_its_code_lines_mention_the_file(
 ) -> None:
     run = run_kit(
         kit_pytester,
-        command("mutants.validate.cmd_crashes_on_invalid"),
+        command_option("validate", "mutants.validate.cmd_crashes_on_invalid"),
         "-k",
         "VAL-002 and agent-entry-scalar",
     )
-    assert outcomes(run) == {"VAL-002[agent-entry-scalar]": "failed"}
+    assert run.role_outcomes("validate") == {"VAL-002[agent-entry-scalar]": "failed"}
     run.result.stdout.fnmatch_lines(
         [
             "case agent-entry-scalar: the rejection on stderr is a Python traceback ending *TypeError: string indices*: "
@@ -329,7 +324,7 @@ def test_an_acceptance_that_prints_on_stderr_fails_val_002(kit_pytester: pytest.
         "-k",
         "VAL-002 and minimal",
     )
-    assert outcomes(run) == {"VAL-002[minimal]": "failed"}
+    assert run.role_outcomes("validate") == {"VAL-002[minimal]": "failed"}
     run.result.stdout.fnmatch_lines(
         [
             "case minimal: accepted the manifest but wrote on stderr: 'schedule.yml looks good!\\n'; "
@@ -340,10 +335,8 @@ def test_an_acceptance_that_prints_on_stderr_fails_val_002(kit_pytester: pytest.
 
 def tool_run(message: str, via: str = "callable", stdout: str = "") -> ToolRun:
     return ToolRun(
-        "validate",
         via,
         "failed",
-        15.0,
         message=message,
         stderr=message,
         stderr_size=len(message),
@@ -404,7 +397,7 @@ def test_a_validator_that_writes_into_the_checkout_fails_val_003(
         "-k",
         "VAL-003 and minimal",
     )
-    assert outcomes(run) == {"VAL-003[minimal]": "failed"}
+    assert run.role_outcomes("validate") == {"VAL-003[minimal]": "failed"}
     run.result.stdout.fnmatch_lines(
         [
             "case minimal: changed files while validating:",
@@ -417,7 +410,7 @@ def test_network_use_in_process_is_refused_and_reported(kit_pytester: pytest.Pyt
     run = run_kit(
         kit_pytester, "--kaizen-validate=mutants.validate.phones_home:validate", "-k", "minimal"
     )
-    seen = outcomes(run)
+    seen = run.role_outcomes("validate")
     assert seen["VAL-003[minimal]"] == "failed"
     assert seen["SCH-001[minimal]"] == "passed"  # the refusal did not stop the validator
     run.result.stdout.fnmatch_lines(
@@ -429,9 +422,12 @@ def test_network_use_in_process_is_refused_and_reported(kit_pytester: pytest.Pyt
 
 def test_network_use_by_a_command_is_refused_and_reported(kit_pytester: pytest.Pytester) -> None:
     run = run_kit(
-        kit_pytester, command("mutants.validate.cmd_phones_home"), "-k", "VAL-003 and minimal"
+        kit_pytester,
+        command_option("validate", "mutants.validate.cmd_phones_home"),
+        "-k",
+        "VAL-003 and minimal",
     )
-    assert outcomes(run) == {"VAL-003[minimal]": "failed"}
+    assert run.role_outcomes("validate") == {"VAL-003[minimal]": "failed"}
     run.result.stdout.fnmatch_lines(
         ["case minimal: tried to use the network (*): socket.getaddrinfo*telemetry.kaizen.invalid*"]
     )

@@ -34,6 +34,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from kaizen_conformance.cases.hub import Params
+from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import FailureKind
 from kaizen_conformance.core.targets import TargetError, load_target
 from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit
@@ -115,7 +116,7 @@ class HubAnswer:
         if self.truncated:
             return False, f"the body is larger than {MAX_BODY_BYTES} bytes"
         try:
-            return True, json.loads(self.body.decode("utf-8"), parse_constant=_not_json)
+            return True, strict_loads(self.body.decode("utf-8"))
         except UnicodeDecodeError as exc:
             return False, f"the body is not UTF-8 ({exc.reason} at byte {exc.start})"
         except ValueError as exc:
@@ -133,16 +134,6 @@ class HubAnswer:
         if not isinstance(value, list):
             return None, f"{self.describe()} — a JSON {json_type(value)}, not an array"
         return value, ""
-
-
-def _not_json(constant: str) -> Any:
-    """Python's json module reads NaN and Infinity; JSON (RFC 8259) has no such numbers."""
-    raise ValueError(f"{constant} is not a JSON value")
-
-
-def json_type(value: Any) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")
 
 
 # --------------------------------------------------------------------------- tracebacks
@@ -226,7 +217,6 @@ class HubDriver:
 
     def __init__(self, target: Any, description: str, limit: float) -> None:
         self.target = target  # what the seed function receives: the app object or the URL
-        self.description = description
         self.limit = limit
         self.lock_key = description  # which hub: its spec, refined by open_driver with the seed
         self.answered_once = False

@@ -17,7 +17,6 @@ import asyncio
 import inspect
 import io
 import os
-import shutil
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
@@ -28,7 +27,12 @@ from kaizen_conformance.core.checks import FailureKind, crashed_call, crashed_co
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import sandbox
 from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit
-from kaizen_conformance.runtime.commands import CommandOutcome, run_command
+from kaizen_conformance.runtime.commands import (
+    CommandOutcome,
+    command_argv,
+    run_command,
+    unstartable,
+)
 
 HEAD = 300  # characters of any output quoted in a message
 KEEP = 1 << 16  # characters of in-process output kept; the rest is only counted
@@ -78,16 +82,13 @@ class ToolRun:
     callable wrote on stderr) or the command's stderr.
     """
 
-    role: str
     via: str  # "callable" or "command"
     status: str
-    limit: float
     message: str = ""
     stdout: str = ""
     stdout_size: int = 0
     stderr: str = ""
     stderr_size: int = 0
-    seconds: float = 0.0
     returned: Any = None
     error_type: str = ""
     error_tail: str = ""  # the last lines of a callable's traceback
@@ -174,15 +175,12 @@ def call_tool(
         else:
             outcome = call_with_limit(invoke, settings.timeout, label)
     run = ToolRun(
-        role,
         "callable",
         status=_call_status(outcome),
-        limit=settings.timeout,
         stdout=stdout.text(),
         stdout_size=stdout.size,
         stderr=stderr.text(),
         stderr_size=stderr.size,
-        seconds=outcome.seconds,
         returned=outcome.value,
         network_attempts=attempts,
         enforcement="Python audit hook (in-process)" if offline else "",
@@ -213,11 +211,6 @@ def _call_status(outcome: CallOutcome) -> str:
 # --------------------------------------------------------------------------- commands
 
 
-def command_argv(settings: Settings, role: str, **fields: str) -> list[str]:
-    """The role's command with its placeholders filled, word by word (never through a shell)."""
-    return [word.format_map(fields) for word in settings.command(role)]
-
-
 def run_tool(
     settings: Settings,
     role: str,
@@ -231,13 +224,11 @@ def run_tool(
     ``scratch`` makes a kit-owned directory (never inside the checkout's tree) for what the
     offline guard injects; it is only asked for when the command runs offline.
     """
-    argv = command_argv(settings, role, repo=str(repo))
+    argv = command_argv(settings.command(role), {"repo": str(repo)})
     missing = unstartable(argv[0])
     if missing:
         how = f"could not start {argv[0]!r}: {missing} (command: {' '.join(argv)[:200]})"
-        return ToolRun(
-            role, "command", status=CRASHED, limit=settings.timeout, how=how, started=False
-        )
+        return ToolRun("command", status=CRASHED, how=how, started=False)
     attempts: list[str] = []
     enforcement = ""
     if offline:
@@ -254,16 +245,13 @@ def run_tool(
     stdout = outcome.stdout.decode("utf-8", errors="replace")
     stderr = outcome.stderr.decode("utf-8", errors="replace")
     run = ToolRun(
-        role,
         "command",
         status=_command_status(outcome),
-        limit=settings.timeout,
         message=stderr if outcome.returncode not in (None, 0) else "",
         stdout=stdout,
         stdout_size=outcome.stdout_size,
         stderr=stderr,
         stderr_size=outcome.stderr_size,
-        seconds=outcome.seconds,
         network_attempts=attempts,
         enforcement=enforcement,
         started=not outcome.start_error,
@@ -271,19 +259,6 @@ def run_tool(
     )
     run.how = _command_how(outcome, settings)
     return run
-
-
-def unstartable(program: str) -> str:
-    """Why ``program`` cannot be run, or "" when it can.
-
-    Asked before running because inside ``unshare`` a missing program is not a start error
-    but unshare's own exit 127, which would read as the tool's rejection.
-    """
-    if os.sep in program:
-        if not os.path.isfile(program):
-            return "no such file"
-        return "" if os.access(program, os.X_OK) else "not executable"
-    return "" if shutil.which(program) else "not found on PATH"
 
 
 def _command_status(outcome: CommandOutcome) -> str:

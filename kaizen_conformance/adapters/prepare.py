@@ -18,17 +18,17 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
-import sys
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
+from kaizen_conformance.runtime import audit
+from kaizen_conformance.runtime.commands import command_argv, unstartable
 from kaizen_conformance.runtime.sandbox import call_offline, run_command_offline
 
 IN_PROCESS_ENFORCEMENT = (
@@ -108,20 +108,6 @@ def _as_json(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False))
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """An object's members, refusing one given twice (json.loads would keep the last)."""
-    members: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in members:
-            raise ValueError(f"member {name!r} is given twice in one object")
-        members[name] = value
-    return members
-
-
 def parse_stdout(data: bytes, size: int, head: str) -> tuple[dict[str, Any] | None, str]:
     """The one JSON object a command printed, or why its stdout is not exactly that."""
     if size > len(data):
@@ -136,29 +122,15 @@ def parse_stdout(data: bytes, size: int, head: str) -> tuple[dict[str, Any] | No
     if not text.strip():
         return None, "it printed nothing on stdout (the event goes to stdout)"
     try:
-        value = json.loads(
-            text.strip(), parse_constant=_reject_constant, object_pairs_hook=_unique_members
-        )
+        value = strict_loads(text.strip(), unique=True)
     except ValueError as exc:
         return None, f"its stdout is not one JSON object ({exc}); it began with {head}"
     if not isinstance(value, dict):
         return (
             None,
-            f"its stdout holds a JSON {json_kind(value)}, not the event object; it began with {head}",
+            f"its stdout holds a JSON {json_type(value)}, not the event object; it began with {head}",
         )
     return value, ""
-
-
-def json_kind(value: Any) -> str:
-    kinds = {
-        list: "array",
-        str: "string",
-        bool: "boolean",
-        int: "number",
-        float: "number",
-        type(None): "null",
-    }
-    return kinds.get(type(value), type(value).__name__)
 
 
 def looks_like_an_event(data: bytes) -> bool:
@@ -174,48 +146,31 @@ def looks_like_an_event(data: bytes) -> bool:
 
 # --------------------------------------------------------------------------- watching opens (in-process)
 
-_watch_lock = threading.Lock()
-_watches: list[tuple[frozenset[str], list[str]]] = []
-_hook_installed = False
-
-
-def _open_hook(event: str, args: tuple[Any, ...]) -> None:
-    if event != "open" or not _watches or not args:
-        return
-    path = args[0]
-    if not isinstance(path, (str, bytes, os.PathLike)):
-        return  # a file descriptor
-    try:
-        real = os.path.realpath(os.fsdecode(path))
-    except (OSError, ValueError):
-        return
-    for targets, hits in list(_watches):
-        if real in targets:
-            hits.append(os.fsdecode(path))
-
 
 @contextmanager
 def watching_opens(paths: Sequence[Path]) -> Iterator[list[str]]:
-    """Record every open of one of ``paths`` by this process while the block runs (hits are returned).
-
-    An audit hook stays for the life of the process, so one is installed and idles with no watch.
-    """
-    global _hook_installed
+    """Record every open of one of ``paths`` by this process while the block runs (hits are returned)."""
     hits: list[str] = []
     if not paths:
         yield hits
         return
-    entry = (frozenset(os.path.realpath(p) for p in paths), hits)
-    with _watch_lock:
-        if not _hook_installed:
-            sys.addaudithook(_open_hook)
-            _hook_installed = True
-        _watches.append(entry)
-    try:
+    targets = frozenset(os.path.realpath(p) for p in paths)
+
+    def record(event: str, args: tuple[object, ...]) -> None:
+        if event != "open" or not args:
+            return
+        path = args[0]
+        if not isinstance(path, (str, bytes, os.PathLike)):
+            return  # a file descriptor
+        try:
+            real = os.path.realpath(os.fsdecode(path))
+        except (OSError, ValueError):
+            return
+        if real in targets:
+            hits.append(os.fsdecode(path))
+
+    with audit.watching(record):
         yield hits
-    finally:
-        with _watch_lock:
-            _watches.remove(entry)
 
 
 @contextmanager
@@ -308,17 +263,11 @@ def _call(
     return result
 
 
-def command_argv(settings: Settings, repo: str, agent: str) -> list[str]:
-    """The command template with {agent} and {repo} filled in, word by word (no shell)."""
-    return [word.format_map({"agent": agent, "repo": repo}) for word in settings.command("prepare")]
-
-
 def _run_command(
     settings: Settings, repo: str, agent: str, *, scratch: Path, cwd: Path | None
 ) -> PrepareResult:
-    argv = command_argv(settings, repo, agent)
-    program = argv[0] if cwd is None or "/" not in argv[0] else os.path.join(cwd, argv[0])
-    if shutil.which(program) is None:
+    argv = command_argv(settings.command("prepare"), {"agent": agent, "repo": repo})
+    if unstartable(argv[0], cwd=cwd):
         # Checked here because, run inside a network namespace, a missing program is only unshare's exit 127.
         return PrepareResult(
             via="command",

@@ -30,7 +30,12 @@ from kaizen_conformance.hubdouble.responder import HubDouble
 from kaizen_conformance.hubdouble.server import LoopbackHub, Stray
 from kaizen_conformance.hubdouble.transport import respx_transport
 from kaizen_conformance.runtime.calls import call_with_limit
-from kaizen_conformance.runtime.commands import MAX_OUTPUT, CommandOutcome, run_command
+from kaizen_conformance.runtime.commands import (
+    MAX_OUTPUT,
+    CommandOutcome,
+    command_argv,
+    run_command,
+)
 
 ENV_FIELDS = {"hub_url": "KAIZEN_HUB_URL", "hostname": "KAIZEN_HOSTNAME", "domain": "KAIZEN_DOMAIN"}
 PROFILE_ENV = "KAIZEN_PROFILE"  # a kit extra: the profile the run holds the resolver to
@@ -189,11 +194,6 @@ def call_resolver_server(
 
 def command_fields(hub_url: str, hostname: str, domain: str | None) -> dict[str, str]:
     return {"hub_url": hub_url, "hostname": hostname, "domain": domain or ""}
-
-
-def command_argv(template: list[str], fields: Mapping[str, str]) -> list[str]:
-    """Substitute the placeholders in every shlex-split word; ``{domain}`` stays an (empty) argument."""
-    return [word.format_map(fields) for word in template]
 
 
 def command_env(fields: Mapping[str, str], profile: str) -> dict[str, str]:

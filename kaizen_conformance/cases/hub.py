@@ -12,7 +12,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kaizen_conformance.cases.loading import FixtureError, check_against, read_yaml
+from kaizen_conformance.cases.loading import (
+    FixtureError,
+    case_dirs,
+    case_file,
+    check_against,
+    read_yaml,
+)
 from kaizen_conformance.contract.rfc3339 import rfc3339_problem
 
 ROLE = "hub"
@@ -29,10 +35,6 @@ class HubQuery:
     params: Params
     expect: tuple[str, ...]
     rule: str
-
-    @property
-    def params_dict(self) -> dict[str, str]:
-        return dict(self.params)
 
 
 def rule_of(params: Params) -> str:
@@ -184,13 +186,8 @@ def _hub_cases(root: Path) -> tuple[HubCase, ...]:
     base = root / "hub"
     known = probes(root)
     cases = []
-    for case_dir in sorted(p for p in base.iterdir() if p.is_dir()):
-        if not (case_dir / "case.yml").is_file():
-            raise FixtureError(
-                case_dir,
-                "a case directory without case.yml",
-                fix="add case.yml (schema: hub-case.schema.json) or remove the directory",
-            )
+    for case_dir in case_dirs(base):
+        case_file(case_dir, "schema: hub-case.schema.json")
         if case_dir.name == UNSEEDED:
             raise FixtureError(
                 case_dir, f"the case id {UNSEEDED!r} is reserved for unseeded runs", fix="rename it"

@@ -14,6 +14,8 @@ from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
 from kaizen_conformance.cases.loading import (
     WORKSPACE_PLACEHOLDERS,
     FixtureError,
+    case_dirs,
+    case_file,
     check_against,
     check_files_entries,
     fixtures_root,
@@ -146,13 +148,8 @@ def all_cases(root: Path | None = None) -> tuple[InitCase, ...]:
 def _all_cases(root: Path) -> tuple[InitCase, ...]:
     base = root / "init"
     cases: list[InitCase] = []
-    for case_dir in sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []:
-        if not (case_dir / "case.yml").is_file():
-            raise FixtureError(
-                case_dir,
-                "a case directory without case.yml",
-                fix="add case.yml (see docs/manifest-tools.md) or remove the directory",
-            )
+    for case_dir in case_dirs(base):
+        case_file(case_dir, "see docs/manifest-tools.md")
         case = load_init_case(case_dir)
         lint(case)
         cases.append(case)

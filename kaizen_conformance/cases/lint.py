@@ -1,7 +1,7 @@
 """``kaizen-conformance check-fixtures``: every problem of the fixture tree at once, each naming its file.
 
 Collection stops at the first malformed case, which is right for a test run and slow for a
-contributor fixing several. The lint loads every resolver case on its own, materialises
+contributor fixing several. The lint loads every resolver case on its own (the collection below reuses them), materialises
 every case into a scratch directory (so a placeholder or copy source that only fails there
 is found too), collects every role's checks under both profiles, and demands that every
 catalogue rule of a role with a suite has at least one check. CI runs it.
@@ -33,34 +33,20 @@ class Report:
         if text not in self.problems:
             self.problems.append(text)
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
 
 def lint_resolver_cases(root: Path, report: Report) -> list[Any]:
-    """Load each resolver case on its own (one bad case does not hide the next) and materialise it."""
-    from kaizen_conformance.cases.resolver import load_resolver_case
+    """Load each resolver case on its own (one bad case does not hide the next).
 
-    base = root / "resolver"
-    loaded: list[Any] = []
-    if not base.is_dir():
-        return loaded
-    for case_dir in sorted(p for p in base.iterdir() if p.is_dir()):
-        if not (case_dir / "case.yml").is_file():
-            report.add(
-                FixtureError(
-                    case_dir,
-                    "a case directory without case.yml",
-                    fix="add case.yml (kaizen-conformance new-case resolver NAME) or remove the directory",
-                )
-            )
-            continue
-        try:
-            loaded.append(load_resolver_case(case_dir))
-        except FixtureError as exc:
-            report.add(exc)
-    report.counts["resolver cases"] = len(loaded)
+    When all of them load, the run's collection (``lint_coverage``) reuses them.
+    """
+    from kaizen_conformance.cases.resolver import load_each
+
+    problems: list[FixtureError] = []
+    loaded = load_each(root, problems)
+    for problem in problems:
+        report.add(problem)
+    if (root / "resolver").is_dir():
+        report.counts["resolver cases"] = len(loaded)
     return loaded
 
 

@@ -21,6 +21,7 @@ import yaml
 
 from kaizen_conformance import contract
 from kaizen_conformance.cases.locations import fixtures_dir
+from kaizen_conformance.contract.json_data import json_type
 
 # libyaml's safe loader where PyYAML has it: reading every case.yml is most of collection time.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -67,6 +68,23 @@ def read_yaml(path: Path) -> Any:
         ) from None
 
 
+def case_dirs(base: Path) -> list[Path]:
+    """The case directories under ``base`` (none when it does not exist), in order of id."""
+    return sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+
+
+def case_file(case_dir: Path, guide: str) -> Path:
+    """``case_dir/case.yml``, or a FixtureError saying to add it (``guide``: where the format is told)."""
+    source = case_dir / "case.yml"
+    if not source.is_file():
+        raise FixtureError(
+            case_dir,
+            "a case directory without case.yml",
+            fix=f"add case.yml ({guide}) or remove the directory",
+        )
+    return source
+
+
 # ``check-fixtures`` sets this: it lints the shipped fixtures too.
 VALIDATE_SHIPPED = False
 
@@ -107,15 +125,6 @@ def check_against(schema_name: str, data: Any, path: Path) -> None:
         )
 
 
-JSON_TYPES = {
-    dict: "an object",
-    list: "an array",
-    str: "a string",
-    bool: "a boolean",
-    int: "an integer",
-    float: "a number",
-    type(None): "null",
-}
 SCHEMA_TYPES = {
     "object": "an object",
     "array": "an array",
@@ -127,8 +136,10 @@ SCHEMA_TYPES = {
 }
 
 
-def json_type(value: Any) -> str:
-    return JSON_TYPES.get(type(value), type(value).__name__)
+def schema_type(value: Any) -> str:
+    """What a schema calls ``value``'s type, with its article ("an integer", "a string")."""
+    kind = "integer" if type(value) is int else json_type(value)
+    return SCHEMA_TYPES.get(kind, kind)
 
 
 def explain_schema_error(error: Any) -> tuple[str, str]:
@@ -150,7 +161,7 @@ def explain_schema_error(error: Any) -> tuple[str, str]:
     if kind == "type":
         wanted = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         names = " or ".join(SCHEMA_TYPES.get(str(t), str(t)) for t in wanted)
-        return f"{instance!r:.80} is {json_type(instance)}, not {names}", f"make it {names}"
+        return f"{instance!r:.80} is {schema_type(instance)}, not {names}", f"make it {names}"
     if kind == "enum":
         values = ", ".join(map(repr, schema["enum"]))
         return f"{instance!r:.80} is not one of the allowed values", f"use one of {values}"

@@ -27,6 +27,8 @@ from kaizen_conformance import contract
 from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
 from kaizen_conformance.cases.loading import (
     FixtureError,
+    case_dirs,
+    case_file,
     check_against,
     fixtures_root,
     read_yaml,
@@ -328,13 +330,8 @@ def fixture_cases(root: Path) -> tuple[PrepareCase, ...]:
     """Every case under ``<root>/prepare/``, sorted by id."""
     base = root / "prepare"
     cases = []
-    for case_dir in sorted(p for p in base.iterdir() if p.is_dir()):
-        if not (case_dir / "case.yml").is_file():
-            raise FixtureError(
-                case_dir,
-                "a case directory without case.yml",
-                fix="add case.yml (see docs/prepare.md) or remove the directory",
-            )
+    for case_dir in case_dirs(base):
+        case_file(case_dir, "see docs/prepare.md")
         cases.append(load_prepare_case(case_dir))
     return tuple(cases)
 

@@ -7,7 +7,6 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,8 @@ from kaizen_conformance.cases.loading import (
     PLACEHOLDER,
     WORKSPACE_PLACEHOLDERS,
     FixtureError,
+    case_dirs,
+    case_file,
     check_against,
     check_files_entries,
     check_placeholders,
@@ -277,13 +278,16 @@ def check_template(record: Mapping[str, Any], source: Path, where: str) -> None:
 def expected_outcomes(
     data: Mapping[str, Any],
     profiles: tuple[str, ...],
-    groups: tuple[GeneratedGroup, ...],
+    generated: Mapping[str, list[Any]],
     source: Path,
 ) -> dict[str, dict[str, Any]]:
-    """Per profile: ``{"error": True}`` or ``{"included": [...]}`` with every named group's slugs added."""
+    """Per profile: ``{"error": True}`` or ``{"included": [...]}`` with every named group's slugs added.
+
+    ``generated`` holds each generated group's records by group name, as loading built them.
+    """
     expect = data["expect"]
     per_profile = {p: expect for p in profiles} if not ({"v1", "v2"} & expect.keys()) else expect
-    by_name = {group.name: group for group in groups}
+    by_name = generated
     outcomes: dict[str, dict[str, Any]] = {}
     for profile in profiles:
         where = "$.expect" + (f".{profile}" if per_profile is expect else "")
@@ -321,9 +325,7 @@ def expected_outcomes(
                     where=f"{where}.groups",
                     fix=f"name one of hub.generate's groups: {', '.join(sorted(by_name)) or 'none'}",
                 )
-            slugs = [
-                r.get("slug") if isinstance(r, dict) else None for r in by_name[name].records()
-            ]
+            slugs = [r.get("slug") if isinstance(r, dict) else None for r in by_name[name]]
             if not all(isinstance(slug, str) for slug in slugs):
                 raise FixtureError(
                     source,
@@ -361,7 +363,10 @@ def load_resolver_case(case_dir: Path) -> ResolverCase:
                 check_placeholders(host_path, WORKSPACE_PLACEHOLDERS, source, at)
     check_files_entries(data.get("files", []), source, "$.files", WORKSPACE_PLACEHOLDERS)
     groups = load_groups(hub, source)
-    records = list(hub["records"]) + [record for group in groups for record in group.records()]
+    generated = {group.name: group.records() for group in groups}
+    records = list(hub["records"]) + [
+        record for group in groups for record in generated[group.name]
+    ]
     return ResolverCase(
         id=case_dir.name,
         source=source,
@@ -373,37 +378,56 @@ def load_resolver_case(case_dir: Path) -> ResolverCase:
         records=records,
         ignores=frozenset(hub.get("ignores", ())),
         fault=hub.get("fault"),
-        expect=expected_outcomes(data, profiles, groups, source),
+        expect=expected_outcomes(data, profiles, generated, source),
         files=data.get("files", []),
         repos_source=case_dir / "repos",
         generated=groups,
     )
 
 
+# Every resolver case of a fixture tree, by its root, once all of them loaded.
+_LOADED: dict[Path, tuple[ResolverCase, ...]] = {}
+
+
 def resolver_cases(root: Path | None = None) -> tuple[ResolverCase, ...]:
-    """Every case under ``<fixtures>/resolver/``, sorted by id."""
-    return _resolver_cases(root or fixtures_root())
+    """Every case under ``<fixtures>/resolver/``, sorted by id (loaded once per tree)."""
+    root = root or fixtures_root()
+    if root not in _LOADED:
+        base = root / "resolver"
+        if not base.is_dir():
+            raise FixtureError(
+                base,
+                "the resolver cases directory does not exist",
+                fix=f"create it, or unset {FIXTURES_ENV} to use the kit's own fixtures",
+            )
+        load_each(root)
+    return _LOADED[root]
 
 
-@cache
-def _resolver_cases(root: Path) -> tuple[ResolverCase, ...]:
+def load_each(root: Path, problems: list[FixtureError] | None = None) -> list[ResolverCase]:
+    """Each case under ``<root>/resolver/``, in order of id.
+
+    Without ``problems`` the first malformed case raises (a test run stops there); with it,
+    each malformed case is recorded there and the others still load (the fixture lint). When
+    every case loaded, they are kept for ``resolver_cases``: the lint's collection reuses them.
+    """
     base = root / "resolver"
     if not base.is_dir():
-        raise FixtureError(
-            base,
-            "the resolver cases directory does not exist",
-            fix=f"create it, or unset {FIXTURES_ENV} to use the kit's own fixtures",
-        )
-    cases = []
-    for case_dir in sorted(p for p in base.iterdir() if p.is_dir()):
-        if not (case_dir / "case.yml").is_file():
-            raise FixtureError(
-                case_dir,
-                "a case directory without case.yml",
-                fix="add case.yml (see docs/CASES.md) or remove the directory",
-            )
-        cases.append(load_resolver_case(case_dir))
-    return tuple(cases)
+        return []
+    cases: list[ResolverCase] = []
+    complete = True
+    for case_dir in case_dirs(base):
+        try:
+            case_file(case_dir, "kaizen-conformance new-case resolver NAME; see docs/CASES.md")
+            cases.append(load_resolver_case(case_dir))
+        except FixtureError as exc:
+            if problems is None:
+                raise
+            problems.append(exc)
+            complete = False
+    if complete:
+        _LOADED[root] = tuple(cases)
+    return cases
 
 
 SUBJECT_SLUG = "fleet/subject"

@@ -53,9 +53,6 @@ class Verdict:
     reason: str = ""
     missing: bool = False
 
-    def __bool__(self) -> bool:
-        return self.valid
-
 
 class _Invalid(Exception):
     pass

@@ -10,6 +10,8 @@ import re
 from fractions import Fraction
 from typing import Any
 
+from kaizen_conformance.contract.json_data import json_type
+
 _DATE_TIME = re.compile(
     r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[Tt]"
     r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})(?P<fraction>\.[0-9]+)?"
@@ -22,7 +24,6 @@ _NEAR_MISS = re.compile(
     re.DOTALL,
 )
 _OFFSET = re.compile(r"[Zz]|[+-][0-9]{2}:[0-9]{2}")
-_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -49,7 +50,7 @@ def rfc3339_problem(value: Any) -> str:
     that month of that year, hours below 24, a leap second only at 23:59:60 UTC.
     """
     if not isinstance(value, str):
-        return f"a JSON {_JSON_TYPES.get(type(value), 'number')}, not a date-time string"
+        return f"a JSON {json_type(value)}, not a date-time string"
     match = _DATE_TIME.fullmatch(value)
     if match is None:
         return _near_miss(value)

@@ -19,17 +19,6 @@ from urllib.parse import parse_qs, urlsplit
 
 FLAG = "kaizen_schedule_enabled"
 FLAG_VALUES = {"true": True, "false": False}
-# Fault kinds a case may declare (contract/schemas/resolver-case.schema.json lists the same).
-FAULT_KINDS = (
-    "status",
-    "not-json",
-    "not-array",
-    "stall",
-    "refuse",
-    "disconnect",
-    "cut-off",
-    "redirect-loop",
-)
 LOOP_PATHS = ("/repos/", "/repos/loop/")
 # RFC 9110: a server that answers GET answers HEAD alike, and names both in a 405's Allow.
 ALLOWED_METHODS = ("GET", "HEAD")
@@ -98,7 +87,7 @@ def cut_offset(records: Sequence[Any], after_records: int) -> int:
 class HubDouble:
     """A hub holding ``records``; ``ignores`` names query parameters it does not understand.
 
-    ``fault`` makes it misbehave (``kind`` is one of FAULT_KINDS): ``status`` answers that
+    ``fault`` makes it misbehave (``kind`` is one the resolver-case schema lists): ``status`` answers that
     status; ``not-json`` a page that is not JSON; ``not-array`` JSON that is not an array;
     ``stall`` never answers; ``refuse`` refuses the connection; ``disconnect`` hangs up
     without answering; ``cut-off`` announces the whole roster and sends only the first

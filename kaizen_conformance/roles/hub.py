@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from typing import Any
 
 import pytest
@@ -118,8 +118,9 @@ class Observation:
     def unfiltered(self) -> tuple[HubAnswer, HubAnswer, HubAnswer]:
         return self.first, self.again, self.last
 
+    @cached_property
     def baseline(self) -> tuple[dict[str, Any] | None, str]:
-        """The first unfiltered list by slug (first occurrence), or why there is none."""
+        """The first unfiltered list by slug (first occurrence), or why there is none (built once)."""
         records, problem = self.first.listing()
         if records is None:
             return None, problem
@@ -409,7 +410,7 @@ def check_listing_format(obs: Observation) -> None:
 
 
 def unusable_baseline(obs: Observation) -> list[str]:
-    _, problem = obs.baseline()
+    _, problem = obs.baseline
     return [f"cannot check: the unfiltered list is unusable: {problem}"] if problem else []
 
 
@@ -437,6 +438,7 @@ def check_roster_whole(obs: Observation) -> None:
     counts = Counter(slug_of(r) for r in records)
     problems = []
     seeded_slugs = [r["slug"] for r in case.records]
+    seeded = set(seeded_slugs)
     if missing := [s for s in seeded_slugs if counts[s] == 0]:
         problems.append(
             f"missing: {', '.join(missing[:20])}"
@@ -444,14 +446,14 @@ def check_roster_whole(obs: Observation) -> None:
             + f" — {len(records)} of {len(seeded_slugs)} seeded repos came back"
             + (" (a default page size?)" if 0 < len(records) < len(seeded_slugs) else "")
         )
-    if repeated := sorted(s for s, n in counts.items() if n > 1 and s in set(seeded_slugs)):
+    if repeated := sorted(s for s, n in counts.items() if n > 1 and s in seeded):
         problems.append(f"listed more than once: {', '.join(repeated)}")
-    if extra := sorted(s for s in counts if s not in set(seeded_slugs)):
+    if extra := sorted(s for s in counts if s not in seeded):
         problems.append(
             f"not seeded, yet listed: {', '.join(extra[:10])} — the seed function must replace the hub's "
             "data, not add to it"
         )
-    by_slug, _ = obs.baseline()
+    by_slug, _ = obs.baseline
     assert by_slug is not None
     for seed in case.records:
         got = by_slug.get(seed["slug"])
@@ -496,7 +498,7 @@ def same_instant(slug: str, got: Any, seeded_value: Any) -> list[str]:
 def check_views(obs: Observation, rule: str) -> None:
     """HUB-004 and HUB-012..014: each view lists exactly its records, each as the unfiltered list has it."""
     problems: list[str] = []
-    by_slug, baseline_problem = obs.baseline()
+    by_slug, baseline_problem = obs.baseline
     mine = [(q, a) for q, a in obs.views if q.rule == rule]
     if obs.case is None and baseline_problem:
         problems.append(
@@ -612,19 +614,27 @@ def check_flag_field(obs: Observation) -> None:
                     f"{answer.request}: {slug_of(record)} has {FLAG} {short(record[FLAG])}, "
                     "not a JSON boolean"
                 )
-    by_slug, _ = obs.baseline()
-    if obs.case is not None and by_slug is not None:
-        for slug in sorted(obs.case.never_flagged()):
-            record = by_slug.get(slug)
-            if record is not None and FLAG in record and record[FLAG] is not False:
-                problems.append(
-                    f"{slug} was never flagged (seeded without {FLAG}) yet reports "
-                    f"{short(record[FLAG])}; it must report false"
-                )
+    problems += never_flagged_problems(obs, FLAG, False, "false")
     fail(
         list(dict.fromkeys(problems)),
         f"every record must carry {FLAG} as a JSON boolean (false when never flagged):",
     )
+
+
+def never_flagged_problems(obs: Observation, name: str, wanted: Any, shown: str) -> list[str]:
+    """Seeded: each repo never flagged must report ``wanted`` (``shown`` in JSON) as its ``name``."""
+    by_slug, _ = obs.baseline
+    if obs.case is None or by_slug is None:
+        return []
+    problems = []
+    for slug in sorted(obs.case.never_flagged()):
+        record = by_slug.get(slug)
+        if record is not None and name in record and record[name] is not wanted:
+            problems.append(
+                f"{slug} was never flagged (seeded without {name}) yet reports "
+                f"{short(record[name])}; it must report {shown}"
+            )
+    return problems
 
 
 def check_timestamp_field(obs: Observation) -> None:
@@ -638,15 +648,7 @@ def check_timestamp_field(obs: Observation) -> None:
                 problems.append(f"{answer.request}: {slug_of(record)} has no {STAMP}")
             elif record[STAMP] is not None and (problem := rfc3339_problem(record[STAMP])):
                 problems.append(f"{answer.request}: {slug_of(record)}: {STAMP} {problem}")
-    by_slug, _ = obs.baseline()
-    if obs.case is not None and by_slug is not None:
-        for slug in sorted(obs.case.never_flagged()):
-            record = by_slug.get(slug)
-            if record is not None and STAMP in record and record[STAMP] is not None:
-                problems.append(
-                    f"{slug} was never flagged (seeded without {STAMP}) yet reports "
-                    f"{short(record[STAMP])}; it must report null"
-                )
+    problems += never_flagged_problems(obs, STAMP, None, "null")
     fail(
         list(dict.fromkeys(problems)),
         f"every record must carry {STAMP}, an RFC 3339 date-time with an offset or "

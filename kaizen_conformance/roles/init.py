@@ -52,7 +52,6 @@ def collect(settings: Settings) -> list[Check]:
 class Run:
     """One call of init on one materialised case."""
 
-    case: InitCase
     workspace: Workspace
     checkout: Path
     result: ToolRun
@@ -70,7 +69,7 @@ def execute(context: CheckContext, case: InitCase) -> Run:
     )  # never inside the fingerprinted tree
     result = manifest_tools.init(context.settings, checkout, f"init {case.id}", scratch)
     after = trees.fingerprint(workspace.root)
-    return Run(case, workspace, checkout, result, before, after, protected)
+    return Run(workspace, checkout, result, before, after, protected)
 
 
 def run_of(context: CheckContext, case: InitCase) -> Run:
@@ -98,24 +97,6 @@ def existing_manifest_paths(root: Path, checkout: Path) -> tuple[str, ...]:
 
 def under(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix + "/")
-
-
-def changed_paths(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
-
-
-def describe_change(path: str, before: dict[str, Any], after: dict[str, Any]) -> str:
-    if path not in before:
-        return f"added    {path}"
-    if path not in after:
-        return f"removed  {path}"
-    what = "mode" if before[path][1] == after[path][1] else "content"
-    return f"changed  {path} ({what})"
-
-
-def listing(lines: list[str], limit: int = 10) -> str:
-    shown = lines[:limit] + ([f"... and {len(lines) - limit} more"] if len(lines) > limit else [])
-    return "\n  ".join(shown)
 
 
 # --------------------------------------------------------------------------- checks
@@ -167,12 +148,11 @@ def check_refusal(case: InitCase, context: CheckContext) -> None:
         problems.append(
             f"gave no answer, and a hang or a crash is not a refusal: {result.detail()}"
         )
-    touched = [
-        p for p in changed_paths(run.before, run.after) if any(under(p, q) for q in run.protected)
-    ]
+    touched = trees.differences(
+        run.before, run.after, keep=lambda p: any(under(p, q) for q in run.protected)
+    )
     if touched:
-        lines = [describe_change(p, run.before, run.after) for p in touched]
-        problems.append("the existing manifest did not survive:\n  " + listing(lines))
+        problems.append("the existing manifest did not survive:\n  " + "\n  ".join(touched))
     if problems:
         # a changed manifest or a success is a wrong answer; a hang or a crash alone is not
         judged = touched or result.succeeded
@@ -189,10 +169,9 @@ def check_boundary(case: InitCase, context: CheckContext) -> None:
             FailureKind.CRASHED,
         )
     allowed = (run.checkout / KAIZEN).relative_to(run.workspace.root).as_posix()
-    stray = [p for p in changed_paths(run.before, run.after) if not under(p, allowed)]
+    stray = trees.differences(run.before, run.after, keep=lambda p: not under(p, allowed))
     if stray:
-        lines = [describe_change(p, run.before, run.after) for p in stray]
-        raise Violation(f"changed files outside {allowed}/:\n  {listing(lines)}")
+        raise Violation(f"changed files outside {allowed}/:\n  " + "\n  ".join(stray))
 
 
 CHECKERS = {"INI-001": check_scaffold, "INI-003": check_refusal}

@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from kaizen_conformance import contract
@@ -112,9 +111,7 @@ def collect(settings: Settings) -> list[Check]:
 class Run:
     """One call of the validator on one corpus manifest placed in a checkout."""
 
-    entry: ManifestEntry
     workspace: Workspace
-    checkout: Path
     result: ToolRun
     before: dict[str, Any]
     after: dict[str, Any]
@@ -131,7 +128,7 @@ def execute(context: CheckContext, entry: ManifestEntry) -> Run:
     )  # never inside the fingerprinted tree
     result = manifest_tools.validate(context.settings, checkout, f"validate {entry.id}", scratch)
     after = trees.fingerprint(workspace.root)
-    return Run(entry, workspace, checkout, result, before, after, workspace.marker.exists())
+    return Run(workspace, result, before, after, workspace.marker.exists())
 
 
 def run_of(context: CheckContext, entry: ManifestEntry) -> Run:

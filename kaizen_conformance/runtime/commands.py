@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
 MAX_OUTPUT = 4 << 20  # bytes kept per stream; the rest is drained and counted, not stored
@@ -28,7 +29,6 @@ class CommandOutcome:
     timed_out: bool = False
     seconds: float = 0.0
     start_error: str = ""
-    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -49,6 +49,34 @@ class CommandOutcome:
         if self.timed_out:
             return f"still running after {self.seconds:.1f} s: killed with its process group at the per-call limit"
         return f"exit {self.returncode} after {self.seconds:.2f} s; stderr {self.head('stderr')}"
+
+
+def command_argv(template: Sequence[str], fields: Mapping[str, str]) -> list[str]:
+    """A command template's placeholders filled word by word (never through a shell).
+
+    A placeholder filled with "" stays an (empty) argument.
+    """
+    return [word.format_map(fields) for word in template]
+
+
+def unstartable(
+    program: str, *, cwd: str | os.PathLike[str] | None = None, path: str | None = None
+) -> str:
+    """Why ``program`` cannot be started, or "" when it can.
+
+    A program named with a path is looked up from ``cwd`` (where the command will run), any
+    other on ``path`` (default: $PATH). Asked before running because inside ``unshare`` a
+    missing program is not a start error but unshare's own exit 127, which would read as the
+    command's answer.
+    """
+    if not program:
+        return "no program named"
+    if os.sep in program:
+        where = os.path.join(cwd, program) if cwd is not None else program
+        if not os.path.isfile(where):
+            return "no such file"
+        return "" if os.access(where, os.X_OK) else "not executable"
+    return "" if shutil.which(program, path=path) else "not found on PATH"
 
 
 def _drain(stream: IO[bytes], keep: bytearray, counter: list[int]) -> None:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,8 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kaizen_conformance.runtime import audit
 from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit
-from kaizen_conformance.runtime.commands import CommandOutcome, run_command
+from kaizen_conformance.runtime.commands import CommandOutcome, run_command, unstartable
 
 NETWORK_EVENTS = {
     "socket.connect",
@@ -31,39 +30,25 @@ NETWORK_EVENTS = {
     "socket.bind",
     "socket.sendto",
 }
-_lock = threading.Lock()
-_active: list[list[str]] = []  # attempt lists of the guards now active
-_installed = False
-
-
-def _hook(event: str, args: tuple[object, ...]) -> None:
-    if event in NETWORK_EVENTS and _active:
-        detail = f"{event}{args[1:] if event in ('socket.connect', 'socket.bind', 'socket.sendto') else args}"
-        for attempts in _active:
-            attempts.append(detail[:200])
-        raise ConnectionRefusedError(
-            f"kaizen-conformance: network access is forbidden here ({detail[:120]})"
-        )
 
 
 @contextmanager
 def offline(attempts: list[str]) -> Iterator[list[str]]:
-    """Refuse and record any network use by this process while the block runs.
+    """Refuse and record (in ``attempts``) any network use by this process while the block runs."""
 
-    An audit hook cannot be removed once added, so one hook is installed per process and
-    does nothing while no guard is active.
-    """
-    global _installed
-    with _lock:
-        if not _installed:
-            sys.addaudithook(_hook)
-            _installed = True
-        _active.append(attempts)
-    try:
+    def refuse(event: str, args: tuple[object, ...]) -> None:
+        if event in NETWORK_EVENTS:
+            shown = (
+                args[1:] if event in ("socket.connect", "socket.bind", "socket.sendto") else args
+            )
+            detail = f"{event}{shown}"
+            attempts.append(detail[:200])
+            raise ConnectionRefusedError(
+                f"kaizen-conformance: network access is forbidden here ({detail[:120]})"
+            )
+
+    with audit.watching(refuse):
         yield attempts
-    finally:
-        with _lock:
-            _active.remove(attempts)
 
 
 SITECUSTOMIZE = '''\
@@ -146,12 +131,11 @@ def run_command_offline(
     """
     guarded_env, log = offline_command_env(scratch, dict(env if env is not None else os.environ))
     program = argv[0] if argv else ""
-    if not program or shutil.which(program, path=guarded_env.get("PATH")) is None:
+    missing = unstartable(program, cwd=cwd, path=guarded_env.get("PATH"))
+    if missing:
         # inside `unshare` a missing program would read as exit 127, like a rejection: say it plainly
-        missing = CommandOutcome(
-            list(argv), start_error=f"no such program {program!r} (not found, or not executable)"
-        )
-        return GuardedCommand(missing, [], enforcement_note())
+        outcome = CommandOutcome(list(argv), start_error=f"no such program {program!r} ({missing})")
+        return GuardedCommand(outcome, [], enforcement_note())
     outcome = run_command([*netns_prefix(), *argv], limit=limit, env=guarded_env, cwd=cwd)
     attempts = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     return GuardedCommand(outcome, attempts, enforcement_note())

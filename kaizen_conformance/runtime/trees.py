@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 Entry = tuple[str, str]  # (kind and mode, content digest or link target)
@@ -42,14 +43,23 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def differences(before: dict[str, Entry], after: dict[str, Entry], limit: int = 10) -> list[str]:
-    """Human-readable lines: what was added, removed or changed."""
+def differences(
+    before: dict[str, Entry],
+    after: dict[str, Entry],
+    limit: int = 10,
+    keep: Callable[[str], bool] | None = None,
+) -> list[str]:
+    """Human-readable lines: what was added, removed or changed (only the paths ``keep`` keeps)."""
+
+    def kept(paths: Iterable[str]) -> list[str]:
+        return sorted(paths if keep is None else filter(keep, paths))
+
     lines = []
-    for path in sorted(after.keys() - before.keys()):
+    for path in kept(after.keys() - before.keys()):
         lines.append(f"added    {path}")
-    for path in sorted(before.keys() - after.keys()):
+    for path in kept(before.keys() - after.keys()):
         lines.append(f"removed  {path}")
-    for path in sorted(before.keys() & after.keys()):
+    for path in kept(before.keys() & after.keys()):
         if before[path] != after[path]:
             what = "mode" if before[path][1] == after[path][1] else "content"
             lines.append(f"changed  {path} ({what})")

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import os
-import shlex
-import sys
 from collections.abc import Callable
 
 from kaizen_conformance.reference.manifest_tools import SCAFFOLD
-
-
-def manifest_file(repo: str) -> str:
-    return os.path.join(repo, ".kaizen", "schedule.yml")
+from mutants._mistakes import manifest_file
 
 
 def refuse_if_present(repo: str) -> None:
@@ -45,17 +40,3 @@ def initialiser(
         after(repo)
 
     return init
-
-
-def command_option(module_placeholder: str = "{module}") -> str:
-    """``--kaizen-init-cmd`` running a mutant module as a command with this interpreter."""
-    return f"--kaizen-init-cmd={shlex.quote(sys.executable)} -m {module_placeholder} {{repo}}"
-
-
-def main(init: Callable[[str], None]) -> int:
-    try:
-        init(sys.argv[1])
-    except OSError as exc:
-        print(f"schedule init: {exc}", file=sys.stderr)
-        return 1
-    return 0

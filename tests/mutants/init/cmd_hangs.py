@@ -2,12 +2,12 @@
 
 import time
 
-from mutants.init._parts import command_option
+from mutants._mistakes import command_option
 
 ROLE = "init"
 KILLS = ("INI-001", "INI-003")
 KIND = "over-limit"  # INI-001 / INI-003: a hang neither writes nor refuses
-OPTIONS = [command_option(), "-k", "empty-checkout or minimal"]
+OPTIONS = [command_option("init"), "-k", "empty-checkout or minimal"]
 
 if __name__ == "__main__":
     while True:

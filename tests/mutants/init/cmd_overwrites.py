@@ -2,11 +2,12 @@
 
 import sys
 
-from mutants.init._parts import command_option, initialiser, main
+from mutants._mistakes import command_option, main
+from mutants.init._parts import initialiser
 
 ROLE = "init"
 KILLS = ("INI-003",)
-OPTIONS = [command_option(), "-k", "empty-checkout or minimal or version-true"]
+OPTIONS = [command_option("init"), "-k", "empty-checkout or minimal or version-true"]
 
 if __name__ == "__main__":
-    sys.exit(main(initialiser(guard=lambda repo: None)))
+    sys.exit(main(initialiser(guard=lambda repo: None), "init"))

@@ -2,11 +2,11 @@
 
 import sys
 
-from mutants.init._parts import command_option
+from mutants._mistakes import command_option
 
 ROLE = "init"
 KILLS = ("INI-001",)
-OPTIONS = [command_option(), "-k", "empty-checkout or minimal"]
+OPTIONS = [command_option("init"), "-k", "empty-checkout or minimal"]
 
 if __name__ == "__main__":
     print(f"{sys.argv[1]}/.kaizen/schedule.yml: written")

@@ -2,7 +2,8 @@
 
 import os
 
-from mutants.init._parts import initialiser, manifest_file
+from mutants._mistakes import manifest_file
+from mutants.init._parts import initialiser
 
 ROLE = "init"
 KILLS = ("INI-003", "INI-002")

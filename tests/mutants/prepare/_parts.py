@@ -2,15 +2,14 @@
 
 ``prepare(...)`` builds a callable from the reference's steps with some replaced;
 ``command_main(function)`` turns a callable into a command's ``main`` (event on stdout,
-exit 0; the message on stderr, exit 1); ``command_option()`` is the option that runs a
-mutant module as that command.
+exit 0; the message on stderr, exit 1); ``mutants._mistakes.command_option("prepare")`` is
+the option that runs a mutant module as that command.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shlex
 import sys
 import uuid
 from datetime import datetime, timezone
@@ -68,8 +67,3 @@ def command_main(function: Callable[[str, str], Any]) -> int:
         return 1
     sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
     return 0
-
-
-def command_option() -> str:
-    """The --kaizen-prepare-cmd option running the mutant module ("{module}") with this Python."""
-    return f"--kaizen-prepare-cmd={shlex.quote(sys.executable)} -m {{module}} {{agent}} {{repo}}"

@@ -3,11 +3,12 @@
 import sys
 import urllib.request
 
-from mutants.prepare._parts import command_main, command_option, prepare
+from mutants._mistakes import command_option
+from mutants.prepare._parts import command_main, prepare
 
 ROLE = "prepare"
 KILLS = ("PRE-005",)
-OPTIONS = [command_option(), "-k", "minimal"]
+OPTIONS = [command_option("prepare"), "-k", "minimal"]
 
 if __name__ == "__main__":
     try:

@@ -2,11 +2,12 @@
 
 import sys
 
-from mutants.prepare._parts import command_main, command_option, prepare
+from mutants._mistakes import command_option
+from mutants.prepare._parts import command_main, prepare
 
 ROLE = "prepare"
 KILLS = ("PRE-008",)
-OPTIONS = [command_option(), "-k", "unknown-and-disabled"]
+OPTIONS = [command_option("prepare"), "-k", "unknown-and-disabled"]
 
 if __name__ == "__main__":
     code = command_main(prepare())

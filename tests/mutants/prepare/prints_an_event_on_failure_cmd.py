@@ -3,11 +3,12 @@
 import json
 import sys
 
-from mutants.prepare._parts import command_main, command_option, prepare
+from mutants._mistakes import command_option
+from mutants.prepare._parts import command_main, prepare
 
 ROLE = "prepare"
 KILLS = ("PRE-009",)
-OPTIONS = [command_option(), "-k", "missing-prompt or bad-metrics"]
+OPTIONS = [command_option("prepare"), "-k", "missing-prompt or bad-metrics"]
 
 if __name__ == "__main__":
     code = command_main(prepare())

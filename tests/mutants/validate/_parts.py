@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kaizen_conformance.reference import schedule as ref
-
-
-def manifest_file(repo: str) -> str:
-    return os.path.join(repo, ".kaizen", "schedule.yml")
+from mutants._mistakes import manifest_file
 
 
 def read_inside(repo: str) -> bytes:
@@ -70,18 +64,3 @@ def validator(
             raise ValueError(reason(manifest_file(repo), exc)) from None
 
     return validate
-
-
-def command_option(module_placeholder: str = "{module}") -> str:
-    """``--kaizen-validate-cmd`` running a mutant module as a command with this interpreter."""
-    return f"--kaizen-validate-cmd={shlex.quote(sys.executable)} -m {module_placeholder} {{repo}}"
-
-
-def main(validate: Callable[[str], None]) -> int:
-    """A command around ``validate``: exit 0 valid, 1 with the reason on stderr."""
-    try:
-        validate(sys.argv[1])
-    except ValueError as exc:
-        print(f"schedule validate: {exc}", file=sys.stderr)
-        return 1
-    return 0

@@ -5,12 +5,13 @@ import sys
 
 import yaml
 
-from mutants.validate._parts import command_option, validator
+from mutants._mistakes import command_option
+from mutants.validate._parts import validator
 
 ROLE = "validate"
 KILLS = ("VAL-002",)
 KIND = "crashed"  # VAL-002: a traceback is no rejection message
-OPTIONS = [command_option(), "-k", "minimal or agent-entry-scalar or top-level-list"]
+OPTIONS = [command_option("validate"), "-k", "minimal or agent-entry-scalar or top-level-list"]
 
 if __name__ == "__main__":
     repo = sys.argv[1]

@@ -4,12 +4,13 @@ import sys
 
 import yaml
 
-from mutants.validate._parts import command_option, main, validator
+from mutants._mistakes import command_option, main
+from mutants.validate._parts import validator
 
 ROLE = "validate"
 KILLS = ("SCH-004", "VAL-001")
 KIND = "over-limit"  # SCH-004 / VAL-001: an alias bomb is decided within the limit
-OPTIONS = [command_option(), "-k", "laughs or minimal"]
+OPTIONS = [command_option("validate"), "-k", "laughs or minimal"]
 
 
 def count(value):
@@ -27,4 +28,4 @@ def load(text):
 
 
 if __name__ == "__main__":
-    sys.exit(main(validator(load=load)))
+    sys.exit(main(validator(load=load), "validate"))

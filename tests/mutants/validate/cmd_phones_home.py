@@ -3,11 +3,12 @@
 import socket
 import sys
 
-from mutants.validate._parts import command_option, main, validator
+from mutants._mistakes import command_option, main
+from mutants.validate._parts import validator
 
 ROLE = "validate"
 KILLS = ("VAL-003",)
-OPTIONS = [command_option(), "-k", "minimal or version-true"]
+OPTIONS = [command_option("validate"), "-k", "minimal or version-true"]
 
 
 def validate(repo):
@@ -19,4 +20,4 @@ def validate(repo):
 
 
 if __name__ == "__main__":
-    sys.exit(main(validate))
+    sys.exit(main(validate, "validate"))

@@ -2,11 +2,12 @@
 
 import sys
 
-from mutants.validate._parts import command_option, validator
+from mutants._mistakes import command_option
+from mutants.validate._parts import validator
 
 ROLE = "validate"
 KILLS = ("VAL-002",)
-OPTIONS = [command_option(), "-k", "minimal or version-true"]
+OPTIONS = [command_option("validate"), "-k", "minimal or version-true"]
 
 if __name__ == "__main__":
     try:

@@ -4,12 +4,13 @@ import os
 import signal
 import sys
 
-from mutants.validate._parts import command_option, validator
+from mutants._mistakes import command_option
+from mutants.validate._parts import validator
 
 ROLE = "validate"
 KILLS = ("VAL-001",)
 KIND = "crashed"  # VAL-001: death by a signal is no verdict
-OPTIONS = [command_option(), "-k", "minimal or version-true"]
+OPTIONS = [command_option("validate"), "-k", "minimal or version-true"]
 
 if __name__ == "__main__":
     try:

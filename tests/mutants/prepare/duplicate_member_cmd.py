@@ -3,11 +3,12 @@
 import json
 import sys
 
-from mutants.prepare._parts import command_option, prepare
+from mutants._mistakes import command_option
+from mutants.prepare._parts import prepare
 
 ROLE = "prepare"
 KILLS = ("PRE-001",)
-OPTIONS = [command_option(), "-k", "minimal"]
+OPTIONS = [command_option("prepare"), "-k", "minimal"]
 
 if __name__ == "__main__":
     agent, repo = sys.argv[1:3]

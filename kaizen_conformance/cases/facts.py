@@ -11,9 +11,8 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from kaizen_conformance.cases.hub import FLAG
 from kaizen_conformance.contract import manifest_judge
-
-FLAG = "kaizen_schedule_enabled"
 
 
 def host_path_fact(record: dict[str, Any], hostname: str) -> str:

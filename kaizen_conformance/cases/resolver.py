@@ -12,6 +12,7 @@ from typing import Any
 
 from kaizen_conformance import contract
 from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
+from kaizen_conformance.cases.hub import FLAG
 from kaizen_conformance.cases.loading import (
     FIXTURES_ENV,
     INDEX,
@@ -32,9 +33,6 @@ from kaizen_conformance.cases.workspace import (
     materialise_files,
     new_workspace,
 )
-
-FLAG = "kaizen_schedule_enabled"
-
 
 # --------------------------------------------------------------------------- resolver cases
 

@@ -342,20 +342,20 @@ def validator_for(profile: str) -> Any:
 
 @cache
 def _validators() -> dict[str, Any]:
-    """The shipped record schema per profile, with a strict date-time (the same test as HUB-011).
+    """The shipped record schema per profile, with the kit's own format checks (date-time as
+    HUB-011 judges it) and ECMA-262 patterns, as every other schema check of the kit.
 
     v2 is the schema's own ``$defs/hub-record-v2`` (the record plus two required fields)
     written out flat: following its ``$ref`` for every record of every list doubles the cost.
     """
-    from jsonschema import Draft202012Validator, FormatChecker
-
     from kaizen_conformance import contract
-
-    checker = FormatChecker(formats=())
-    checker.checks("date-time")(
-        lambda value: not isinstance(value, str) or not rfc3339_problem(value)
+    from kaizen_conformance.contract.formats import (
+        format_checker,
+        validator_class,
+        with_ecma_patterns,
     )
-    record = contract.schema("hub-record")
+
+    record = with_ecma_patterns(contract.schema("hub-record"))
     v1 = {key: value for key, value in record.items() if key != "$defs"}
     extension = record["$defs"]["hub-record-v2"]
     if set(extension) != {"$ref", "required"} or extension["$ref"] != "#":
@@ -364,7 +364,7 @@ def _validators() -> dict[str, Any]:
         )
     v2 = {**v1, "required": [*v1["required"], *extension["required"]]}
     return {
-        name: Draft202012Validator(schema, format_checker=checker)
+        name: validator_class()(schema, format_checker=format_checker())
         for name, schema in (("v1", v1), ("v2", v2))
     }
 

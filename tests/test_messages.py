@@ -400,8 +400,10 @@ def test_an_explained_failure_is_its_explanation_and_the_summary(
             "RES-002 MUST: Flag true but manifest missing means excluded.",
             "case flag-true-file-missing: The headline rule: the hub flag is true but the "
             "checkout has no .kaizen/schedule.yml, so the repo is excluded.",
-            "profile v2; expected exactly custodian/beta; got custodian/alpha, custodian/beta",
-            "  unexpected (should be excluded): custodian/alpha",
+            "profile v2; expected exactly 'custodian/beta'; got 'custodian/alpha', 'custodian/beta'",
+            "  'custodian/alpha' included, but should be excluded: manifest missing — the manifest "
+            "is the decision; flag true but manifest missing means excluded (decision table row 7: "
+            "RES-002)",
             "=* kaizen conformance =*",
             "resolver (profile v2): trusting:resolve (callable, from --kaizen-resolver)",
             "  MUST    20 rules: 1 passed, 1 failed, 18 not run",

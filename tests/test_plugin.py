@@ -207,7 +207,7 @@ def test_a_failure_names_the_rule_the_case_and_what_went_wrong(pytester: pytest.
         [
             "*RES-002 MUST: Flag true but manifest missing means excluded.",
             "case flag-true-file-missing: The headline rule:*",
-            "*unexpected (should be excluded): custodian/alpha",
+            "*'custodian/alpha' included, but should be excluded: manifest missing*",
             "  FAILED     RES-002 MUST   0/1 case  Flag true but manifest missing means excluded.",
             "             cases: flag-true-file-missing",
             "  verdict: DOES NOT CONFORM",

@@ -54,7 +54,7 @@ def report(
                 "level": rule.level,
                 "outcome": "failed" if rule.is_must else "not-met",
                 "duration_s": 0.01,
-                "message": f"{rule.id} case {case}: the answer was wrong\ndetails",
+                "message": f"{rule.id} {rule.level}: {rule.text}\ncase {case}: the answer was wrong\ndetails",
             }
             if name is not None:
                 check["failure_kind"] = "wrong-answer"

@@ -69,7 +69,7 @@ def test_failures_carry_their_cases_and_messages(tmp_path: Path) -> None:
             "case": "duplicate-names",
             "outcome": "failed",
             "kind": "wrong-answer",
-            "message": "SCH-002 case duplicate-names: the answer was wrong",
+            "message": "the answer was wrong",
         }
     ]
     assert cell(validate, "VAL-004", "kaizen-agentic")["verdict"] == "not-met"

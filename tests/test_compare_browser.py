@@ -85,9 +85,9 @@ def test_a_person_sees_verdicts_in_the_cells_and_the_failing_cases(
     assert "⚠ not made like the newest:" in heads.nth(1).inner_text()
     row = validate.locator("tbody tr", has=page.get_by_role("link", name="VAL-004", exact=True))
     assert row.locator("td").nth(2).inner_text().strip() == "∅ not in this contract version"
-    failed = validate.locator("tbody tr", has=page.get_by_role("link", name="SCH-002", exact=True)).locator(
-        "td details"
-    )
+    failed = validate.locator(
+        "tbody tr", has=page.get_by_role("link", name="SCH-002", exact=True)
+    ).locator("td details")
     assert not failed.locator("li").is_visible()
     failed.locator("summary").click()
     assert failed.locator("li").inner_text().startswith("duplicate-names (wrong-answer)")
@@ -105,9 +105,9 @@ def test_the_filters_work_by_click_and_by_keyboard(page: Any) -> None:
     page.get_by_role("radio", name="validate", exact=True).click()
     assert not page.locator("#role-hub").is_visible()
     assert page.locator("#role-validate").is_visible()
-    assert "Showing 10 rule row(s) and 2 implementation column(s)." == (
+    assert (
         page.locator("#filter-status").inner_text()
-    )
+    ) == "Showing 10 rule row(s) and 2 implementation column(s)."
     # Level by keyboard: focus "all", then the arrow keys choose MUST, then SHOULD.
     page.get_by_role("radio", name="all").nth(1).focus()
     page.keyboard.press("ArrowRight")
@@ -140,8 +140,9 @@ def test_without_script_the_page_is_whole(tmp_path: Path) -> None:
             tab.goto((tmp_path / "site" / "index.html").as_uri())
             assert not tab.locator("#filters").is_visible()
             assert tab.locator("section.role").count() == 3
-            assert tab.locator("section.role tbody tr:visible").count() == tab.locator(
-                "section.role tbody tr"
-            ).count()
+            assert (
+                tab.locator("section.role tbody tr:visible").count()
+                == tab.locator("section.role tbody tr").count()
+            )
         finally:
             browser.close()

@@ -174,6 +174,17 @@ def _differences(columns: list[dict[str, Any]], reports: dict[str, LoadedReport]
             notes.append("strict run" if data["strict"] else "not a strict run")
 
 
+def reason(message: str, case: str) -> str:
+    """The violation's own line (after ``case <id>: ``), as the terminal summary shows it; the
+    first line when there is none (a crash's exception, say)."""
+    marker = f"case {case}: "
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    for line in lines:
+        if marker in line:
+            return line.split(marker, 1)[1]
+    return lines[0] if lines else ""
+
+
 def _failures(data: dict[str, Any], role: str, rule: str) -> list[dict[str, str]]:
     """Each failed case of a rule with the first line of its message (the report's checks)."""
     found: dict[str, dict[str, str]] = {}
@@ -182,9 +193,7 @@ def _failures(data: dict[str, Any], role: str, rule: str) -> list[dict[str, str]
             continue
         if check["outcome"] not in FAILING or check["case"] in found:
             continue
-        message = next(
-            (line.strip() for line in check.get("message", "").splitlines() if line.strip()), ""
-        )
+        message = reason(check.get("message", ""), check["case"])
         if len(message) > MESSAGE_LIMIT:
             message = message[: MESSAGE_LIMIT - 1] + "…"
         found[check["case"]] = {

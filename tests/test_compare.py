@@ -211,6 +211,18 @@ def test_bad_input_is_one_error_naming_the_file(
     assert not (tmp_path / "out").exists()
 
 
+def test_a_report_with_no_role_configured_is_a_note_not_a_column(tmp_path: Path) -> None:
+    empty = report("init", name="nobody")
+    empty["claim"]["init"].update(configured=False, implementation=None)
+    empty["roles"]["init"]["verdict"] = "not-configured"
+    (tmp_path / "empty.json").write_text(json.dumps(empty))
+    loaded, notes = load_reports([str(tmp_path / "empty.json")])
+    assert notes == [
+        f"{tmp_path / 'empty.json'}: no role was configured in this run, so it adds no column"
+    ]
+    assert compare(loaded)["roles"] == []
+
+
 def test_a_missing_file_and_an_empty_directory_are_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

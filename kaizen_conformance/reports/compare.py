@@ -108,6 +108,11 @@ def load_reports(arguments: list[str]) -> tuple[list[LoadedReport], list[str]]:
             raise CompareError(f"{path}: no such file or directory")
     if not reports:
         raise CompareError("no reports given: name --kaizen-report files or directories of them")
+    notes += [
+        f"{r.source}: no role was configured in this run, so it adds no column"
+        for r in reports
+        if not any(claim["implementation"] for claim in r.data["claim"].values())
+    ]
     return reports, notes
 
 

@@ -126,6 +126,39 @@ def cmd_check_fixtures(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Many teams' --kaizen-report files on one page (HTML), in Markdown and as JSON."""
+    from pathlib import Path
+
+    from kaizen_conformance.reports.compare import (
+        CompareError,
+        compare,
+        load_reports,
+        write_outputs,
+    )
+
+    try:
+        reports, notes = load_reports(args.reports)
+    except CompareError as exc:
+        print(f"kaizen-conformance compare: {exc}", file=sys.stderr)
+        return 2
+    for note in notes:
+        print(f"kaizen-conformance compare: {note}", file=sys.stderr)
+    comparison = compare(reports, contract_url=args.contract_url)
+    try:
+        paths = write_outputs(comparison, Path(args.output))
+    except OSError as exc:
+        print(
+            f"kaizen-conformance compare: -o {args.output}: cannot write ({exc.strerror or exc}); "
+            "give a writable directory",
+            file=sys.stderr,
+        )
+        return 2
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kaizen-conformance", description="kaizen scheduling contract v1 tools"
@@ -159,6 +192,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="the fixtures directory to lint (default: the kit's own, or $KAIZEN_CONFORMANCE_FIXTURES)",
     )
     check.set_defaults(run=cmd_check_fixtures)
+    compare = commands.add_parser(
+        "compare",
+        help="put many --kaizen-report files side by side: index.html, compare.md, compare.json",
+        description="Rules x implementations per role, the newest report of each implementation "
+        "as a column, with a history for implementations given more than once.",
+    )
+    compare.add_argument(
+        "reports", nargs="+", help="--kaizen-report JSON files, or directories holding them"
+    )
+    compare.add_argument(
+        "-o",
+        "--output",
+        default="kaizen-compare",
+        help="output directory (default: kaizen-compare)",
+    )
+    compare.add_argument(
+        "--contract-url",
+        default="CONTRACT.md",
+        help="where rule links point, each rule at #<id> (e.g. https://github.com/ORG/kaizen-conformance/blob/main/docs/CONTRACT.md); "
+        "default CONTRACT.md, a copy written beside the page",
+    )
+    compare.set_defaults(run=cmd_compare)
     run = commands.add_parser(
         "run",
         help="run the conformance suite (options as in pytest, without the --kaizen- prefix)",

@@ -347,6 +347,9 @@ def test_the_wheel_ships_the_goldens_and_an_installed_kit_reads_them_read_only(
                     f"kaizen_conformance/fixtures/{path.relative_to(SOURCE_FIXTURES).as_posix()}"
                     in names
                 )
+        # the compare page's frame, style and script are package data too
+        for template in ("compare.html", "compare.css", "compare.js"):
+            assert f"kaizen_conformance/reports/templates/{template}" in names
         archive.extractall(site, [n for n in names if n.startswith("kaizen_conformance/")])
     monkeypatch.setenv("PYTHONPATH", str(site))
     result = pytester.runpytest_subprocess(

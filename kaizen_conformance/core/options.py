@@ -222,6 +222,20 @@ OPTIONS: tuple[Option, ...] = (
         "respx",
         ("respx", "server"),
     ),
+    Option(
+        "--kaizen-implementation-name",
+        "kit",
+        "setting",
+        "the implementation's name in the reports, as `kaizen-conformance compare` shows it; "
+        "default: from the target (its package, module, command or URL)",
+    ),
+    Option(
+        "--kaizen-implementation-version",
+        "kit",
+        "setting",
+        "the implementation's version or commit in the reports (e.g. $GITHUB_SHA); "
+        "default: the installed version of the target's package, when there is one",
+    ),
 )
 
 ROLES: tuple[str, ...] = ("hub", "resolver", "prepare", "validate", "init")

@@ -93,6 +93,8 @@ class OptionValues:
     expectations: str | None
     rerun_failed: str | None
     hub_double: str
+    implementation_name: str | None
+    implementation_version: str | None
 
     @classmethod
     def from_table(cls, values: Mapping[str, Any]) -> OptionValues:

@@ -25,6 +25,7 @@ from kaizen_conformance.core.vocabulary import (
     RoleVerdict,
     Verdict,
 )
+from kaizen_conformance.reports.identity import identity
 
 XDIST_HEADER = re.compile(r"^\[gw\d+\] .*\n")
 LABEL: dict[Verdict, str] = {
@@ -95,7 +96,7 @@ class RoleSummary:
     role: str
     profile: str | None
     configured: bool
-    implementation: dict[str, str] | None
+    implementation: dict[str, str | None] | None
     rules: list[RuleVerdict]
 
     @property
@@ -156,8 +157,13 @@ def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
                 )
             )
         target = settings.target(role)
-        implementation = (
-            {"kind": target.kind, "spec": target.spec, "origin": target.origin}
+        implementation: dict[str, str | None] | None = (
+            {
+                "kind": target.kind,
+                "spec": target.spec,
+                "origin": target.origin,
+                **identity(target, settings.options),
+            }
             if target is not None
             else None
         )

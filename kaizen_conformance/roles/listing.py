@@ -282,7 +282,8 @@ def check_agreement(case: ListCase, context: CheckContext) -> None:
     """
     run = run_of(context, case)
     result = run.result
-    if not result.answered:
+    if not result.answered or result.broke:
+        # a crash is no answer: a list that cannot run disagrees with nothing
         raise Violation(
             f"list gave no answer, so there is nothing to compare: {result.detail()}",
             result.failure_kind,

@@ -45,6 +45,7 @@ CRASH_OR_LIMIT_RULES = {
     "HUB-015",  # an unparseable flag is refused with 400/422, not a crash (500)
     "VAL-001",  # a verdict: neither a hang nor a crash is one
     "VAL-002",  # a rejection names the file and the reason: a traceback does not
+    "LST-002",  # hostile manifests are an error within the limit: a hang is none
     "INI-001",  # init writes the scaffold: a hang writes nothing
     "INI-003",  # init refuses: a hang or a crash is no refusal
 }

@@ -74,6 +74,25 @@ def lint_corpus(root: Path, report: Report) -> list[Any]:
     return entries
 
 
+def lint_list_cases(root: Path, report: Report) -> None:
+    """Load and lint each ``list/`` case on its own: its ``expect`` against the kit's judge."""
+    from kaizen_conformance.cases.listing import lint as lint_case
+    from kaizen_conformance.cases.listing import load_list_case
+    from kaizen_conformance.cases.loading import case_dirs, case_file
+
+    base = root / "list"
+    count = 0
+    for case_dir in case_dirs(base):
+        try:
+            case_file(case_dir, "see contract/schemas/list-case.schema.json")
+            lint_case(load_list_case(case_dir))
+            count += 1
+        except FixtureError as exc:
+            report.add(exc)
+    if base.is_dir():
+        report.counts["list cases"] = count
+
+
 def lint_materialise(cases: list[Any], entries: list[Any], report: Report) -> None:
     """Build every case once: what only fails at materialisation fails here, not in a user's run."""
     from kaizen_conformance.cases.resolver import corpus_case
@@ -113,5 +132,6 @@ def lint(root: Path | None = None) -> Report:
     report.is_fixture_tree = True
     cases = lint_resolver_cases(root, report)
     entries = lint_corpus(root, report)
+    lint_list_cases(root, report)
     lint_materialise(cases, entries, report)
     return report

@@ -168,6 +168,19 @@ OPTIONS: tuple[Option, ...] = (
         "init under test as a command: 'CMD {repo}', exit 0 when it wrote the scaffold",
     ),
     Option(
+        "--kaizen-list",
+        "list",
+        "callable",
+        "schedule list under test, module:function called function(repo); returns the agents",
+        import_spec,
+    ),
+    Option(
+        "--kaizen-list-cmd",
+        "list",
+        "command",
+        "schedule list under test as a command: 'CMD {repo}', prints one JSON array of the agents",
+    ),
+    Option(
         "--kaizen-reference",
         "kit",
         "switch",
@@ -238,7 +251,7 @@ OPTIONS: tuple[Option, ...] = (
     ),
 )
 
-ROLES: tuple[str, ...] = ("hub", "resolver", "prepare", "validate", "init")
+ROLES: tuple[str, ...] = ("hub", "resolver", "prepare", "validate", "init", "list")
 
 
 def role_options(role: str) -> list[Option]:

@@ -24,6 +24,7 @@ COMMAND_FIELDS = {
     "prepare": {"agent", "repo"},
     "validate": {"repo"},
     "init": {"repo"},
+    "list": {"repo"},
 }
 
 
@@ -84,6 +85,8 @@ class OptionValues:
     validate_cmd: str | None
     init: str | None
     init_cmd: str | None
+    list: str | None
+    list_cmd: str | None
     reference: bool
     timeout: str
     strict: bool

@@ -34,6 +34,7 @@ SUITES: dict[str, str] = {
     "resolver": "kaizen_conformance.roles.resolver",
     "validate": "kaizen_conformance.roles.validate",
     "init": "kaizen_conformance.roles.init",
+    "list": "kaizen_conformance.roles.listing",
     "prepare": "kaizen_conformance.roles.prepare",
     "hub": "kaizen_conformance.roles.hub",
 }
@@ -49,9 +50,9 @@ def suite(role: str) -> RoleModule:
 
 if TYPE_CHECKING:
     # mypy holds every module of SUITES to the protocol.
-    from kaizen_conformance.roles import hub, init, prepare, resolver, validate
+    from kaizen_conformance.roles import hub, init, listing, prepare, resolver, validate
 
-    _ROLE_MODULES: tuple[RoleModule, ...] = (hub, init, prepare, resolver, validate)
+    _ROLE_MODULES: tuple[RoleModule, ...] = (hub, init, listing, prepare, resolver, validate)
 
 
 def stub_settings(profile: str) -> Settings:

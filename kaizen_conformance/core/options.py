@@ -214,6 +214,14 @@ OPTIONS: tuple[Option, ...] = (
         "run only the cases of the rules that failed in a previous --kaizen-report FILE",
     ),
     Option(
+        "--kaizen-extra-cases",
+        "kit",
+        "directory",
+        "also run the cases under DIR (DIR/resolver/NAME/case.yml, as `kaizen-conformance new-case "
+        "--into DIR` makes them) on top of the kit's own; a relative ini value is read from the ini "
+        "file's directory",
+    ),
+    Option(
         "--kaizen-hub-double",
         "kit",
         "setting",

@@ -92,6 +92,7 @@ class OptionValues:
     badge: str | None
     expectations: str | None
     rerun_failed: str | None
+    extra_cases: str | None
     hub_double: str
 
     @classmethod
@@ -120,6 +121,10 @@ class Settings:
     snapshot_update: bool = False
     loaded: dict[str, Any] = field(default_factory=dict)
     expectations: list[Any] = field(default_factory=list)
+    # --kaizen-extra-cases resolved (relative to where it was given) and checked, or None
+    extra_cases: Path | None = None
+    # case directories per role under extra_cases, for the header
+    extra_counts: dict[str, int] = field(default_factory=dict)
 
     def target(self, role: str) -> RoleTarget | None:
         return self.targets.get(role)

@@ -86,6 +86,7 @@ def build(config: pytest.Config) -> Settings:
         origins=origins,
     )
     _check_targets(settings)
+    _check_fixtures(config, settings)
     if options.expectations:
         from kaizen_conformance.reports.expectations import load
 
@@ -140,3 +141,36 @@ def _check_command(role: str, target: RoleTarget) -> None:
                     f"{target.origin}={target.spec!r}: unknown placeholder {{{name}}}; "
                     f"this role's commands may use {', '.join('{' + n + '}' for n in sorted(allowed))}"
                 )
+
+
+def _check_fixtures(config: pytest.Config, settings: Settings) -> None:
+    """The fixture trees the run reads exist and are laid out as the kit needs: one usage error
+    that names the directory and the fix, before any role collects (and fails on) a missing file.
+    """
+    import os
+    from pathlib import Path
+
+    from kaizen_conformance.cases.loading import (
+        FIXTURES_ENV,
+        FixtureError,
+        check_extra_tree,
+        check_fixture_tree,
+    )
+
+    try:
+        if os.environ.get(FIXTURES_ENV):
+            check_fixture_tree(Path(os.environ[FIXTURES_ENV]).resolve())
+        given = settings.options.extra_cases
+        if given:
+            origin = settings.origin("extra_cases")
+            # a flag is relative to where pytest was started; an ini value to its ini file
+            base = (
+                config.inipath.parent
+                if origin.startswith("ini ") and config.inipath is not None
+                else config.invocation_params.dir
+            )
+            directory = (base / given).resolve()
+            settings.extra_counts = check_extra_tree(directory, settings.named("extra_cases"))
+            settings.extra_cases = directory
+    except FixtureError as exc:
+        raise pytest.UsageError(f"kaizen fixture error\n{exc}") from None

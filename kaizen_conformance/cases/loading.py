@@ -22,6 +22,7 @@ import yaml
 from kaizen_conformance import contract
 from kaizen_conformance.cases.locations import fixtures_dir
 from kaizen_conformance.contract.json_data import json_type
+from kaizen_conformance.core import options
 
 # libyaml's safe loader where PyYAML has it: reading every case.yml is most of collection time.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -29,7 +30,7 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Placeholders every materialised path, link target, text and host path may use (Workspace.placeholders).
 WORKSPACE_PLACEHOLDERS = ("root", "repos", "outside", "marker", "repos_rel")
 INDEX = "{i}"  # the record's index in a generated group (hub.generate)
-FIXTURES_ENV = "KAIZEN_CONFORMANCE_FIXTURES"
+FIXTURES_ENV = options.FIXTURES_ENV
 
 
 def fixtures_root() -> Path:

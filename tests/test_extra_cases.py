@@ -8,6 +8,7 @@ that names the file and the fix, never a traceback.
 
 from __future__ import annotations
 
+import json
 import shlex
 import shutil
 import subprocess
@@ -52,12 +53,18 @@ def test_new_case_into_a_directory_runs_with_the_command_it_prints(
     ).is_file()
     argv = printed_command(lines)
     assert f"--kaizen-extra-cases={cases}" in argv
-    run = run_kit(pytester, *argv[2:])  # run_kit gives --pyargs kaizen_conformance itself
+    report = pytester.path / "report.json"
+    # run_kit gives --pyargs kaizen_conformance itself
+    run = run_kit(pytester, *argv[2:], f"--kaizen-report={report}")
     assert sorted(item.name for item in run.items) == ["RES-001[my-case]", "RES-015[my-case]"]
     assert {item.outcome for item in run.items} == {"passed"}
     run.result.stdout.fnmatch_lines(
         [f"kaizen extra cases: {cases} (1 resolver; --kaizen-extra-cases)"]
     )
+    fixtures = json.loads(report.read_text(encoding="utf-8"))["fixtures"]
+    assert fixtures["extra"]["cases"] == {"resolver": ["my-case"]}
+    assert fixtures["extra"]["digest"].startswith("sha256:")
+    assert fixtures["digest"] != fixtures["extra"]["digest"]
     assert lines[-1] == f"lint it: kaizen-conformance check-fixtures {cases}"
     done = check_fixtures(str(cases))
     assert done.returncode == 0, done.stdout + done.stderr

@@ -289,11 +289,11 @@ def role_base(root: Path, role: str, guide: str) -> Path:
     return base
 
 
-def check_extra_tree(root: Path, named: str) -> dict[str, int]:
+def check_extra_tree(root: Path, named: str) -> dict[str, list[str]]:
     """A directory of extra cases (``--kaizen-extra-cases``): per role it may add to, a subdirectory.
 
-    ``named`` says how the user gave it (``--kaizen-extra-cases=cases``). Returns the number of
-    case directories per role. The commonest slips get their own fix: a case directory or a
+    ``named`` says how the user gave it (``--kaizen-extra-cases=cases``). Returns the case ids
+    (directory names) per role. The commonest slips get their own fix: a case directory or a
     role directory given instead of the directory that holds the role directories.
     """
     layout = f"DIR/{EXTRA_ROLES[0]}/NAME/case.yml (see {EXTRA_GUIDE})"
@@ -316,7 +316,7 @@ def check_extra_tree(root: Path, named: str) -> dict[str, int]:
             f"{named}: this is the {root.name} directory itself",
             fix=f"give its parent directory {root.parent}, laid out as {layout}",
         )
-    counts: dict[str, int] = {}
+    counts: dict[str, list[str]] = {}
     for entry in sorted(root.iterdir()):
         if entry.name.startswith(".") or not entry.is_dir():
             continue
@@ -329,7 +329,7 @@ def check_extra_tree(root: Path, named: str) -> dict[str, int]:
                 fix=f"{hint}extra cases go under {', '.join(r + '/' for r in EXTRA_ROLES)} "
                 f"({EXTRA_GUIDE}); move or remove it",
             )
-        counts[entry.name] = len(case_dirs(entry))
+        counts[entry.name] = [case.name for case in case_dirs(entry)]
     if not any(counts.values()):
         raise FixtureError(
             root,

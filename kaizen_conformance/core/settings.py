@@ -123,8 +123,8 @@ class Settings:
     expectations: list[Any] = field(default_factory=list)
     # --kaizen-extra-cases resolved (relative to where it was given) and checked, or None
     extra_cases: Path | None = None
-    # case directories per role under extra_cases, for the header
-    extra_counts: dict[str, int] = field(default_factory=dict)
+    # the case ids per role under extra_cases, for the header and the report
+    extra_case_ids: dict[str, list[str]] = field(default_factory=dict)
 
     def target(self, role: str) -> RoleTarget | None:
         return self.targets.get(role)

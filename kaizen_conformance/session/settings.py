@@ -175,7 +175,7 @@ def _check_fixtures(config: pytest.Config, settings: Settings) -> None:
                 else config.invocation_params.dir
             )
             directory = (base / given).resolve()
-            settings.extra_counts = check_extra_tree(directory, settings.named("extra_cases"))
+            settings.extra_case_ids = check_extra_tree(directory, settings.named("extra_cases"))
             settings.extra_cases = directory
     except FixtureError as exc:
         raise pytest.UsageError(f"kaizen fixture error\n{exc}") from None

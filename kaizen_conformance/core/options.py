@@ -14,6 +14,11 @@ from dataclasses import dataclass
 
 from kaizen_conformance.core.vocabulary import OptionKind, is_target_kind
 
+# Replaces the kit's whole fixture tree (cases/loading.py reads it); an environment variable,
+# so that it reaches pytest-xdist workers and ``check-fixtures`` alike. Here, with the options,
+# because the session checks it at configure without importing the case loaders.
+FIXTURES_ENV = "KAIZEN_CONFORMANCE_FIXTURES"
+
 IMPORT_SPEC = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
 
@@ -225,6 +230,14 @@ OPTIONS: tuple[Option, ...] = (
         "kit",
         "file",
         "run only the cases of the rules that failed in a previous --kaizen-report FILE",
+    ),
+    Option(
+        "--kaizen-extra-cases",
+        "kit",
+        "directory",
+        "also run the cases under DIR (DIR/resolver/NAME/case.yml, as `kaizen-conformance new-case "
+        "--into DIR` makes them) on top of the kit's own; a relative ini value is read from the ini "
+        "file's directory",
     ),
     Option(
         "--kaizen-hub-double",

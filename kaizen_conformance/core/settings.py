@@ -95,6 +95,7 @@ class OptionValues:
     badge: str | None
     expectations: str | None
     rerun_failed: str | None
+    extra_cases: str | None
     hub_double: str
     implementation_name: str | None
     implementation_version: str | None
@@ -125,6 +126,10 @@ class Settings:
     snapshot_update: bool = False
     loaded: dict[str, Any] = field(default_factory=dict)
     expectations: list[Any] = field(default_factory=list)
+    # --kaizen-extra-cases resolved (relative to where it was given) and checked, or None
+    extra_cases: Path | None = None
+    # the case ids per role under extra_cases, for the header and the report
+    extra_case_ids: dict[str, list[str]] = field(default_factory=dict)
 
     def target(self, role: str) -> RoleTarget | None:
         return self.targets.get(role)

@@ -34,7 +34,7 @@ TargetKind = Literal["callable", "command", "app", "url"]
 TARGET_KINDS: tuple[TargetKind, ...] = get_args(TargetKind)
 
 # Every kind of option in the options table (core/options.py).
-OptionKind = Literal[TargetKind, "seed", "profile", "setting", "switch", "file"]
+OptionKind = Literal[TargetKind, "seed", "profile", "setting", "switch", "file", "directory"]
 OPTION_KINDS: tuple[OptionKind, ...] = (
     *TARGET_KINDS,
     "seed",
@@ -42,6 +42,7 @@ OPTION_KINDS: tuple[OptionKind, ...] = (
     "setting",
     "switch",
     "file",
+    "directory",
 )
 
 

@@ -21,6 +21,7 @@ import pytest
 from kaizen_conformance import CONTRACT_VERSION, __version__
 from kaizen_conformance.cases.loading import fixtures_root
 from kaizen_conformance.contract.catalogue import CONTRACT_DIR
+from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.core.vocabulary import FAILING, RoleVerdict
 from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, RoleSummary
 
@@ -43,6 +44,19 @@ def tree_digest(root: Path, *, skip_code: bool = False) -> str:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return "sha256:" + digest.hexdigest()
+
+
+def fixtures_field(settings: Settings) -> dict[str, Any]:
+    """Which fixtures judged the run; with --kaizen-extra-cases, which of its cases were the user's
+    (their ids are the directory names, as a shipped case's are: this is where they are told apart).
+    """
+    field: dict[str, Any] = {"digest": tree_digest(fixtures_root())}
+    if settings.extra_cases is not None:
+        field["extra"] = {
+            "digest": tree_digest(settings.extra_cases),
+            "cases": settings.extra_case_ids,
+        }
+    return field
 
 
 def normaliser(config: pytest.Config) -> Any:
@@ -75,7 +89,7 @@ def build_report(
             "version": CONTRACT_VERSION,
             "catalogue_digest": tree_digest(CONTRACT_DIR, skip_code=True),
         },
-        "fixtures": {"digest": tree_digest(fixtures_root())},
+        "fixtures": fixtures_field(settings),
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "strict": settings.strict,
         "claim": {

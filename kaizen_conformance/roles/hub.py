@@ -72,6 +72,7 @@ def collect(settings: Settings) -> list[Check]:
     profile = settings.profile(ROLE)
     applicable = [rule.id for rule in contract.rules_for(ROLE, profile)]
     checks = []
+    probes()  # read now, seeded or not: a missing or broken probes.yml is a collection error
     if settings.target(ROLE) is not None and not seeded(settings):
         for rule in applicable:
             checks.append(

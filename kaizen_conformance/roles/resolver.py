@@ -54,7 +54,7 @@ def collect(settings: Settings) -> list[Check]:
     profile = settings.profile(ROLE)
     catalogue = contract.catalogue()
     checks = []
-    for case in sorted(all_cases(), key=slow_first):
+    for case in sorted(all_cases(settings.extra_cases), key=slow_first):
         if profile not in case.profiles:
             continue
         rules = [r for r in case.rules if profile in catalogue[r].profiles]

@@ -44,6 +44,12 @@ def report_header(config: pytest.Config) -> list[str] | None:
             profile = f", profile {settings.profile(role)}" if role in ("resolver", "hub") else ""
             lines.append(f"kaizen {role}: {target.describe()}{profile}")
     lines.append(f"kaizen per-call limit: {settings.timeout:g} s ({settings.origin('timeout')})")
+    if settings.extra_cases is not None:
+        # extra cases keep their directory names as ids: this line says where they come from
+        counts = ", ".join(f"{len(ids)} {role}" for role, ids in settings.extra_case_ids.items())
+        lines.append(
+            f"kaizen extra cases: {settings.extra_cases} ({counts}; {settings.origin('extra_cases')})"
+        )
     return lines
 
 

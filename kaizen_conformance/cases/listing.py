@@ -27,6 +27,7 @@ from kaizen_conformance.cases.loading import (
     check_files_entries,
     fixtures_root,
     read_yaml,
+    role_base,
 )
 from kaizen_conformance.cases.workspace import Workspace, materialise_files, new_workspace
 from kaizen_conformance.contract import manifest_judge
@@ -162,7 +163,7 @@ def all_cases(root: Path | None = None) -> tuple[ListCase, ...]:
 @cache
 def _all_cases(root: Path) -> tuple[ListCase, ...]:
     cases: list[ListCase] = []
-    for case_dir in case_dirs(root / "list"):
+    for case_dir in case_dirs(role_base(root, "list", GUIDE)):
         case_file(case_dir, GUIDE)
         case = load_list_case(case_dir)
         lint(case)

@@ -22,7 +22,7 @@ from kaizen_conformance import CONTRACT_VERSION, __version__
 from kaizen_conformance.cases.loading import fixtures_root
 from kaizen_conformance.contract.catalogue import CONTRACT_DIR
 from kaizen_conformance.core.vocabulary import FAILING, RoleVerdict
-from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, RoleSummary
+from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, RoleSummary, fix_lines
 
 REPORT_FORMAT = 1
 
@@ -165,7 +165,7 @@ def markdown(report: dict[str, Any]) -> str:
                 "Configuration error (no rule was judged, none passed):",
                 "",
                 "```",
-                *data["configuration_error"].splitlines()[:3],
+                *fix_lines(data["configuration_error"]),
                 "```",
                 "",
             ]

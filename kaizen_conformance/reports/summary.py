@@ -251,6 +251,17 @@ SHOWN_ORDER: tuple[Verdict, ...] = (
 )
 
 
+def fix_lines(message: str) -> list[str]:
+    """A configuration error as a summary shows it: its sentences, not the traceback under them
+    (the one ERROR of the run shows that in full)."""
+    lines = []
+    for line in message.splitlines()[:4]:
+        if line[:1].isspace() or line.startswith("Traceback"):
+            break
+        lines.append(line)
+    return lines
+
+
 def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
     """The terminal table of one role: failures first, then (verbose) every rule."""
     claim = f"profile {summary.profile}" if summary.profile else f"contract v{CONTRACT_VERSION}"
@@ -260,7 +271,7 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
     if summary.configuration_error:
         # The fix, not a table of rules none of which was judged.
         lines.append("  configuration error (no rule was judged, none passed):")
-        lines.extend(f"    {line}" for line in summary.configuration_error.splitlines()[:3])
+        lines.extend(f"    {line}" for line in fix_lines(summary.configuration_error))
         lines.append(f"  verdict: {HEADLINE['configuration-error']}")
         return lines
     for level in LEVELS:

@@ -324,13 +324,15 @@ CHECKERS = {
 # --------------------------------------------------------------------------- preflight
 
 
-def preflight_case(profile: str) -> ResolverCase | None:
-    """The plainest case of the profile: a hub that answers, no generated roster, no corpus
-    manifest, a list to return. Any resolver that runs at all asks the hub here."""
+def preflight_case(profile: str, selected: set[str]) -> ResolverCase | None:
+    """The plainest case of the run: a hub that answers, no generated roster, no corpus
+    manifest, a list to return. Any resolver that runs at all asks the hub there. Only a case
+    the run selected, so the preflight costs no run the checks would not make anyway."""
     plain = [
         case
         for case in all_cases()
-        if profile in case.profiles
+        if case.id in selected
+        and profile in case.profiles
         and case.fault is None
         and not case.generated
         and case.manifest is None
@@ -348,8 +350,16 @@ def preflight(context: CheckContext) -> str:
     error says the fix instead. A resolver that crashed or hung before asking is left to the
     checks, which report it as such. The run is the case's own, shared with its checks.
     """
-    case = preflight_case(context.settings.profile(ROLE))
-    if case is None:
+    from kaizen_conformance.core.stash import CHECK
+
+    session = context.request.session
+    selected = {
+        item.stash[CHECK].case
+        for item in session.items
+        if CHECK in item.stash and item.stash[CHECK].role == ROLE
+    }
+    case = preflight_case(context.settings.profile(ROLE), selected)
+    if case is None:  # a run narrowed to fault cases: their checks say "never reached" themselves
         return ""
     run = run_of(context, case)
     result = run.result

@@ -37,15 +37,15 @@ def missing_program(settings: Settings, role: str) -> str:
     why = unstartable(program, path=search_path(role))
     if not why:
         return ""
-    where = (
-        f"from {os.getcwd()}"
-        if os.sep in program
-        else "on PATH"
-        + (f" (with {os.path.dirname(sys.executable)} first)" if role == "resolver" else "")
-    )
+    if os.sep in program:
+        where = f"from {os.getcwd()}"
+    elif role == "resolver":
+        where = f"in {os.path.dirname(sys.executable)}, then on PATH"
+    else:
+        where = "on PATH"
     return (
-        f"the {role} command cannot start: its program {program!r} is not there or cannot run ({why}; looked up {where}), "
-        f"so no {role} rule can be checked. Fix {settings.named(f'{role}_cmd')}: install the "
+        f"the {role} command cannot start: its program {program!r} is not there or cannot run "
+        f"({why}; looked up {where}), so no {role} rule can be checked. Fix {settings.named(f'{role}_cmd')}: install the "
         "program, make it executable, or name it with its full path (the kit runs the command "
         "without a shell)"
     )

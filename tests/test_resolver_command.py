@@ -265,7 +265,8 @@ def test_a_command_that_cannot_start_passes_no_case_even_those_expecting_an_erro
     run.result.stdout.fnmatch_lines(
         [
             "the resolver command cannot start: its program 'no-such-resolver-anywhere' is not there "
-            "or cannot run (not found on PATH; *). Fix --kaizen-resolver-cmd=*"
+            "or cannot run (not found on PATH; *), so no resolver rule can be checked. Fix "
+            "--kaizen-resolver-cmd=*"
         ]
     )
 

@@ -30,9 +30,11 @@ def resolve(hub_url, hostname, domain=None):
 
 OTHER_DATABASE_HUB = """\
 from kaizen_conformance.reference.hub import ReferenceHub
-from kaizen_conformance.reference.hub import app as app  # the hub under test reads this one
 
-other = ReferenceHub()  # the seed writes to another one, as a wrong database URL would
+# the hub under test reads its own store, which holds what an earlier run left there...
+hub = ReferenceHub(records=[{"slug": "old/stale", "domain": "old", "host_paths": {}}])
+app = hub.asgi
+other = ReferenceHub()  # ...but the seed writes to another one, as a wrong database URL would
 
 
 def seed(target, records):
@@ -138,15 +140,22 @@ def test_a_seed_that_writes_where_the_hub_does_not_read_is_one_configuration_err
 ) -> None:
     pytester.makepyfile(other_db=OTHER_DATABASE_HUB)
     pytester.syspathinsert()
-    run = run_with_reports(
-        pytester, "--kaizen-hub-app=other_db:app", "--kaizen-hub-seed=other_db:seed", "-k", "HUB-"
-    )
+    options = ("--kaizen-hub-app=other_db:app", "--kaizen-hub-seed=other_db:seed")
+    run = run_with_reports(pytester, *options, "-k", "HUB- and not empty-roster")
     configuration_error(
         run,
         pytester.path,
         "hub",
         "--kaizen-hub-seed=other_db:seed seeded case",
-        "lists none of them",
+        "lists none of them (it lists old/stale)",
+    )
+    # the empty roster is no exception: the hub still lists what the seed did not write
+    empty = run_with_reports(pytester, *options, "-k", "HUB- and empty-roster")
+    configuration_error(
+        empty,
+        pytester.path,
+        "hub",
+        "with no repos (an empty roster), GET /repos/ still lists old/stale",
     )
     run.result.stdout.no_fnmatch_line("*which is not in domain*")
 

@@ -228,9 +228,10 @@ def setup_mistake(first: HubAnswer, settings: Settings, case: HubCase | None) ->
     """A first answer that says the run is set up wrong, not that the hub breaks a rule.
 
     A redirect from ``/repos/`` (the route declared without its trailing slash) would fail
-    every rule with a body-less answer; a seeded case none of whose repos comes back means the
-    seed wrote where the hub does not read, and every filter rule would then blame records the
-    case never had. Either is one configuration error with its fix.
+    every rule with a body-less answer; a seeded case none of whose repos comes back (or an
+    empty roster after which the hub still lists repos) means the seed wrote where the hub does
+    not read, and every filter rule would then blame records the case never had. Either is one
+    configuration error with its fix.
     """
     if first.status is not None and 300 <= first.status < 400:
         where = first.location or "no Location header"
@@ -245,17 +246,24 @@ def setup_mistake(first: HubAnswer, settings: Settings, case: HubCase | None) ->
         r["slug"] for r in case.records if isinstance(r, dict) and isinstance(r.get("slug"), str)
     ]
     records, _ = first.listing()
-    if records is None or not seeded_slugs:
+    if records is None or not (seeded_slugs or records):
         return ""
     listed = [slug_of(r) for r in records]
     if set(listed) & set(seeded_slugs):
         return ""
     shown = ", ".join(listed[:5]) + (f", ... ({len(listed)} in all)" if len(listed) > 5 else "")
+    if seeded_slugs:
+        what = (
+            f"with {len(seeded_slugs)} repos ({', '.join(seeded_slugs[:3])}"
+            f"{', ...' if len(seeded_slugs) > 3 else ''}), {first.request} lists none of them "
+            f"(it lists {shown or 'nothing'})"
+        )
+    else:
+        what = f"with no repos (an empty roster), {first.request} still lists {shown}"
     return (
-        f"after {settings.named('hub_seed')} seeded case {case.id} with {len(seeded_slugs)} repos "
-        f"({', '.join(seeded_slugs[:3])}{', ...' if len(seeded_slugs) > 3 else ''}), {first.request} "
-        f"lists none of them (it lists {shown or 'nothing'}). Fix the seed function: it must replace "
-        "the data this hub serves — the same app object, database or URL the hub reads"
+        f"after {settings.named('hub_seed')} seeded case {case.id} {what}. Fix the seed function: "
+        "it must make the records the whole data this hub serves — the same app object, database "
+        "or URL the hub reads"
     )
 
 

@@ -201,6 +201,12 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("--kaizen-strict", "kit", "switch", "SHOULD rules that are not met fail the run"),
     Option(
+        "--kaizen-allow-incomplete",
+        "kit",
+        "switch",
+        "exit 0 when a role is INCOMPLETE (rules deselected or skipped); without it INCOMPLETE exits 1",
+    ),
+    Option(
         "--kaizen-report",
         "kit",
         "file",

@@ -90,6 +90,7 @@ class OptionValues:
     reference: bool
     timeout: str
     strict: bool
+    allow_incomplete: bool
     report: str | None
     report_md: str | None
     badge: str | None

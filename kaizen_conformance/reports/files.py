@@ -23,7 +23,7 @@ from kaizen_conformance.cases.loading import fixtures_root
 from kaizen_conformance.contract.catalogue import CONTRACT_DIR
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.core.vocabulary import FAILING, RoleVerdict
-from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, RoleSummary
+from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, RoleSummary, fix_lines
 
 REPORT_FORMAT = 1
 
@@ -103,6 +103,7 @@ def build_report(
         "roles": {
             s.role: {
                 "verdict": s.verdict,
+                **({"configuration_error": s.configuration_error} if s.configuration_error else {}),
                 "rules_passed": s.passed,
                 "rules_total": len(s.rules),
                 "rules": [
@@ -172,6 +173,17 @@ def markdown(report: dict[str, Any]) -> str:
         data, claim = report["roles"][role], report["claim"][role]
         profile = f" {claim['profile']}" if claim["profile"] else ""
         lines += [f"### {role}{profile}: {HEADLINE[data['verdict']].split(':')[0]}", ""]
+        if data.get("configuration_error"):
+            # the fix, as the terminal gives it; no rule was judged, so no table of them
+            lines += [
+                "Configuration error (no rule was judged, none passed):",
+                "",
+                "```",
+                *fix_lines(data["configuration_error"]),
+                "```",
+                "",
+            ]
+            continue
         not_passed = [r for r in data["rules"] if r["verdict"] != "passed"]
         passed = [r["id"] for r in data["rules"] if r["verdict"] == "passed"]
         if not_passed:
@@ -204,6 +216,7 @@ BADGE_COLOUR: dict[RoleVerdict, str] = {
     "does-not-conform": "red",
     "incomplete": "yellow",
     "not-configured": "lightgrey",
+    "configuration-error": "orange",
 }
 
 
@@ -211,7 +224,11 @@ def badge(role: str, data: dict[str, Any], claim: dict[str, Any]) -> dict[str, A
     """A shields.io endpoint badge: label 'kaizen resolver v2', message '23/23'."""
     label = f"kaizen {role}" + (f" {claim['profile']}" if claim["profile"] else "")
     message = (
-        f"{data['rules_passed']}/{data['rules_total']}" if claim["configured"] else "not configured"
+        "configuration error"
+        if data["verdict"] == "configuration-error"
+        else f"{data['rules_passed']}/{data['rules_total']}"
+        if claim["configured"]
+        else "not configured"
     )
     return {
         "schemaVersion": 1,

@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 
-from kaizen_conformance.core.checks import FAILURE_KIND_PROPERTY
+from kaizen_conformance.core.checks import CONFIGURATION_ERROR_PROPERTY, FAILURE_KIND_PROPERTY
 from kaizen_conformance.core.stash import settings_of
 from kaizen_conformance.core.vocabulary import FAILING, level
 from kaizen_conformance.reports.summary import (
     XDIST_HEADER,
     ItemResult,
     RoleSummary,
+    exit_status,
     outcome_of,
     role_lines,
     stale_expectations,
@@ -50,6 +51,8 @@ class ConformanceReporter:
         result.duration += report.duration
         if FAILURE_KIND_PROPERTY in props:
             result.kind = props[FAILURE_KIND_PROPERTY]
+        if CONFIGURATION_ERROR_PROPERTY in props:
+            result.configuration_error = props[CONFIGURATION_ERROR_PROPERTY]
         outcome = outcome_of(report, result.outcome)
         if outcome != result.outcome:
             result.outcome = outcome
@@ -75,6 +78,9 @@ class ConformanceReporter:
                 terminalreporter.write_line(line)
         for line in getattr(self, "report_notes", []):
             terminalreporter.write_line(line)
+        exit_line = getattr(self, "exit_line", "")
+        if exit_line:
+            terminalreporter.write_line(exit_line)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -86,6 +92,7 @@ class ConformanceReporter:
 
         self.report_notes = []
         settings = settings_of(self.config)
+        summaries = self.summaries()
         stale = stale_expectations(settings.expectations, self.results())
         if stale:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -94,4 +101,9 @@ class ConformanceReporter:
                 f"{settings.origin('expectations')} ({e.reason})"
                 for e in stale
             ]
-        self.report_notes += write_reports(self.config, self.results(), self.summaries())
+        # After every other reason to fail: the line says the status the run really ends with.
+        status, self.exit_line = exit_status(
+            summaries, int(session.exitstatus), settings.options.allow_incomplete
+        )
+        session.exitstatus = status
+        self.report_notes += write_reports(self.config, self.results(), summaries)

@@ -51,6 +51,7 @@ class ItemResult:
     duration: float = 0.0
     message: str = ""
     kind: str = ""  # a FailureKind value, when the check found a violation
+    configuration_error: str = ""  # the configuration error that stopped the item's role
 
     @property
     def failure_kind(self) -> str:
@@ -98,11 +99,14 @@ class RoleSummary:
     configured: bool
     implementation: dict[str, str | None] | None
     rules: list[RuleVerdict]
+    configuration_error: str = ""  # what stopped the role before any rule was judged, and the fix
 
     @property
     def verdict(self) -> RoleVerdict:
         if not self.configured:
             return "not-configured"
+        if self.configuration_error:
+            return "configuration-error"
         must = [v for v in self.rules if v.rule.is_must]
         if any(v.verdict in ("failed", "expected-failure") for v in must):
             return "does-not-conform"
@@ -167,7 +171,15 @@ def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
             if target is not None
             else None
         )
-        summaries.append(RoleSummary(role, profile, target is not None, implementation, verdicts))
+        stopped = next((i.configuration_error for i in mine if i.configuration_error), "")
+        if stopped:
+            # Checks that ran before the role stopped judged an implementation the run could not
+            # drive: none of them is a pass (or a failure) of its rule.
+            for verdict in verdicts:
+                verdict.verdict = "error"
+        summaries.append(
+            RoleSummary(role, profile, target is not None, implementation, verdicts, stopped)
+        )
     return summaries
 
 
@@ -228,6 +240,7 @@ HEADLINE: dict[RoleVerdict, str] = {
     "does-not-conform": "DOES NOT CONFORM",
     "incomplete": "INCOMPLETE: some MUST rules were not checked (deselected, skipped, not run or errors)",
     "not-configured": "NOT CONFIGURED (not a pass)",
+    "configuration-error": "CONFIGURATION ERROR: the run is set up so that no rule could be judged",
 }
 
 
@@ -244,12 +257,29 @@ SHOWN_ORDER: tuple[Verdict, ...] = (
 )
 
 
+def fix_lines(message: str) -> list[str]:
+    """A configuration error as a summary shows it: its sentences, not the traceback under them
+    (the one ERROR of the run shows that in full)."""
+    lines = []
+    for line in message.splitlines()[:4]:
+        if line[:1].isspace() or line.startswith("Traceback"):
+            break
+        lines.append(line)
+    return lines
+
+
 def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
     """The terminal table of one role: failures first, then (verbose) every rule."""
     claim = f"profile {summary.profile}" if summary.profile else f"contract v{CONTRACT_VERSION}"
     impl = summary.implementation
     how = f"{impl['spec']} ({impl['kind']}, from {impl['origin']})" if impl else "not configured"
     lines = [f"{summary.role} ({claim}): {how}"]
+    if summary.configuration_error:
+        # The fix, not a table of rules none of which was judged.
+        lines.append("  configuration error (no rule was judged, none passed):")
+        lines.extend(f"    {line}" for line in fix_lines(summary.configuration_error))
+        lines.append(f"  verdict: {HEADLINE['configuration-error']}")
+        return lines
     for level in LEVELS:
         counts = summary.counts(level)
         total = sum(counts.values())
@@ -286,6 +316,61 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
         headline = f"NOT CONFIGURED — {unconfigured_reason(summary.role)}"
     lines.append(f"  verdict: {headline}")
     return lines
+
+
+def exit_status(
+    summaries: list[RoleSummary], current: int, allow_incomplete: bool
+) -> tuple[int, str]:
+    """The run's exit status from the roles' verdicts, and the summary line that says why.
+
+    CI reads the status alone, so it must carry the verdict: CONFORMS exits 0; DOES NOT CONFORM
+    and CONFIGURATION ERROR exit 1; INCOMPLETE (rules deselected, skipped or not run) exits 1
+    unless ``--kaizen-allow-incomplete`` accepts it. A role failing only on its known failures
+    (``--kaizen-expectations``) exits 0: the list was written to accept exactly those. Roles not
+    configured are no claim and do not count. A status pytest set for its own reasons
+    (interrupted, internal or usage error) stays.
+    """
+    judged = [s for s in summaries if s.configured]
+    if not judged or current not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return current, ""
+
+    def named(verdict: RoleVerdict) -> list[str]:
+        return [s.role for s in judged if s.verdict == verdict]
+
+    broken, failing, partial = (
+        named("configuration-error"),
+        named("does-not-conform"),
+        named("incomplete"),
+    )
+    known_only = [
+        s.role
+        for s in judged
+        if s.verdict == "does-not-conform"
+        and not any(v.verdict == "failed" for v in s.rules if v.rule.is_must)
+    ]
+    status = int(current)
+    reasons = [f"{role} CONFIGURATION ERROR" for role in broken]
+    reasons += [f"{role} DOES NOT CONFORM" for role in failing if role not in known_only]
+    if broken or set(failing) - set(known_only):
+        status = pytest.ExitCode.TESTS_FAILED
+    accepted = []
+    if partial:
+        text = f"{', '.join(partial)} INCOMPLETE (MUST rules deselected, skipped or not run)"
+        if allow_incomplete:
+            accepted.append(f"{text}, accepted by --kaizen-allow-incomplete")
+        else:
+            status = pytest.ExitCode.TESTS_FAILED
+            reasons.append(f"{text}; --kaizen-allow-incomplete accepts it")
+    accepted += [
+        f"{role} DOES NOT CONFORM on known failures only (--kaizen-expectations)"
+        for role in known_only
+    ]
+    if status == pytest.ExitCode.OK:
+        why = accepted or [f"{', '.join(named('conforms'))} CONFORMS"]
+        return status, f"kaizen exit status 0: {'; '.join(why)}"
+    if not reasons:  # pytest's own failures: a check that errored, a stale known failure
+        reasons = ["failures or errors outside the verdicts above"]
+    return status, f"kaizen exit status {int(status)}: {'; '.join(reasons)}"
 
 
 def stale_expectations(expectations: list[Any], items: list[ItemResult]) -> list[Any]:

@@ -15,7 +15,7 @@ from kaizen_conformance import contract
 
 if TYPE_CHECKING:
     from kaizen_conformance.cases.lint import Report
-    from kaizen_conformance.core.checks import Check
+    from kaizen_conformance.core.checks import Check, CheckContext
     from kaizen_conformance.core.settings import Settings
 
 
@@ -24,6 +24,8 @@ class RoleModule(Protocol):
     """What a module of ``SUITES`` is: it turns its role's fixture cases into checks.
 
     ``collect`` may raise ``FixtureError`` for a case that cannot be loaded; it runs nothing.
+    A role module may also have ``preflight(context) -> str``: a configuration mistake of the
+    run that no check of the role could judge past, with its fix, or "" (see setup_problem).
     """
 
     def collect(self, settings: Settings) -> list[Check]: ...
@@ -46,6 +48,22 @@ def suite(role: str) -> RoleModule:
     if not isinstance(module, RoleModule):
         raise TypeError(f"{SUITES[role]} has no collect(settings); it is not a role module")
     return module
+
+
+def setup_problem(context: CheckContext, role: str) -> str:
+    """Why the run, as configured, cannot judge ``role`` at all, with the fix; "" when it can.
+
+    Asked once per role before its first check: a command whose program is missing or not
+    executable, then the role module's own ``preflight`` (the resolver's hub double). Each
+    would otherwise fail every check of the role the same way, and say nothing about a rule.
+    """
+    from kaizen_conformance.adapters.programs import missing_program
+
+    problem = missing_program(context.settings, role)
+    if problem:
+        return problem
+    preflight = getattr(suite(role), "preflight", None)
+    return str(preflight(context)) if preflight is not None else ""
 
 
 if TYPE_CHECKING:

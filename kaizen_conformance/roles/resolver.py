@@ -480,3 +480,63 @@ CHECKERS = {
     "prefilter": check_prefilter,
     "deterministic": check_deterministic,
 }
+
+
+# --------------------------------------------------------------------------- preflight
+
+
+def preflight_case(profile: str, selected: set[str]) -> ResolverCase | None:
+    """The plainest case of the run: a hub that answers, no generated roster, no corpus
+    manifest, a list to return. Any resolver that runs at all asks the hub there. Only a case
+    the run selected, so the preflight costs no run the checks would not make anyway."""
+    plain = [
+        case
+        for case in all_cases()
+        if case.id in selected
+        and profile in case.profiles
+        and case.fault is None
+        and not case.generated
+        and case.manifest is None
+        and not case.expect[profile].get("error")
+    ]
+    return min(plain, key=lambda case: case.id, default=None)
+
+
+def preflight(context: CheckContext) -> str:
+    """A resolver that never reached the hub double on a plain case is set up wrong, not judged.
+
+    Under respx its HTTP client is not httpx; as a command or under the server double it asks
+    a hub of its own instead of the URL it is given. Every check would fail with the same
+    "never reached" (and the boundary check would pass on nothing sent): one configuration
+    error says the fix instead. A resolver that crashed or hung before asking is left to the
+    checks, which report it as such. The run is the case's own, shared with its checks.
+    """
+    from kaizen_conformance.core.stash import CHECK
+
+    session = context.request.session
+    selected = {
+        item.stash[CHECK].case
+        for item in session.items
+        if CHECK in item.stash and item.stash[CHECK].role == ROLE
+    }
+    case = preflight_case(context.settings.profile(ROLE), selected)
+    if case is None:  # a run narrowed to fault cases: their checks say "never reached" themselves
+        return ""
+    run = run_of(context, case)
+    result = run.result
+    crashed = (
+        result.timed_out
+        or bool(result.broken)
+        or crashed_call(result.error_type)
+        or (result.via == "command" and result.failed)
+    )
+    if run.requests or result.strays or crashed:
+        return ""
+    if result.via == "respx":
+        return f"on case {case.id}, {never_reached(run)}"
+    then = f"\nit then {result.failure}" if result.failure else ""
+    return (
+        f"on case {case.id}, the resolver never sent a request to the hub URL it was given "
+        f"({result.hub_url}). Fix: fetch repos/ below that URL (the hub_url argument, {{hub_url}} "
+        f"or $KAIZEN_HUB_URL), not a hub of the resolver's own configuration{then}"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -9,15 +10,17 @@ import pytest
 
 from kaizen_conformance import contract
 from kaizen_conformance.core.checks import (
+    CONFIGURATION_ERROR_PROPERTY,
     FAILURE_KIND_PROPERTY,
     Check,
     CheckContext,
+    ConfigurationError,
     FailureKind,
     Violation,
 )
 from kaizen_conformance.core.options import ROLES, unconfigured_reason, usage_lines
 from kaizen_conformance.core.stash import CHECK, MEMO, SETTINGS, settings_of
-from kaizen_conformance.roles.registry import SUITES, suite
+from kaizen_conformance.roles.registry import SUITES, setup_problem, suite
 from kaizen_conformance.session import snapshot_guard
 from kaizen_conformance.session.settings import build
 from kaizen_conformance.session.spelling import check_ini
@@ -148,6 +151,49 @@ def require_a_role(config: pytest.Config, items: list[pytest.Item]) -> None:
         if dropped:
             config.hook.pytest_deselected(items=dropped)
             items[:] = keep
+
+
+def guarded_setup(item: pytest.Item) -> Generator[None, None, None]:
+    """Set an item up; the first configuration error of its role stops the role.
+
+    The role's preflight (``roles.registry.setup_problem``) runs once, after the first item's
+    fixtures, and any ``ConfigurationError`` a fixture raises (the hub's seed) counts the same:
+    that item is the one ERROR of the role, saying the fix, and every later item of the role is
+    skipped as not checked. A wall of identical failures would bury the fix, and rules "passed"
+    on an implementation that never ran would be a false green.
+    """
+    check = item.stash[CHECK]
+    memo = item.config.stash[MEMO]
+    stopped = memo.get((check.role, "configuration-error"))
+    if stopped is not None:
+        first, message = stopped
+        item.user_properties.append((CONFIGURATION_ERROR_PROPERTY, message))
+        pytest.skip(
+            f"not checked: the {check.role} role has a configuration error, reported at {first}: "
+            + message.splitlines()[0]
+        )
+    message = ""
+    try:
+        result = yield
+        if settings_of(item.config).target(check.role) is not None:
+            assert isinstance(item, pytest.Function)  # every kit item is (ConformanceItem)
+            request: pytest.FixtureRequest = item.funcargs["request"]  # type: ignore[assignment]
+            context = CheckContext(request=request, settings=settings_of(item.config), memo=memo)
+            message = context.remember(
+                (check.role, "preflight"), lambda: setup_problem(context, check.role)
+            )
+    except ConfigurationError as error:
+        message = str(error)
+    if message:
+        # outside the except block: the report carries the fix alone, not a chained traceback
+        memo[(check.role, "configuration-error")] = (item.name, message)
+        item.user_properties.append((CONFIGURATION_ERROR_PROPERTY, message))
+        pytest.fail(
+            f"kaizen configuration error (not a verdict on the {check.role}; none of its rules is "
+            f"checked in this run):\n{message}",
+            pytrace=False,
+        )
+    return result
 
 
 def run_check(request: pytest.FixtureRequest) -> None:

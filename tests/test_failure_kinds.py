@@ -19,7 +19,11 @@ CASE = "flag-true-file-valid"  # a resolver case whose outcome is a non-empty li
 RESOLVERS = """\
 import threading
 
+import httpx
+
 def empty(hub_url, hostname, domain=None):
+    # asks the hub (a resolver that never did would be a configuration error), then answers nothing
+    httpx.get(hub_url.rstrip("/") + "/repos/", timeout=5)
     return []
 
 def wrong_arity(hub_url, hostname):

@@ -252,8 +252,14 @@ def test_the_rules_of_a_stopped_role_are_all_not_judged() -> None:
             configuration_error="the init command cannot start. Fix --kaizen-init-cmd=...",
         ),
     ]
-    target = SimpleNamespace(kind="command", spec="x {repo}", origin="--kaizen-init-cmd")
-    settings = SimpleNamespace(profile=lambda role: "v2", target=lambda role: target)
+    target = SimpleNamespace(
+        kind="command", spec="x {repo}", origin="--kaizen-init-cmd", is_reference=False
+    )
+    settings = SimpleNamespace(
+        profile=lambda role: "v2",
+        target=lambda role: target,
+        options=SimpleNamespace(implementation_name=None, implementation_version=None),
+    )
     (summary,) = summarise(items, settings)
     assert summary.verdict == "configuration-error"
     assert summary.passed == 0 and len(summary.rules) == len(rules)

@@ -12,7 +12,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-001",)
-MESSAGE = r"missing \(should be included\): fleet/subject"
+MESSAGE = r"'fleet/subject' missing, but should be included"
 # Only the corpus case that proves it: the rest of the suite would pass.
 OPTIONS = ["--kaizen-resolver={module}:resolve", "-k", "all-agents-disabled"]
 

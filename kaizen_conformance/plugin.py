@@ -56,6 +56,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "kaizen(role, rules, case, level): a kaizen conformance check (added by the kit)"
     )
+    config.addinivalue_line(
+        "markers",
+        "kaizen_explore(role): a role's exploration beyond the golden cases (--kaizen-explore)",
+    )
     from kaizen_conformance.session import hooks
 
     hooks.configure(config)

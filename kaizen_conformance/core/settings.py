@@ -92,6 +92,11 @@ class OptionValues:
     badge: str | None
     expectations: str | None
     rerun_failed: str | None
+    explore: bool
+    explore_examples: str
+    explore_seed: str
+    explore_out: str | None
+    explore_strict: bool
     hub_double: str
 
     @classmethod

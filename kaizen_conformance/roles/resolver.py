@@ -77,11 +77,18 @@ class Run:
 
 
 def execute(
-    context: CheckContext, case: ResolverCase, attempt: int = 0, fingerprint: bool = True
+    context: CheckContext,
+    case: ResolverCase,
+    attempt: int = 0,
+    fingerprint: bool = True,
+    materialised: tuple[Workspace, list[Any]] | None = None,
 ) -> Run:
     """Materialise the case and run the resolver on it; ``fingerprint``: also fingerprint the tree
-    before and after (the boundary check's evidence; a run only compared for its output needs none)."""
-    workspace, records = case.materialise(context.workspace_dir(f"res-{case.id}-{attempt}"))
+    before and after (the boundary check's evidence; a run only compared for its output needs none).
+    ``materialised``: the case's workspace and records, already made (exploration reads them first)."""
+    workspace, records = materialised or case.materialise(
+        context.workspace_dir(f"res-{case.id}-{attempt}")
+    )
     before = trees.fingerprint(workspace.root) if fingerprint else {}
     double = HubDouble(records, ignores=case.ignores, fault=case.fault)
     result = run_resolver(
@@ -168,7 +175,12 @@ def failure_kind(result: ResolverResult) -> FailureKind:
 
 
 def check_outcome(case: ResolverCase, context: CheckContext) -> None:
-    run = run_of(context, case)
+    judge_outcome(run_of(context, case), context)
+
+
+def judge_outcome(run: Run, context: CheckContext) -> None:
+    """Hold one run to its case's expected outcome; exploration judges its examples the same way."""
+    case = run.case
     limit = context.settings.timeout
     profile = context.settings.profile(ROLE)
     expected = case.expect[profile]

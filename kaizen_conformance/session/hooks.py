@@ -16,7 +16,7 @@ from kaizen_conformance.core.checks import (
     Violation,
 )
 from kaizen_conformance.core.options import ROLES, unconfigured_reason, usage_lines
-from kaizen_conformance.core.stash import CHECK, MEMO, SETTINGS, settings_of
+from kaizen_conformance.core.stash import CHECK, EXPLORE, MEMO, SETTINGS, settings_of
 from kaizen_conformance.roles.registry import SUITES, suite
 from kaizen_conformance.session import snapshot_guard
 from kaizen_conformance.session.settings import build
@@ -108,7 +108,59 @@ def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.It
                 item.add_marker(pytest.mark.xfail(reason=expectation.describe(), strict=False))
                 break
         items.append(item)
+    if target is not None and settings.options.explore and role in EXPLORED_ROLES:
+        items.append(explore_item(collector, obj, role))
     return items
+
+
+# Roles exploration covers (roles/explore.py).
+EXPLORED_ROLES = ("resolver",)
+
+
+def explore_item(collector: Any, obj: Any, role: str) -> pytest.Item:
+    """``explore[<role>]``: one item that runs the role's exploration budget.
+
+    It carries no rule (``kaizen_rules``), so the golden verdicts never count it; the reports
+    list what it found apart, and only ``--kaizen-explore-strict`` lets it turn a verdict.
+    """
+    from kaizen_conformance.roles.explore import EXPLORE_PROPERTY
+
+    item = ConformanceItem.from_parent(collector, name=f"explore[{role}]", callobj=obj)
+    item.stash[EXPLORE] = role
+    item.add_marker(pytest.mark.kaizen_explore(role=role))
+    item.user_properties.append((EXPLORE_PROPERTY, role))
+    return item
+
+
+def run_explore(request: pytest.FixtureRequest) -> None:
+    """The body of an exploration item: a failure found is an explored failure, which fails the
+    run only with ``--kaizen-explore-strict`` (otherwise it reports as xfail, apart)."""
+    import json
+
+    from kaizen_conformance.roles.explore import FOUND_PROPERTY, explore_resolver
+
+    settings = settings_of(request.config)
+    context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])
+    finding, run = explore_resolver(context)
+    request.node.user_properties.append(("kaizen_explore_examples", str(run)))
+    if finding is None:
+        return
+    request.node.user_properties.append((FOUND_PROPERTY, json.dumps(finding.as_json())))
+    written = (
+        f"\nwritten as a ready case: {finding.written}"
+        if finding.written
+        else "\n(give --kaizen-explore-out=DIR to have it written as a ready case)"
+    )
+    message = (
+        f"explored {finding.role}: {finding.rule} broken by a shrunk example "
+        f"(found after {finding.examples} of {settings.options.explore_examples} examples, "
+        f"seed {finding.seed}; case {finding.case_id}){written}\n{finding.message}"
+    )
+    if not settings.options.explore_strict:
+        pytest.xfail(
+            f"explored failure (fails the run only with --kaizen-explore-strict): {message}"
+        )
+    pytest.fail(message, pytrace=False)
 
 
 def require_a_role(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -151,6 +203,9 @@ def run_check(request: pytest.FixtureRequest) -> None:
     every frame makes pytest add "All traceback entries are hidden" under the explanation, and
     an unexpected exception inside the kit must show where it came from.
     """
+    if EXPLORE in request.node.stash:
+        run_explore(request)
+        return
     check = request.node.stash[CHECK]
     settings = settings_of(request.config)
     context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])

@@ -1,0 +1,191 @@
+"""Exploration (``--kaizen-explore``): the resolver run on examples Hypothesis draws, beyond the
+golden cases, each judged by the decision table as a golden case would be.
+
+A failing example is shrunk by Hypothesis to a minimal one and written out as a ready case
+(``--kaizen-explore-out``), naming the one rule it breaks. Its verdict stays apart from the
+golden cases' (``explore[resolver]`` in the summary and reports) unless
+``--kaizen-explore-strict`` asks for it to count.
+
+Hypothesis is imported inside ``explore_resolver``: the kit imports it only when exploring.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from kaizen_conformance.core.checks import CheckContext, Violation
+
+ROLE = "resolver"
+EXPLORE_PROPERTY = "kaizen_explore"  # user property marking an exploration item: the role
+FOUND_PROPERTY = "kaizen_explore_found"  # JSON: what exploration found, for the reports
+# Once a failure is found, shrinking may run this many more examples (the shrunk one so far
+# is replayed after that, so the result is always a failure that was seen).
+SHRINK_CALLS = 300
+SHRINK_SECONDS = 60.0
+
+
+@dataclass
+class Finding:
+    """A failure exploration found: the rule it breaks, how, and where its case was written."""
+
+    role: str
+    rule: str
+    case_id: str
+    message: str
+    examples: int  # examples run until the first failure
+    run: int  # examples run in all (shrinking included)
+    seed: int
+    case: dict[str, Any]
+    written: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "rule": self.rule,
+            "case": self.case_id,
+            "message": self.message,
+            "examples_to_find": self.examples,
+            "examples_run": self.run,
+            "seed": self.seed,
+            "written": self.written,
+        }
+
+
+@dataclass
+class Tally:
+    calls: int = 0
+    first_failure: int = 0
+    started_shrinking: float = 0.0
+
+
+def attribute(run: Any, expected: Any) -> str:
+    """The one rule a failed example breaks: the decision-table row of the record it got wrong."""
+    result = run.result
+    if result.repos is None:
+        # crashed, hung or answered malformed output: blame what the roster had that was odd
+        skipped = [row for _, row in expected.rows if row.outcome == "skipped"]
+        return skipped[0].rules[0] if skipped else "RES-001"
+    slugs = [repo["slug"] for repo in result.repos]
+    allowed = expected.included | expected.either
+    for slug in slugs:
+        rows = expected.rows_of(slug)
+        if slug not in allowed and rows:
+            return str(rows[0].rules[0])  # a record the table excludes or skips
+    if expected.included - set(slugs):
+        return "RES-001"  # a repo left out, or given back spelt otherwise than the hub did
+    if any(count > 1 for count in Counter(slugs).values()):
+        return "RES-014"
+    return "RES-001"  # a slug the hub never gave, or the wrong local_path
+
+
+def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
+    """Run the budget of examples; (the shrunk failure or None, examples run)."""
+    from hypothesis import HealthCheck, Phase, Verbosity, given, seed
+    from hypothesis import settings as hypothesis_settings
+
+    from kaizen_conformance.cases import explore as examples_of
+    from kaizen_conformance.cases.resolver import resolver_case_from_data
+    from kaizen_conformance.roles.resolver import execute, judge_outcome
+
+    options = context.settings.options
+    budget = int(options.explore_examples)
+    chosen_seed = int(options.explore_seed)
+    profile = context.settings.profile(ROLE)
+    base = Path(context.request.getfixturevalue("tmp_path_factory").mktemp("explore-resolver"))
+    known: dict[str, tuple[str, str, dict[str, Any]] | None] = {}
+    tally = Tally()
+    last: list[Finding] = []
+
+    def judge(data: dict[str, Any]) -> tuple[str, str, dict[str, Any]] | None:
+        """(rule, message, case data) when the resolver gets ``data`` wrong; None when right."""
+        case_id = examples_of.example_id(data)
+        draft = {**data, "description": "an explored example", "rules": ["RES-001"]}
+        draft["expect"] = {"included": []}
+        draft = {k: v for k, v in draft.items() if v is not None}
+        case = resolver_case_from_data(draft, base / "cases" / case_id)
+        root = base / f"{tally.calls}"
+        workspace, records = case.materialise(root)
+        try:
+            expected = {
+                p: examples_of.expectation(
+                    records, hostname=case.hostname, domain=case.domain, profile=p
+                )
+                for p in ("v1", "v2")
+            }
+            ours = expected[profile]
+            case = replace(case, id=case_id, expect={profile: ours.outcome()})
+            run = execute(context, case, fingerprint=False, materialised=(workspace, records))
+            try:
+                judge_outcome(run, context)
+            except Violation as violation:
+                rule = attribute(run, ours)
+                # the violation's first line is the draft's description: what follows says what went wrong
+                message = "\n".join(str(violation).splitlines()[1:]) or str(violation)
+                what = "; ".join(line.strip() for line in message.splitlines()[1:3])
+                description = (
+                    f"Found by exploration (seed {chosen_seed}, profile {profile}): "
+                    f"{what or message.splitlines()[0]}"[:300]
+                )
+                return rule, message, examples_of.case_data(data, rule, description, expected)
+            return None
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+    def probe(data: dict[str, Any]) -> None:
+        key = examples_of.example_id(data)
+        if key not in known:
+            shrinking_over = tally.first_failure and (
+                tally.calls - tally.first_failure > SHRINK_CALLS
+                or time.monotonic() - tally.started_shrinking > SHRINK_SECONDS
+            )
+            if shrinking_over:
+                return  # an unseen example after the shrink budget: not run, not a failure
+            tally.calls += 1
+            known[key] = judge(data)
+        verdict = known[key]
+        if verdict is None:
+            return
+        if not tally.first_failure:
+            tally.first_failure = tally.calls
+            tally.started_shrinking = time.monotonic()
+        rule, message, case = verdict
+        last[:] = [
+            Finding(ROLE, rule, key, message, tally.first_failure, tally.calls, chosen_seed, case)
+        ]
+        raise AssertionError(f"{rule}: {message}")
+
+    explorer: Callable[[], None] = seed(chosen_seed)(
+        hypothesis_settings(
+            max_examples=budget,
+            database=None,
+            deadline=None,
+            derandomize=False,
+            phases=[Phase.generate, Phase.shrink],
+            suppress_health_check=list(HealthCheck),
+            verbosity=Verbosity.quiet,
+            report_multiple_bugs=False,
+            print_blob=False,
+        )(given(examples_of.examples())(probe))
+    )
+    try:
+        explorer()
+    except AssertionError:
+        pass  # the shrunk failure is in ``last``: Hypothesis replays it last
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    if not last:
+        return None, tally.calls
+    finding = last[0]
+    finding.run = tally.calls
+    if options.explore_out:
+        out = Path(options.explore_out)
+        if not out.is_absolute():
+            out = context.settings.rootpath / out
+        finding.written = str(examples_of.write_case(out, finding.case_id, finding.case))
+    return finding, tally.calls

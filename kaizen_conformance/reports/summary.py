@@ -68,6 +68,44 @@ class ItemResult:
 
 
 @dataclass
+class ExploredResult:
+    """What exploration of one role found (``explore[<role>]``), kept apart from the golden verdicts.
+
+    ``outcome``: ``clean`` (the budget found nothing), ``found`` (a shrunk failure, in
+    ``finding``: rule, case, message, examples_to_find, written) or ``error`` (the kit failed).
+    """
+
+    role: str
+    outcome: str = "clean"
+    examples: int = 0
+    finding: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+
+    def lines(self) -> list[str]:
+        """The summary's lines for it: below the role's verdict, never inside it."""
+        if self.outcome == "error":
+            return [f"  explored: ERROR (the kit's exploration failed): {self.message[:300]}"]
+        if self.outcome == "clean":
+            return [f"  explored: no failure in {counted(self.examples, 'example')}"]
+        found = self.finding
+        lines = [
+            f"  explored: FOUND {found['rule']} broken (after {counted(found['examples_to_find'], 'example')}, "
+            f"seed {found['seed']}; shrunk case {found['case']})"
+        ]
+        first = next(
+            (line.strip() for line in found["message"].splitlines()[1:] if line.strip()), ""
+        )
+        if first:
+            lines.append(f"{'':13}{first[:200]}")
+        lines.append(
+            f"{'':13}written: {found['written']}"
+            if found["written"]
+            else f"{'':13}give --kaizen-explore-out=DIR to have it written as a ready case"
+        )
+        return lines
+
+
+@dataclass
 class RuleVerdict:
     rule: contract.Rule
     verdict: Verdict
@@ -97,11 +135,15 @@ class RoleSummary:
     configured: bool
     implementation: dict[str, str] | None
     rules: list[RuleVerdict]
+    explored: ExploredResult | None = None
+    explore_strict: bool = False  # --kaizen-explore-strict: a failure explored turns the verdict
 
     @property
     def verdict(self) -> RoleVerdict:
         if not self.configured:
             return "not-configured"
+        if self.explore_strict and self.explored is not None and self.explored.outcome == "found":
+            return "does-not-conform"
         must = [v for v in self.rules if v.rule.is_must]
         if any(v.verdict in ("failed", "expected-failure") for v in must):
             return "does-not-conform"
@@ -131,8 +173,12 @@ def verdict_of(results: list[ItemResult]) -> Verdict:
     return "incomplete"
 
 
-def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
-    """One summary per role that has checks in this run, in contract order."""
+def summarise(
+    items: list[ItemResult], settings: Any, explored: dict[str, ExploredResult] | None = None
+) -> list[RoleSummary]:
+    """One summary per role that has checks in this run, in contract order; what exploration
+    found rides along (``explored``), and counts only under ``--kaizen-explore-strict``."""
+    explored = explored or {}
     summaries = []
     for role in ROLES:
         mine = [i for i in items if i.role == role]
@@ -161,7 +207,17 @@ def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
             if target is not None
             else None
         )
-        summaries.append(RoleSummary(role, profile, target is not None, implementation, verdicts))
+        summaries.append(
+            RoleSummary(
+                role,
+                profile,
+                target is not None,
+                implementation,
+                verdicts,
+                explored.get(role),
+                bool(settings.options.explore_strict),
+            )
+        )
     return summaries
 
 
@@ -278,6 +334,10 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
         from kaizen_conformance.core.options import unconfigured_reason
 
         headline = f"NOT CONFIGURED — {unconfigured_reason(summary.role)}"
+    if summary.explored is not None:
+        lines.extend(summary.explored.lines())
+        if summary.explored.outcome == "found" and not summary.explore_strict:
+            lines.append(f"{'':13}(apart from the verdict: --kaizen-explore-strict makes it count)")
     lines.append(f"  verdict: {headline}")
     return lines
 

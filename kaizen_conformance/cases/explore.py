@@ -62,12 +62,18 @@ MALFORMED: tuple[Any, ...] = (
 UPDATED_AT = "2026-06-17T06:19:51Z"
 
 
+# Manifests bigger than this (ten thousand nested brackets) are slow on purpose, as hostile ones
+# are: the golden cases hold a resolver to them, one per case, and examples stay quick to run and
+# to read.
+MANIFEST_BYTES = 2048
+
+
 def usable_manifest(entry: ManifestEntry) -> bool:
-    """Corpus manifests an example may place: one plain file of UTF-8 text, a definite verdict
-    (parser-dependent ones have none to hold a resolver to), nothing hostile (slow on purpose)."""
+    """Corpus manifests an example may place: one small plain file of UTF-8 text, a definite
+    verdict (parser-dependent ones have none to hold a resolver to), nothing hostile."""
     if entry.file is None or entry.template or entry.files or entry.hostile:
         return False
-    if entry.parser_dependent:
+    if entry.parser_dependent or len(entry.content()) > MANIFEST_BYTES:
         return False
     try:
         text = entry.content().decode("utf-8")

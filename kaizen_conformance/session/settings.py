@@ -156,7 +156,7 @@ def _check_explore(settings: Settings) -> None:
 
     options = settings.options
     if not options.explore:
-        given = [a for a in EXPLORE_OPTIONS if settings.origins.get(a, "default") != "default"]
+        given = [a for a in EXPLORE_OPTIONS if settings.origins.get(a, "") not in ("", "default")]
         if given:
             raise pytest.UsageError(
                 f"{settings.origin(given[0])} has no effect without --kaizen-explore "

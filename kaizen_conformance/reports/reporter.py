@@ -86,7 +86,7 @@ class ConformanceReporter:
         return summarise(self.results(), settings_of(self.config), self.explored)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.items:
+        if not self.items and not self.explored:
             return
         terminalreporter.write_sep("=", "kaizen conformance")
         verbose = self.config.getoption("verbose") > 0
@@ -98,7 +98,7 @@ class ConformanceReporter:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if not self.items or hasattr(self.config, "workerinput"):
+        if not (self.items or self.explored) or hasattr(self.config, "workerinput"):
             return
         from kaizen_conformance.reports.files import (
             write_reports,

@@ -182,7 +182,7 @@ def summarise(
     summaries = []
     for role in ROLES:
         mine = [i for i in items if i.role == role]
-        if not mine:
+        if not mine and role not in explored:
             continue
         profile = settings.profile(role) if role in ("resolver", "hub") else None
         verdicts = []

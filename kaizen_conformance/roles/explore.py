@@ -14,7 +14,8 @@ from __future__ import annotations
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,22 @@ def attribute(run: Any, expected: Any) -> str:
     if any(count > 1 for count in Counter(slugs).values()):
         return "RES-014"
     return "RES-001"  # a slug the hub never gave, or the wrong local_path
+
+
+@contextmanager
+def hypothesis_home(home: Path) -> Iterator[None]:
+    """Hypothesis's own files (its cache of the code's constants) under pytest's temporary
+    directory while exploring: with ``database=None`` nothing else is written, and no
+    ``.hypothesis/`` appears in the user's directory. The user's own setting is put back after,
+    for their own Hypothesis tests in the same run."""
+    from hypothesis import configuration
+
+    previous = configuration.__dict__.get("__hypothesis_home_directory")
+    configuration.set_hypothesis_home_dir(home)
+    try:
+        yield
+    finally:
+        configuration.set_hypothesis_home_dir(previous)
 
 
 def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
@@ -174,7 +191,8 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
         )(given(examples_of.examples())(probe))
     )
     try:
-        explorer()
+        with hypothesis_home(base.parent / "hypothesis-home"):
+            explorer()
     except AssertionError:
         pass  # the shrunk failure is in ``last``: Hypothesis replays it last
     finally:

@@ -118,6 +118,7 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
     known: dict[str, tuple[str, str, dict[str, Any]] | None] = {}
     tally = Tally()
     last: list[Finding] = []
+    shrunk: list[dict[str, Any]] = []  # the example of ``last``
 
     def judge(data: dict[str, Any]) -> tuple[str, str, dict[str, Any]] | None:
         """(rule, message, case data) when the resolver gets ``data`` wrong; None when right."""
@@ -172,6 +173,7 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
             tally.first_failure = tally.calls
             tally.started_shrinking = time.monotonic()
         rule, message, case = verdict
+        shrunk[:] = [data]
         last[:] = [
             Finding(ROLE, rule, key, message, tally.first_failure, tally.calls, chosen_seed, case)
         ]
@@ -190,11 +192,35 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
             print_blob=False,
         )(given(examples_of.examples())(probe))
     )
+
+    def fewer_records(data: dict[str, Any], rule: str) -> None:
+        """Drop each record the failure does not need, while it still breaks ``rule``: Hypothesis
+        does not always shrink a roster of alike records down to the one that matters."""
+        at = 0
+        while at < len(data["hub"]["records"]) and len(data["hub"]["records"]) > 1:
+            records = data["hub"]["records"]
+            fewer = {**data, "hub": {**data["hub"], "records": records[:at] + records[at + 1 :]}}
+            tally.calls += 1
+            verdict = judge(fewer)
+            if verdict is not None and verdict[0] == rule:
+                data = fewer
+                key = examples_of.example_id(data)
+                last[:] = [
+                    Finding(
+                        ROLE, rule, key, verdict[1], tally.first_failure, 0, chosen_seed, verdict[2]
+                    )
+                ]
+            else:
+                at += 1
+
     try:
         with hypothesis_home(base.parent / "hypothesis-home"):
             explorer()
     except AssertionError:
         pass  # the shrunk failure is in ``last``: Hypothesis replays it last
+    try:
+        if last:
+            fewer_records(shrunk[0], last[0].rule)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     if not last:

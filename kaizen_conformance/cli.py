@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from kaizen_conformance import __version__, contract
 from kaizen_conformance.core.options import OPTIONS
@@ -33,11 +34,20 @@ def cmd_openapi(args: argparse.Namespace) -> int:
 
 
 def cmd_new_case(args: argparse.Namespace) -> int:
-    """Scaffold fixtures/<role>/<name>/ from the role's template; the suite collects it at once."""
+    """Scaffold DIR/<role>/<name>/ from the role's template and say the command that runs it.
+
+    From the kit's source checkout DIR defaults to the kit's own fixtures/ (the case ships with
+    the kit). An installed kit's fixtures are read-only, so there DIR defaults to
+    ./kaizen-cases, a directory of extra cases that ``--kaizen-extra-cases`` runs on top of the
+    shipped ones.
+    """
     import re
+    import shlex
     import shutil
     from pathlib import Path
 
+    from kaizen_conformance.cases import locations
+    from kaizen_conformance.cases.loading import EXTRA_ROLES
     from kaizen_conformance.contract.catalogue import CONTRACT_DIR
 
     templates = CONTRACT_DIR / "templates"
@@ -55,15 +65,30 @@ def cmd_new_case(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    fixtures = Path(args.fixtures)
-    if not fixtures.is_dir():
+    source_tree = locations.is_source_checkout()
+    kit_fixtures = locations.fixtures_dir()
+    if args.into is not None:
+        into = Path(args.into).resolve()
+    else:
+        into = kit_fixtures if source_tree else Path("kaizen-cases").resolve()
+    shipped = into == kit_fixtures
+    if shipped and not source_tree:
         print(
-            f"kaizen-conformance: {fixtures} is not a directory; run from the kit's source checkout "
-            "or pass --fixtures DIR",
+            f"kaizen-conformance: {into} holds the installed kit's fixtures, which are read-only; "
+            "give --into DIR and run the case with --kaizen-extra-cases=DIR",
             file=sys.stderr,
         )
         return 2
-    target = fixtures / args.role / args.name
+    if not shipped and args.role not in EXTRA_ROLES:
+        print(
+            f"kaizen-conformance: extra cases can be added for {', '.join(EXTRA_ROLES)}, not {args.role}",
+            file=sys.stderr,
+        )
+        return 2
+    if into.exists() and not into.is_dir():
+        print(f"kaizen-conformance: --into {into} is a file; give a directory", file=sys.stderr)
+        return 2
+    target = into / args.role / args.name
     if target.exists():
         print(f"kaizen-conformance: {target} already exists; choose another name", file=sys.stderr)
         return 2
@@ -74,16 +99,21 @@ def cmd_new_case(args: argparse.Namespace) -> int:
     repos = templates / f"{args.role}.repos"
     if repos.is_dir():
         shutil.copytree(repos, target / "repos")
-    print(
-        f"created {target}/case.yml — edit it, then run: pytest --pyargs kaizen_conformance --kaizen-reference -k {args.name}"
-    )
+    # [name] selects this case's items only: a bare name also matches every case id it is part of.
+    # One case leaves most rules unchecked: without --kaizen-allow-incomplete that run exits 1.
+    command = ["pytest", "--pyargs", "kaizen_conformance", "--kaizen-reference"]
+    if not shipped:
+        command.append(f"--kaizen-extra-cases={into}")
+    command += ["--kaizen-allow-incomplete", "-k", f"[{args.name}]"]
+    print(f"created {target / 'case.yml'}")
+    print(f"edit it, then run it against the reference: {shlex.join(command)}")
+    if not shipped:
+        print(f"lint it: kaizen-conformance check-fixtures {shlex.quote(str(into))}")
     return 0
 
 
 def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     """``pytest --pyargs kaizen_conformance`` with the kit's options spelt without the prefix."""
-    import pytest
-
     forwarded = ["--pyargs", "kaizen_conformance"]
     for option in OPTIONS:
         value = getattr(args, option.dest)
@@ -92,7 +122,26 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
                 forwarded.append(option.flag)
         elif value is not None:
             forwarded.append(f"{option.flag}={value}")
-    return int(pytest.main(forwarded + extra))
+    return int(run_pytest(forwarded + extra))
+
+
+def run_pytest(args: list[str]) -> int:
+    """pytest in this process, its usage errors under this command's name.
+
+    ``pytest.main()`` names itself in usage errors ("pytest.main(): error: unrecognized
+    arguments"), which tells a user of ``kaizen-conformance run`` nothing. pytest 9.1 and later
+    take the program's name in ``_pytest.config._main``; where that is missing, or has another
+    signature, the public ``pytest.main`` runs as before.
+    """
+    import inspect
+
+    import pytest
+    from _pytest import config as pytest_config
+
+    main = getattr(pytest_config, "_main", None)
+    if main is not None and "prog" in inspect.signature(main).parameters:
+        return int(main(args=args, plugins=None, prog="kaizen-conformance run"))
+    return int(pytest.main(args))
 
 
 def cmd_check_fixtures(args: argparse.Namespace) -> int:
@@ -102,18 +151,34 @@ def cmd_check_fixtures(args: argparse.Namespace) -> int:
 
     from kaizen_conformance.cases.loading import FIXTURES_ENV
 
-    if args.fixtures:
-        directory = Path(args.fixtures).resolve()
-        if not directory.is_dir():
-            print(f"kaizen-conformance: {args.fixtures} is not a directory", file=sys.stderr)
-            return 2
-        os.environ[FIXTURES_ENV] = str(directory)  # every loader, of every role, reads this tree
-    from kaizen_conformance.cases.lint import lint
+    given = args.directory or args.fixtures
+    if args.directory and args.fixtures:
+        print(
+            "kaizen-conformance: give the directory once (DIR or --fixtures DIR)", file=sys.stderr
+        )
+        return 2
+    from kaizen_conformance.cases.lint import lint, lint_extra
+    from kaizen_conformance.cases.loading import EXTRA_ROLES
     from kaizen_conformance.roles.registry import lint_coverage
 
+    if given:
+        directory = Path(given).resolve()
+        if not directory.is_dir():
+            print(f"kaizen-conformance: {given} is not a directory", file=sys.stderr)
+            return 2
+        if not (directory / "manifests" / "corpus.yml").is_file() and any(
+            (directory / role).is_dir() for role in EXTRA_ROLES
+        ):
+            return print_lint(lint_extra(directory))  # extra cases, against the kit's own fixtures
+        os.environ[FIXTURES_ENV] = str(directory)  # every loader, of every role, reads this tree
     report = lint()
     if report.is_fixture_tree:
         lint_coverage(report)  # every rule of every role has a case: needs the roles' collection
+    return print_lint(report)
+
+
+def print_lint(report: Any) -> int:
+    """Every problem, then one line of counts; 1 when there is any problem."""
     for problem in report.problems:
         print(problem)
     for note in report.notes:
@@ -123,6 +188,39 @@ def cmd_check_fixtures(args: argparse.Namespace) -> int:
         print(f"check-fixtures: {len(report.problems)} problem(s) ({counts})")
         return 1
     print(f"check-fixtures: OK ({counts})")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Many teams' --kaizen-report files on one page (HTML), in Markdown and as JSON."""
+    from pathlib import Path
+
+    from kaizen_conformance.reports.compare import (
+        CompareError,
+        compare,
+        load_reports,
+        write_outputs,
+    )
+
+    try:
+        reports, notes = load_reports(args.reports)
+    except CompareError as exc:
+        print(f"kaizen-conformance compare: {exc}", file=sys.stderr)
+        return 2
+    for note in notes:
+        print(f"kaizen-conformance compare: {note}", file=sys.stderr)
+    comparison = compare(reports, contract_url=args.contract_url)
+    try:
+        paths = write_outputs(comparison, Path(args.output))
+    except OSError as exc:
+        print(
+            f"kaizen-conformance compare: -o {args.output}: cannot write ({exc.strerror or exc}); "
+            "give a writable directory",
+            file=sys.stderr,
+        )
+        return 2
+    for path in paths:
+        print(f"wrote {path}")
     return 0
 
 
@@ -146,7 +244,13 @@ def build_parser() -> argparse.ArgumentParser:
     new_case.add_argument("role", help="the role the case is for (resolver, ...)")
     new_case.add_argument("name", help="the case id: lower-case letters, digits and dashes")
     new_case.add_argument(
-        "--fixtures", default="fixtures", help="the fixtures directory (default: ./fixtures)"
+        "--into",
+        "--fixtures",
+        dest="into",
+        default=None,
+        metavar="DIR",
+        help="where to create ROLE/NAME/ (default: the kit's fixtures/ in its source checkout, "
+        "else ./kaizen-cases, to run with --kaizen-extra-cases=DIR)",
     )
     new_case.set_defaults(run=cmd_new_case)
     check = commands.add_parser(
@@ -154,11 +258,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="lint every fixture: schemas, rule ids, files, placeholders, coverage",
     )
     check.add_argument(
+        "directory",
+        nargs="?",
+        default=None,
+        help="a fixtures tree, or a directory of extra cases (DIR/resolver/NAME/case.yml)",
+    )
+    check.add_argument(
         "--fixtures",
         default=None,
         help="the fixtures directory to lint (default: the kit's own, or $KAIZEN_CONFORMANCE_FIXTURES)",
     )
     check.set_defaults(run=cmd_check_fixtures)
+    compare = commands.add_parser(
+        "compare",
+        help="put many --kaizen-report files side by side: index.html, compare.md, compare.json",
+        description="Rules x implementations per role, the newest report of each implementation "
+        "as a column, with a history for implementations given more than once.",
+    )
+    compare.add_argument(
+        "reports", nargs="+", help="--kaizen-report JSON files, or directories holding them"
+    )
+    compare.add_argument(
+        "-o",
+        "--output",
+        default="kaizen-compare",
+        help="output directory (default: kaizen-compare)",
+    )
+    compare.add_argument(
+        "--contract-url",
+        default="CONTRACT.md",
+        help="where rule links point, each rule at #<id> (e.g. https://github.com/ORG/kaizen-conformance/blob/main/docs/CONTRACT.md); "
+        "default CONTRACT.md, a copy written beside the page",
+    )
+    compare.set_defaults(run=cmd_compare)
     run = commands.add_parser(
         "run",
         help="run the conformance suite (options as in pytest, without the --kaizen- prefix)",

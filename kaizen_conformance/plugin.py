@@ -7,6 +7,7 @@ kit's own checks are collected.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +93,20 @@ def pytest_pycollect_makeitem(collector: Collector, name: str, obj: object) -> A
     from kaizen_conformance.session import hooks
 
     return hooks.make_items(collector, name, obj, role)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    """A kit item's setup: a role whose run is set up wrong stops at one configuration error
+    (an exploration item's too: it explores nothing on a role that cannot be judged)."""
+    if (
+        item.get_closest_marker("kaizen") is None
+        and item.get_closest_marker("kaizen_explore") is None
+    ):
+        return (yield)
+    from kaizen_conformance.session import hooks
+
+    return (yield from hooks.guarded_setup(item))
 
 
 def pytest_collection_modifyitems(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kaizen_conformance.cases.facts import record_facts
+from kaizen_conformance.cases.facts import decide
 from kaizen_conformance.cases.resolver import ResolverCase, all_cases
 from kaizen_conformance.contract import catalogue
 from kaizen_conformance.contract.decisions import table
@@ -22,10 +22,7 @@ def table_outcome(
     included: set[str] = set()
     either: set[str] = set()
     for record in records:
-        row = table().decide(
-            record_facts(record, hostname=case.hostname, domain=case.domain, profile=profile),
-            profile,
-        )
+        row = decide(record, hostname=case.hostname, domain=case.domain, profile=profile).row
         if row.outcome == "included":
             included.add(record["slug"])  # type: ignore[index]
         elif row.outcome == "either":
@@ -67,10 +64,10 @@ def test_every_row_decides_some_case(tmp_path_factory: pytest.TempPathFactory) -
         _, records = case.materialise(tmp_path_factory.mktemp(case.id))
         for profile in case.profiles:
             for record in records:
-                facts = record_facts(
+                decision = decide(
                     record, hostname=case.hostname, domain=case.domain, profile=profile
                 )
-                reached.add(table().decide(facts, profile).number)
+                reached.add(decision.row.number)
     unreached = [
         row for row in table().rows if row.number not in reached and row.outcome != "either"
     ]

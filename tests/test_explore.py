@@ -69,6 +69,8 @@ def test_exploration_finds_a_golden_blind_mistake_and_writes_a_case_that_catches
     assert not judged_wrong, f"{mutant.__name__} is not golden-blind: {judged_wrong}"
     explored = explore_item(run)
     assert explored["outcome"] == "xfailed", explored  # apart: not a failure without -strict
+    # every golden check passed, so the role CONFORMS and the run exits 0: the finding is apart
+    assert run.result.ret == 0, run.result.stdout.str()[-3000:]
     finding = json.loads(explored["kaizen_explore_found"])
     assert finding["rule"] == mutant.FINDS, finding
     run.result.stdout.fnmatch_lines(
@@ -105,6 +107,8 @@ def test_the_reference_passes_exploration(kit_pytester: pytest.Pytester, seed: s
         "--kaizen-reference",
         "-k",
         "explore",
+        # the golden checks are deselected: INCOMPLETE, which exits 1 unless accepted
+        "--kaizen-allow-incomplete",
         "--kaizen-explore",
         f"--kaizen-explore-seed={seed}",
         subprocess=True,
@@ -129,6 +133,7 @@ def test_the_same_seed_finds_the_same_case_and_strict_makes_it_count(
             *options_of(mutant),
             "-k",
             "explore",
+            "--kaizen-allow-incomplete",
             "--kaizen-explore",
             "--kaizen-explore-seed=0",
             *extra,
@@ -209,6 +214,7 @@ def test_the_kit_imports_hypothesis_only_when_exploring(kit_pytester: pytest.Pyt
         "--kaizen-reference",
         "-k",
         "RES-014",
+        "--kaizen-allow-incomplete",
         # schemathesis's own pytest plugin (in the test extra) imports Hypothesis in every run
         "-p",
         "no:schemathesis",
@@ -217,3 +223,82 @@ def test_the_kit_imports_hypothesis_only_when_exploring(kit_pytester: pytest.Pyt
     )
     assert run.items and run.result.ret == 0, run.result.stdout.str()[-2000:]
     assert (kit_pytester.path / "imported.txt").read_text() == "False"
+
+
+URLLIB_RESOLVER = """\
+import json
+import urllib.request
+
+
+def resolve(hub_url, hostname, domain=None):
+    with urllib.request.urlopen(hub_url + "/repos/?kaizen_schedule_enabled=true", timeout=5) as response:
+        records = json.load(response)
+    return [{"slug": r["slug"], "local_path": r["host_paths"][hostname]} for r in records]
+"""
+
+
+@pytest.mark.parametrize("narrowed", [[], ["-k", "explore"]], ids=["with-golden", "explore-only"])
+def test_a_role_with_a_configuration_error_is_not_explored(
+    pytester: pytest.Pytester, narrowed: list[str]
+) -> None:
+    # respx cannot reach this resolver: one configuration error, never an explored "failure"
+    pytester.makepyfile(urllib_resolver=URLLIB_RESOLVER)
+    run = run_kit(
+        pytester,
+        *MATRIX_OPTIONS,
+        "--kaizen-resolver=urllib_resolver:resolve",
+        "--kaizen-explore",
+        "--kaizen-explore-examples=5",
+        "--kaizen-report=report.json",
+        *narrowed,
+        subprocess=True,
+        limit=LIMIT,
+    )
+    explored = explore_item(run)
+    assert "kaizen_explore_found" not in explored, explored
+    if narrowed:  # the exploration item met the error first: it is the role's one ERROR
+        assert explored["outcome"] == "error", explored
+        assert "kaizen_configuration_error" in explored, explored
+    else:
+        assert explored["outcome"] == "skipped", explored
+    run.result.stdout.fnmatch_lines(
+        ["  verdict: CONFIGURATION ERROR*", "kaizen exit status 1: resolver CONFIGURATION ERROR"]
+    )
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED
+    report = json.loads((pytester.path / "report.json").read_text())
+    assert report["roles"]["resolver"]["verdict"] == "configuration-error"
+    assert report["explored"]["resolver"]["outcome"] == "not-run", report["explored"]
+
+
+def test_a_failure_of_the_kit_while_exploring_turns_the_status_only_when_strict(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    kit_pytester.makeconftest(
+        "import kaizen_conformance.roles.explore as explore\n"
+        "def broken(context):\n"
+        "    raise RuntimeError('the kit broke while exploring')\n"
+        "explore.explore_resolver = broken\n"
+    )
+    runs = [
+        run_kit(
+            kit_pytester,
+            *MATRIX_OPTIONS,
+            "--kaizen-reference",
+            "-k",
+            "RES-014 or explore",
+            "--kaizen-allow-incomplete",
+            "--kaizen-explore",
+            *extra,
+            subprocess=True,
+            limit=LIMIT,
+        )
+        for extra in ([], ["--kaizen-explore-strict"])
+    ]
+    for run in runs:
+        run.result.stdout.fnmatch_lines(
+            ["*explored: ERROR (the kit's exploration failed)*the kit broke while exploring*"]
+        )
+    assert runs[0].result.ret == 0, runs[0].result.stdout.str()[-2000:]
+    assert explore_item(runs[0])["outcome"] == "xfailed"
+    assert runs[1].result.ret == pytest.ExitCode.TESTS_FAILED
+    assert explore_item(runs[1])["outcome"] == "failed"

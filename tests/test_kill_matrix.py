@@ -29,6 +29,7 @@ from kaizen_conformance import contract
 from kaizen_conformance.roles.registry import SUITES
 
 WRONG_ANSWER, CRASHED, OVER_LIMIT = "wrong-answer", "crashed", "over-limit"
+CONFIGURATION_ERROR = "configuration-error"  # a stand-in's FAILS_AS: the run's set-up, not a rule
 # Every child run gets these, mutants, stand-ins and controls alike. The per-call limit must
 # exceed the reference resolver's own hub timeout (reference/resolver.py, TIMEOUT_SECONDS).
 MATRIX_OPTIONS = ("--kaizen-timeout=3", "-p", "_memory_cap")
@@ -45,6 +46,7 @@ CRASH_OR_LIMIT_RULES = {
     "HUB-015",  # an unparseable flag is refused with 400/422, not a crash (500)
     "VAL-001",  # a verdict: neither a hang nor a crash is one
     "VAL-002",  # a rejection names the file and the reason: a traceback does not
+    "LST-002",  # hostile manifests are an error within the limit: a hang is none
     "INI-001",  # init writes the scaffold: a hang writes nothing
     "INI-003",  # init refuses: a hang or a crash is no refusal
 }
@@ -125,6 +127,13 @@ def test_standin_kills_nothing(kit_pytester: pytest.Pytester, standin: ModuleTyp
     expected = getattr(standin, "FAILS_AS", None)
     if expected is None:
         assert run.result.ret == 0, [(i.name, i.kind) for i in run.items if i.outcome == "failed"]
+    elif expected == CONFIGURATION_ERROR:
+        # a setup mistake: one ERROR naming the fix, the role's other checks not run, no verdict
+        errors = [i for i in run.role_items(standin.ROLE) if i.outcome == "error"]
+        assert len(errors) == 1, [(i.name, i.outcome) for i in errors]
+        assert "kaizen_configuration_error" in errors[0].properties, errors[0].message[:400]
+        assert not [i for i in run.items if i.outcome in ("failed", "passed")]
+        assert run.result.ret == pytest.ExitCode.TESTS_FAILED
     else:
         kinds = {i.kind for i in run.items if i.outcome == "failed"}
         assert kinds == {expected}, kinds

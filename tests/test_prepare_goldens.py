@@ -111,7 +111,7 @@ UNUSED = r".*\bsnapshots? unused\b.*"
 def test_a_partial_run_does_not_count_other_goldens_as_unused(
     kit_pytester: pytest.Pytester,
 ) -> None:
-    run = run_kit(kit_pytester, REFERENCE, "-k", "PRE-002 and minimal")
+    run = run_kit(kit_pytester, REFERENCE, "-k", "PRE-002 and minimal", "--kaizen-allow-incomplete")
     assert run.result.ret == 0
     run.result.stdout.fnmatch_lines(["1 snapshot passed."])
     run.result.stdout.no_re_match_line(UNUSED)
@@ -122,7 +122,9 @@ def test_a_whole_run_with_skipped_cases_counts_no_golden_as_unused(
 ) -> None:
     monkeypatch.setattr(prepare, "git_executable", lambda: None)  # the git cases' goldens go unused
     run = run_kit(kit_pytester, REFERENCE)
-    assert run.result.ret == 0
+    # no git: the git cases are skipped, so prepare is INCOMPLETE, and CI must not read it as a pass
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED
+    run.result.stdout.fnmatch_lines(["kaizen exit status 1: prepare INCOMPLETE (*"])
     run.result.stdout.re_match_lines([r"\d+ snapshots passed\."])
     run.result.stdout.no_re_match_line(UNUSED)
 
@@ -130,7 +132,15 @@ def test_a_whole_run_with_skipped_cases_counts_no_golden_as_unused(
 def test_a_partial_run_under_xdist_does_not_count_goldens_as_unused(
     kit_pytester: pytest.Pytester,
 ) -> None:
-    run = run_kit(kit_pytester, REFERENCE, "-k", "PRE-002 and (minimal or non-ascii)", "-n", "2")
+    run = run_kit(
+        kit_pytester,
+        REFERENCE,
+        "-k",
+        "PRE-002 and (minimal or non-ascii)",
+        "-n",
+        "2",
+        "--kaizen-allow-incomplete",
+    )
     assert run.result.ret == 0
     run.result.stdout.fnmatch_lines(["2 snapshots passed."])
     run.result.stdout.no_re_match_line(UNUSED)
@@ -229,6 +239,7 @@ def test_snapshot_update_in_a_source_checkout_rewrites_only_the_selected_goldens
         "PRE-002 and (minimal or memory-and-metrics)",
         "-p",
         "no:cacheprovider",
+        "--kaizen-allow-incomplete",
     )
     assert result.ret == 0
     result.stdout.fnmatch_lines(["*1 snapshot generated. 1 snapshot updated.*"])
@@ -347,6 +358,9 @@ def test_the_wheel_ships_the_goldens_and_an_installed_kit_reads_them_read_only(
                     f"kaizen_conformance/fixtures/{path.relative_to(SOURCE_FIXTURES).as_posix()}"
                     in names
                 )
+        # the compare page's frame, style and script are package data too
+        for template in ("compare.html", "compare.css", "compare.js"):
+            assert f"kaizen_conformance/reports/templates/{template}" in names
         archive.extractall(site, [n for n in names if n.startswith("kaizen_conformance/")])
     monkeypatch.setenv("PYTHONPATH", str(site))
     result = pytester.runpytest_subprocess(

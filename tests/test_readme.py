@@ -17,7 +17,7 @@ RECIPE = re.compile(r"<!-- recipe: (?P<name>[\w-]+) -->\n```yaml\n(?P<body>.*?)`
 KAIZEN_AGENTIC_CLI = """\
 import sys
 
-# kaizen-agentic schedule <prepare|validate|init> ...
+# kaizen-agentic schedule <prepare|validate|init|list> ...
 if sys.argv[1:3] == ["schedule", "prepare"]:
     from kaizen_conformance.reference.prepare import main
     sys.exit(main(sys.argv[3:]))

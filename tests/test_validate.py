@@ -209,7 +209,7 @@ def test_a_command_killed_by_a_signal_gave_no_verdict(kit_pytester: pytest.Pytes
     run.result.stdout.fnmatch_lines(["case version-true: no verdict: killed by signal 11 after *"])
 
 
-def test_a_command_that_cannot_start_fails_every_case_clearly(
+def test_a_command_that_cannot_start_is_one_configuration_error(
     kit_pytester: pytest.Pytester,
 ) -> None:
     run = run_kit(
@@ -218,15 +218,17 @@ def test_a_command_that_cannot_start_fails_every_case_clearly(
         "-k",
         "minimal",
     )
-    assert set(run.role_outcomes("validate").values()) == {
-        "failed"
-    }  # VAL-003 too: a tool that never ran proves nothing
+    # VAL-003 too: a tool that never ran proves nothing, so no rule passes (and none fails)
+    outcomes = sorted(run.role_outcomes("validate").values())
+    assert outcomes == ["error"] + ["skipped"] * (len(outcomes) - 1)
     run.result.stdout.fnmatch_lines(
         [
-            "case minimal: no verdict: could not start '/nonexistent/kaizen-agentic': *",
-            "case minimal: the command never ran, so nothing shows that it is read-only and offline*",
+            "the validate command cannot start: its program '/nonexistent/kaizen-agentic' is not there "
+            "or cannot run (no such file; looked up from *), so no validate rule can be checked. Fix "
+            "--kaizen-validate-cmd=/nonexistent/kaizen-agentic schedule validate {repo}: *",
         ]
     )
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED
 
 
 def test_an_async_validator_is_awaited(kit_pytester: pytest.Pytester) -> None:
@@ -243,7 +245,7 @@ def test_an_async_validator_is_awaited(kit_pytester: pytest.Pytester) -> None:
 
 def test_a_should_miss_is_reported_not_failed_unless_strict(kit_pytester: pytest.Pytester) -> None:
     option = "--kaizen-validate=mutants.validate.plain_safe_load:validate"
-    run = run_kit(kit_pytester, option, "-k", "duplicate-keys")
+    run = run_kit(kit_pytester, option, "-k", "duplicate-keys", "--kaizen-allow-incomplete")
     assert run.role_outcomes("validate")["SCH-005[duplicate-keys]"] == "xfailed"
     assert run.result.ret == 0
     strict = run_kit(kit_pytester, option, "-k", "duplicate-keys", "--kaizen-strict")

@@ -68,6 +68,11 @@ def request_line(params: Params) -> str:
     return f"GET {PATH}" + (f"?{query}" if params else "")
 
 
+def location(headers: Any) -> str:
+    """A response's Location header, bounded: a redirect's message shows where it pointed."""
+    return str(headers.get("location", ""))[:300]
+
+
 @dataclass(frozen=True)
 class HubAnswer:
     """What one GET produced: an HTTP answer, or the reason there is none (``problem``)."""
@@ -83,6 +88,7 @@ class HubAnswer:
     failure_kind: FailureKind | None = (
         None  # why there is no answer: it crashed or ran over the limit
     )
+    location: str = ""  # the Location header of a redirect (the kit follows none)
 
     @property
     def request(self) -> str:
@@ -104,7 +110,8 @@ class HubAnswer:
     def describe(self) -> str:
         if not self.answered:
             return f"{self.request}: {self.problem}"
-        return f"{self.request} answered {self.status} ({self.content_type or 'no Content-Type'}): {self.head()}"
+        where = f", Location {self.location}" if self.location else ""
+        return f"{self.request} answered {self.status} ({self.content_type or 'no Content-Type'}{where}): {self.head()}"
 
     @property
     def media_type(self) -> str:
@@ -418,10 +425,11 @@ class AsgiDriver(HubDriver):
     def fetch(self, params: Params) -> HubAnswer:
         transport = self.transport
 
-        async def get() -> tuple[int, str, bytes]:
+        async def get() -> tuple[int, str, bytes, str]:
             response = await transport.handle_async_request(new_request(params))
             body = await response.aread()
-            return response.status_code, response.headers.get("content-type", ""), body
+            headers = response.headers
+            return response.status_code, headers.get("content-type", ""), body, location(headers)
 
         started = time.perf_counter()
         value, error, timed_out = self._submit(get(), self.limit)
@@ -430,8 +438,8 @@ class AsgiDriver(HubDriver):
             return self.timed_out(params, seconds)
         if error is not None:
             return self.raised(params, error, seconds)
-        status, content_type, body = value
-        return HubAnswer(params, status, content_type, body, seconds)
+        status, content_type, body, where = value
+        return HubAnswer(params, status, content_type, body, seconds, location=where)
 
     def await_result(self, awaitable: Any) -> Any:
         """An async seed runs on the app's own loop, where the app's async resources live."""
@@ -525,17 +533,23 @@ class WsgiDriver(HubDriver):
     def fetch(self, params: Params) -> HubAnswer:
         transport = self.transport
 
-        def get() -> tuple[int, str, bytes]:
+        def get() -> tuple[int, str, bytes, str]:
             response = transport.handle_request(new_request(params))
-            return response.status_code, response.headers.get("content-type", ""), response.read()
+            headers = response.headers
+            return (
+                response.status_code,
+                headers.get("content-type", ""),
+                response.read(),
+                location(headers),
+            )
 
         outcome = call_with_limit(get, self.limit, f"hub {request_line(params)}")
         if outcome.timed_out:
             return self.timed_out(params, outcome.seconds)
         if outcome.error is not None:
             return self.raised(params, outcome.error, outcome.seconds)
-        status, content_type, body = outcome.value
-        return HubAnswer(params, status, content_type, body, outcome.seconds)
+        status, content_type, body, where = outcome.value
+        return HubAnswer(params, status, content_type, body, outcome.seconds, location=where)
 
 
 class UrlDriver(HubDriver):
@@ -554,7 +568,7 @@ class UrlDriver(HubDriver):
     def fetch(self, params: Params) -> HubAnswer:
         import httpx
 
-        def get() -> tuple[int, str, bytes, bool]:
+        def get() -> tuple[int, str, bytes, bool, str]:
             chunks, size, truncated = [], 0, False
             with self.client.stream("GET", PATH, params=list(params)) as response:
                 for chunk in response.iter_bytes():
@@ -568,6 +582,7 @@ class UrlDriver(HubDriver):
                     response.headers.get("content-type", ""),
                     b"".join(chunks),
                     truncated,
+                    location(response.headers),
                 )
 
         # httpx's timeout bounds each phase; the thread bounds the whole exchange (a trickling body).
@@ -584,8 +599,10 @@ class UrlDriver(HubDriver):
             )
         if outcome.error is not None:
             return self.raised(params, outcome.error, outcome.seconds)
-        status, content_type, body, truncated = outcome.value
-        return HubAnswer(params, status, content_type, body, outcome.seconds, truncated=truncated)
+        status, content_type, body, truncated, where = outcome.value
+        return HubAnswer(
+            params, status, content_type, body, outcome.seconds, truncated=truncated, location=where
+        )
 
     def start(self) -> None:
         """Nothing listening at the URL is a configuration error, not a set of HUB failures.

@@ -1,14 +1,15 @@
-"""Calling ``schedule validate`` and ``schedule init``, in-process or as commands (contract section 5).
+"""Calling ``schedule validate``, ``init`` and ``list``, in-process or as commands (contract section 5).
 
 ``--kaizen-validate=module:function`` is called ``function(repo)`` and returns on valid, raises
 on invalid; ``--kaizen-validate-cmd='CMD {repo}'`` exits 0 on valid, non-zero with the reason
 on stderr. ``init`` is the same shape: returning (exit 0) means it wrote the scaffold, raising
-(non-zero) means it refused. ``repo`` is the checkout's absolute path, as a string.
+(non-zero) means it refused. ``list`` too, and what it returns (prints: one JSON array) is the
+list of agents. ``repo`` is the checkout's absolute path, as a string.
 
 Whatever the tool does (returns, raises, hangs, dies on a signal, prints megabytes) becomes a
 ``ToolRun`` whose every text is bounded, so that failure messages stay readable and the run
-goes on. validate runs offline (VAL-003): network use is refused and recorded; init is not
-held to that, so it runs unguarded.
+goes on. validate and list run offline (VAL-003, LST-003): network use is refused and
+recorded; init is not held to that, so it runs unguarded.
 """
 
 from __future__ import annotations
@@ -292,6 +293,11 @@ def _command_how(outcome: CommandOutcome, settings: Settings) -> str:
 def validate(settings: Settings, repo: Path, label: str, scratch: Callable[[], Path]) -> ToolRun:
     """Run the configured validator on ``repo``, offline (VAL-003)."""
     return _dispatch(settings, "validate", repo, label, scratch, offline=True)
+
+
+def list_agents(settings: Settings, repo: Path, label: str, scratch: Callable[[], Path]) -> ToolRun:
+    """Run the configured ``schedule list`` on ``repo``, offline (LST-003)."""
+    return _dispatch(settings, "list", repo, label, scratch, offline=True)
 
 
 def init(settings: Settings, repo: Path, label: str, scratch: Callable[[], Path]) -> ToolRun:

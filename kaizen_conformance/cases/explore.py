@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 
 from kaizen_conformance import contract
 from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
-from kaizen_conformance.cases.facts import record_facts
+from kaizen_conformance.cases.facts import decide
 from kaizen_conformance.cases.hub import FLAG
 from kaizen_conformance.cases.loading import PLACEHOLDER
-from kaizen_conformance.contract.decisions import Row, table
+from kaizen_conformance.contract.decisions import Row
 
 HOSTNAME = "runner-01"
 # Every list below is ordered simplest first: Hypothesis shrinks a choice toward its first entry,
@@ -216,12 +216,11 @@ class Expectation:
 def expectation(
     records: list[Any], *, hostname: str, domain: str | None, profile: str
 ) -> Expectation:
-    """The table's outcome for every record; a slug listed twice is included if any record is."""
+    """The table's outcome for every record (``cases.facts.decide``, the question a golden
+    failure's attribution asks too); a slug listed twice is included if any record is."""
     decided = Expectation(profile, [])
     for record in records:
-        row = table().decide(
-            record_facts(record, hostname=hostname, domain=domain, profile=profile), profile
-        )
+        row = decide(record, hostname=hostname, domain=domain, profile=profile).row
         decided.rows.append((record, row))
         if row.outcome == "included":
             decided.included.add(record["slug"])

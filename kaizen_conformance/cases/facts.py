@@ -2,17 +2,22 @@
 
 ``record_facts`` reads the record as the hub gave it and the checkout its host path names,
 with the kit's own manifest judge, so that a case's expected outcome, and a resolver's
-answer, can be held to ``contract/decision-table.yml`` record by record.
+answer, can be held to ``contract/decision-table.yml`` record by record. ``decide`` is that
+one question, "which row decides this record", asked by the kit's tests of every case and by
+the resolver suite of every record a resolver got wrong (to name the rule it broke).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kaizen_conformance.cases.hub import FLAG
 from kaizen_conformance.contract import manifest_judge
+from kaizen_conformance.contract.decisions import Row, table
 
 
 def host_path_fact(record: dict[str, Any], hostname: str) -> str:
@@ -60,3 +65,25 @@ def record_facts(record: Any, *, hostname: str, domain: str | None, profile: str
     if facts["host_path"] == "usable":
         facts["manifest"] = manifest_fact(record["host_paths"][hostname])
     return facts
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A record's facts and the row of the decision table that decides it."""
+
+    facts: Mapping[str, str]
+    row: Row
+
+    def deciding_facts(self) -> str:
+        """The facts the row names, as a failure shows them: ``flag false``, ``host path none``."""
+        return ", ".join(f"{name.replace('_', ' ')} {self.facts[name]}" for name in self.row.when)
+
+
+def decide(record: Any, *, hostname: str, domain: str | None, profile: str) -> Decision:
+    """Which row of the decision table decides ``record`` for this runner, domain and profile.
+
+    The record's host path must still point at its materialised checkout: the manifest there
+    is one of the facts.
+    """
+    facts = record_facts(record, hostname=hostname, domain=domain, profile=profile)
+    return Decision(facts, table().decide(facts, profile))

@@ -18,6 +18,7 @@ from kaizen_conformance.cases.loading import (
     case_file,
     check_against,
     read_yaml,
+    role_base,
 )
 from kaizen_conformance.contract.rfc3339 import rfc3339_problem
 
@@ -97,7 +98,9 @@ def probes(root: Path | None = None) -> Probes:
 
 @cache
 def _probes(root: Path) -> Probes:
-    source = root / "hub" / "probes.yml"
+    source = (
+        role_base(root, "hub", "copy the kit's fixtures/hub/; see docs/CASES.md") / "probes.yml"
+    )
     data = read_yaml(source)
     check_against("hub-probes", data, source)
     return Probes(

@@ -20,6 +20,7 @@ from kaizen_conformance.cases.loading import (
     check_files_entries,
     fixtures_root,
     read_yaml,
+    role_base,
 )
 from kaizen_conformance.cases.workspace import (
     Workspace,
@@ -146,7 +147,7 @@ def all_cases(root: Path | None = None) -> tuple[InitCase, ...]:
 
 @cache
 def _all_cases(root: Path) -> tuple[InitCase, ...]:
-    base = root / "init"
+    base = role_base(root, "init", "see docs/manifest-tools.md")
     cases: list[InitCase] = []
     for case_dir in case_dirs(base):
         case_file(case_dir, "see docs/manifest-tools.md")

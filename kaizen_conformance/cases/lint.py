@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kaizen_conformance.cases.loading import FixtureError, fixtures_root
+from kaizen_conformance.cases.loading import (
+    EXTRA_ROLES,
+    FixtureError,
+    check_extra_tree,
+    fixtures_root,
+)
 
 
 @dataclass
@@ -74,6 +79,25 @@ def lint_corpus(root: Path, report: Report) -> list[Any]:
     return entries
 
 
+def lint_list_cases(root: Path, report: Report) -> None:
+    """Load and lint each ``list/`` case on its own: its ``expect`` against the kit's judge."""
+    from kaizen_conformance.cases.listing import lint as lint_case
+    from kaizen_conformance.cases.listing import load_list_case
+    from kaizen_conformance.cases.loading import case_dirs, case_file
+
+    base = root / "list"
+    count = 0
+    for case_dir in case_dirs(base):
+        try:
+            case_file(case_dir, "see contract/schemas/list-case.schema.json")
+            lint_case(load_list_case(case_dir))
+            count += 1
+        except FixtureError as exc:
+            report.add(exc)
+    if base.is_dir():
+        report.counts["list cases"] = count
+
+
 def lint_materialise(cases: list[Any], entries: list[Any], report: Report) -> None:
     """Build every case once: what only fails at materialisation fails here, not in a user's run."""
     from kaizen_conformance.cases.resolver import corpus_case
@@ -102,16 +126,47 @@ def lint(root: Path | None = None) -> Report:
     root = root or fixtures_root()
     report = Report()
     if not (root / "manifests" / "corpus.yml").is_file():
+        if any((root / role).is_dir() for role in EXTRA_ROLES):
+            return lint_extra(root)
         report.add(
             FixtureError(
                 root,
                 "is not a fixtures directory: it has no manifests/corpus.yml",
-                fix="point at a directory laid out like the kit's fixtures/ (resolver/, manifests/, ...)",
+                fix="point at a directory laid out like the kit's fixtures/ (resolver/, manifests/, ...), "
+                f"or at a directory of extra cases ({', '.join(r + '/NAME/case.yml' for r in EXTRA_ROLES)})",
             )
         )
         return report
     report.is_fixture_tree = True
     cases = lint_resolver_cases(root, report)
     entries = lint_corpus(root, report)
+    lint_list_cases(root, report)
     lint_materialise(cases, entries, report)
+    return report
+
+
+def lint_extra(root: Path) -> Report:
+    """A directory of extra cases (``--kaizen-extra-cases``): its layout, every case, and ids
+    that collide with the fixtures in use. Rule coverage is the shipped tree's business."""
+    from kaizen_conformance.cases.resolver import all_cases
+
+    report = Report()
+    try:
+        check_extra_tree(root, str(root))
+    except FixtureError as exc:
+        report.add(exc)
+        return report
+    cases = lint_resolver_cases(root, report)
+    report.counts["extra resolver cases"] = report.counts.pop("resolver cases", len(cases))
+    shipped = {case.id: case for case in all_cases()}
+    for case in cases:
+        if case.id in shipped:
+            report.add(
+                FixtureError(
+                    case.source,
+                    f"case id {case.id} is also used by {shipped[case.id].source}",
+                    fix="rename the extra case's directory: its id must differ from every shipped case and corpus entry",
+                )
+            )
+    lint_materialise(cases, [], report)
     return report

@@ -22,6 +22,7 @@ import yaml
 from kaizen_conformance import contract
 from kaizen_conformance.cases.locations import fixtures_dir
 from kaizen_conformance.contract.json_data import json_type
+from kaizen_conformance.core import options
 
 # libyaml's safe loader where PyYAML has it: reading every case.yml is most of collection time.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -29,7 +30,7 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Placeholders every materialised path, link target, text and host path may use (Workspace.placeholders).
 WORKSPACE_PLACEHOLDERS = ("root", "repos", "outside", "marker", "repos_rel")
 INDEX = "{i}"  # the record's index in a generated group (hub.generate)
-FIXTURES_ENV = "KAIZEN_CONFORMANCE_FIXTURES"
+FIXTURES_ENV = options.FIXTURES_ENV
 
 
 def fixtures_root() -> Path:
@@ -41,6 +42,12 @@ def fixtures_root() -> Path:
     """
     override = os.environ.get(FIXTURES_ENV)
     return Path(override).resolve() if override else fixtures_dir()
+
+
+# The roles whose cases a user may add with --kaizen-extra-cases (case directories of their own;
+# a prepare case needs goldens the kit writes, and the manifest corpus is one list, not cases).
+EXTRA_ROLES = ("resolver",)
+EXTRA_GUIDE = "docs/CASES.md, 'Cases of your own'"
 
 
 class FixtureError(Exception):
@@ -238,3 +245,96 @@ def check_files_entries(
                 where=f"{at}.copy",
                 fix=f"name a file relative to the fixtures directory {fixtures_root()}",
             )
+
+
+def check_fixture_tree(root: Path) -> None:
+    """A fixtures tree named by ``$KAIZEN_CONFORMANCE_FIXTURES`` exists and holds the manifest corpus.
+
+    Checked once when the session starts, so that a mistyped path is one error that says the
+    fix, not a file-not-found from the first loader that reads the tree. A missing role
+    directory is reported by that role's loader, only when the role is configured.
+    """
+    unset = f"or unset {FIXTURES_ENV} to use the kit's own fixtures"
+    if not root.is_dir():
+        raise FixtureError(
+            root,
+            f"{FIXTURES_ENV} names a directory that does not exist",
+            fix=f"point it at a tree laid out like the kit's fixtures/ (manifests/, resolver/, ...), {unset}",
+        )
+    corpus = root / "manifests" / "corpus.yml"
+    if not corpus.is_file():
+        raise FixtureError(
+            corpus,
+            f"is missing: {FIXTURES_ENV} replaces the kit's whole fixtures tree, manifest corpus included",
+            fix="copy the kit's fixtures/manifests/ there; to add cases to the kit's own, "
+            f"use --kaizen-extra-cases=DIR instead ({unset})",
+        )
+
+
+def role_base(root: Path, role: str, guide: str) -> Path:
+    """``<root>/<role>/``, or a FixtureError saying how to make it (a tree missing a role's cases
+    would otherwise check that role against nothing)."""
+    base = root / role
+    if not base.is_dir():
+        unset = (
+            f", or unset {FIXTURES_ENV} to use the kit's own fixtures"
+            if os.environ.get(FIXTURES_ENV)
+            else ""
+        )
+        raise FixtureError(
+            base,
+            f"the {role} cases directory does not exist",
+            fix=f"create it ({guide}){unset}",
+        )
+    return base
+
+
+def check_extra_tree(root: Path, named: str) -> dict[str, list[str]]:
+    """A directory of extra cases (``--kaizen-extra-cases``): per role it may add to, a subdirectory.
+
+    ``named`` says how the user gave it (``--kaizen-extra-cases=cases``). Returns the case ids
+    (directory names) per role. The commonest slips get their own fix: a case directory or a
+    role directory given instead of the directory that holds the role directories.
+    """
+    layout = f"DIR/{EXTRA_ROLES[0]}/NAME/case.yml (see {EXTRA_GUIDE})"
+    if not root.is_dir():
+        raise FixtureError(
+            root,
+            f"{named}: no such directory",
+            fix=f"create it with `kaizen-conformance new-case {EXTRA_ROLES[0]} NAME --into {root}`, "
+            "or correct the path",
+        )
+    if (root / "case.yml").is_file():
+        raise FixtureError(
+            root,
+            f"{named}: this is one case's directory, not a directory of cases",
+            fix=f"give the directory two levels up, laid out as {layout}",
+        )
+    if root.name in EXTRA_ROLES and any((d / "case.yml").is_file() for d in case_dirs(root)):
+        raise FixtureError(
+            root,
+            f"{named}: this is the {root.name} directory itself",
+            fix=f"give its parent directory {root.parent}, laid out as {layout}",
+        )
+    counts: dict[str, list[str]] = {}
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or not entry.is_dir():
+            continue
+        if entry.name not in EXTRA_ROLES:
+            close = difflib.get_close_matches(entry.name, EXTRA_ROLES, n=1)
+            hint = f"did you mean {close[0]}/? " if close else ""
+            raise FixtureError(
+                entry,
+                f"{named}: {entry.name}/ is not a role whose cases can be added",
+                fix=f"{hint}extra cases go under {', '.join(r + '/' for r in EXTRA_ROLES)} "
+                f"({EXTRA_GUIDE}); move or remove it",
+            )
+        counts[entry.name] = [case.name for case in case_dirs(entry)]
+    if not any(counts.values()):
+        raise FixtureError(
+            root,
+            f"{named}: holds no cases",
+            fix=f"add one with `kaizen-conformance new-case {EXTRA_ROLES[0]} NAME --into {root}`, "
+            f"laid out as {layout}",
+        )
+    return counts

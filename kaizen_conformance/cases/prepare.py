@@ -32,6 +32,7 @@ from kaizen_conformance.cases.loading import (
     check_against,
     fixtures_root,
     read_yaml,
+    role_base,
 )
 from kaizen_conformance.cases.workspace import (
     Workspace,
@@ -328,7 +329,7 @@ def corpus_case(entry: ManifestEntry) -> PrepareCase:
 @cache
 def fixture_cases(root: Path) -> tuple[PrepareCase, ...]:
     """Every case under ``<root>/prepare/``, sorted by id."""
-    base = root / "prepare"
+    base = role_base(root, "prepare", "see docs/prepare.md")
     cases = []
     for case_dir in case_dirs(base):
         case_file(case_dir, "see docs/prepare.md")

@@ -14,7 +14,6 @@ from kaizen_conformance import contract
 from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
 from kaizen_conformance.cases.hub import FLAG
 from kaizen_conformance.cases.loading import (
-    FIXTURES_ENV,
     INDEX,
     PLACEHOLDER,
     WORKSPACE_PLACEHOLDERS,
@@ -27,6 +26,7 @@ from kaizen_conformance.cases.loading import (
     check_rule_ids,
     fixtures_root,
     read_yaml,
+    role_base,
 )
 from kaizen_conformance.cases.workspace import (
     Workspace,
@@ -400,13 +400,7 @@ def resolver_cases(root: Path | None = None) -> tuple[ResolverCase, ...]:
     """Every case under ``<fixtures>/resolver/``, sorted by id (loaded once per tree)."""
     root = root or fixtures_root()
     if root not in _LOADED:
-        base = root / "resolver"
-        if not base.is_dir():
-            raise FixtureError(
-                base,
-                "the resolver cases directory does not exist",
-                fix=f"create it, or unset {FIXTURES_ENV} to use the kit's own fixtures",
-            )
+        role_base(root, "resolver", "kaizen-conformance new-case resolver NAME; see docs/CASES.md")
         load_each(root)
     return _LOADED[root]
 
@@ -483,17 +477,25 @@ def corpus_case(entry: ManifestEntry) -> ResolverCase:
     )
 
 
-def all_cases() -> list[ResolverCase]:
+def all_cases(extra: Path | None = None) -> list[ResolverCase]:
+    """The fixture tree's resolver cases, the corpus's, then those of ``extra`` (--kaizen-extra-cases).
+
+    Extra cases run on top of the shipped ones under the same ids in test names, so an id
+    may be used once across all three: a collision names both files.
+    """
     cases = list(resolver_cases()) + [corpus_case(entry) for entry in manifest_corpus()]
+    if extra is not None:
+        cases += resolver_cases(extra) if (extra / "resolver").is_dir() else ()
     seen: dict[str, ResolverCase] = {}
     for case in cases:
         if case.id in seen:
-            from kaizen_conformance.cases.loading import FixtureError
-
+            rename = (
+                "rename the extra case's directory: its id must differ from every shipped case and corpus entry"
+                if extra is not None and case.source.is_relative_to(extra)
+                else "rename one of them: case ids are unique across resolver cases and the corpus"
+            )
             raise FixtureError(
-                case.source,
-                f"case id {case.id} is also used by {seen[case.id].source}",
-                fix="rename one of them: case ids are unique across resolver cases and the corpus",
+                case.source, f"case id {case.id} is also used by {seen[case.id].source}", fix=rename
             )
         seen[case.id] = case
     return cases

@@ -16,7 +16,7 @@ from typing import Any
 CONTRACT_DIR = Path(__file__).resolve().parent
 
 PROFILES = ("v1", "v2")
-ROLE_ORDER = ("manifest", "hub", "resolver", "prepare", "validate", "init")
+ROLE_ORDER = ("manifest", "hub", "resolver", "prepare", "validate", "init", "list")
 
 
 @dataclass(frozen=True)

@@ -422,3 +422,18 @@ def check_checkout(checkout: Path, *, portable: bool = False) -> Verdict:
     with open(real, "rb") as handle:
         data = handle.read(MAX_BYTES + 1)
     return check_bytes(data, portable=portable)
+
+
+def agents_in(checkout: Path) -> list[dict[str, Any]] | None:
+    """The agents of the checkout's manifest, in file order, when SCH calls it valid; else None.
+
+    What ``schedule list`` must show (LST-001), read by the kit's own road rather than taken
+    from the implementation under test or the reference.
+    """
+    if not check_checkout(checkout).valid:
+        return None
+    with open(os.path.realpath(checkout / MANIFEST), "rb") as handle:
+        root = _compose(handle.read(MAX_BYTES + 1).decode("utf-8"))
+    assert root is not None  # a valid manifest has its document
+    agents: list[dict[str, Any]] = _Builder(portable=False).build(root)["agents"]
+    return agents

@@ -42,6 +42,8 @@ class FailureKind(str, Enum):
 
 # The user property (JUnit <property>) that carries a failed item's FailureKind value.
 FAILURE_KIND_PROPERTY = "kaizen_failure_kind"
+# The user property that carries the configuration error that stopped an item's role.
+CONFIGURATION_ERROR_PROPERTY = "kaizen_configuration_error"
 
 # Exceptions that say the code is broken (wrong arity, a missing name or module), not that it
 # refused its input on purpose: where the contract wants a refusal, one of these is a crash.
@@ -91,6 +93,16 @@ class Violation(Exception):
     def __init__(self, message: str = "", kind: FailureKind = FailureKind.WRONG_ANSWER) -> None:
         super().__init__(message)
         self.kind = FailureKind(kind)
+
+
+class ConfigurationError(Exception):
+    """The run is set up so that a role cannot be judged at all; the message says the fix.
+
+    Raised before a role's checks run (a command whose program is not installed, a resolver
+    that never reached the hub double, a seed that changed nothing the hub serves). It is no
+    verdict on the implementation: the session reports it once, as an error of the run, and
+    leaves the role's other checks unjudged, so no rule reads as passed or failed.
+    """
 
 
 @dataclass

@@ -14,6 +14,11 @@ from dataclasses import dataclass
 
 from kaizen_conformance.core.vocabulary import OptionKind, is_target_kind
 
+# Replaces the kit's whole fixture tree (cases/loading.py reads it); an environment variable,
+# so that it reaches pytest-xdist workers and ``check-fixtures`` alike. Here, with the options,
+# because the session checks it at configure without importing the case loaders.
+FIXTURES_ENV = "KAIZEN_CONFORMANCE_FIXTURES"
+
 IMPORT_SPEC = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
 
@@ -188,6 +193,19 @@ OPTIONS: tuple[Option, ...] = (
         "init under test as a command: 'CMD {repo}', exit 0 when it wrote the scaffold",
     ),
     Option(
+        "--kaizen-list",
+        "list",
+        "callable",
+        "schedule list under test, module:function called function(repo); returns the agents",
+        import_spec,
+    ),
+    Option(
+        "--kaizen-list-cmd",
+        "list",
+        "command",
+        "schedule list under test as a command: 'CMD {repo}', prints one JSON array of the agents",
+    ),
+    Option(
         "--kaizen-reference",
         "kit",
         "switch",
@@ -202,6 +220,12 @@ OPTIONS: tuple[Option, ...] = (
         "15",
     ),
     Option("--kaizen-strict", "kit", "switch", "SHOULD rules that are not met fail the run"),
+    Option(
+        "--kaizen-allow-incomplete",
+        "kit",
+        "switch",
+        "exit 0 when a role is INCOMPLETE (rules deselected or skipped); without it INCOMPLETE exits 1",
+    ),
     Option(
         "--kaizen-report",
         "kit",
@@ -270,6 +294,14 @@ OPTIONS: tuple[Option, ...] = (
         "a failure exploration finds makes the role DOES NOT CONFORM and fails the run",
     ),
     Option(
+        "--kaizen-extra-cases",
+        "kit",
+        "directory",
+        "also run the cases under DIR (DIR/resolver/NAME/case.yml, as `kaizen-conformance new-case "
+        "--into DIR` makes them) on top of the kit's own; a relative ini value is read from the ini "
+        "file's directory",
+    ),
+    Option(
         "--kaizen-hub-double",
         "kit",
         "setting",
@@ -278,9 +310,23 @@ OPTIONS: tuple[Option, ...] = (
         "respx",
         ("respx", "server"),
     ),
+    Option(
+        "--kaizen-implementation-name",
+        "kit",
+        "setting",
+        "the implementation's name in the reports, as `kaizen-conformance compare` shows it; "
+        "default: from the target (its package, module, command or URL)",
+    ),
+    Option(
+        "--kaizen-implementation-version",
+        "kit",
+        "setting",
+        "the implementation's version or commit in the reports (e.g. $GITHUB_SHA); "
+        "default: the installed version of the target's package, when there is one",
+    ),
 )
 
-ROLES: tuple[str, ...] = ("hub", "resolver", "prepare", "validate", "init")
+ROLES: tuple[str, ...] = ("hub", "resolver", "prepare", "validate", "init", "list")
 
 
 def role_options(role: str) -> list[Option]:

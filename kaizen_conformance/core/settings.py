@@ -24,6 +24,7 @@ COMMAND_FIELDS = {
     "prepare": {"agent", "repo"},
     "validate": {"repo"},
     "init": {"repo"},
+    "list": {"repo"},
 }
 
 
@@ -84,9 +85,12 @@ class OptionValues:
     validate_cmd: str | None
     init: str | None
     init_cmd: str | None
+    list: str | None
+    list_cmd: str | None
     reference: bool
     timeout: str
     strict: bool
+    allow_incomplete: bool
     report: str | None
     report_md: str | None
     badge: str | None
@@ -97,7 +101,10 @@ class OptionValues:
     explore_seed: str
     explore_out: str | None
     explore_strict: bool
+    extra_cases: str | None
     hub_double: str
+    implementation_name: str | None
+    implementation_version: str | None
 
     @classmethod
     def from_table(cls, values: Mapping[str, Any]) -> OptionValues:
@@ -125,6 +132,10 @@ class Settings:
     snapshot_update: bool = False
     loaded: dict[str, Any] = field(default_factory=dict)
     expectations: list[Any] = field(default_factory=list)
+    # --kaizen-extra-cases resolved (relative to where it was given) and checked, or None
+    extra_cases: Path | None = None
+    # the case ids per role under extra_cases, for the header and the report
+    extra_case_ids: dict[str, list[str]] = field(default_factory=dict)
 
     def target(self, role: str) -> RoleTarget | None:
         return self.targets.get(role)

@@ -21,8 +21,11 @@ FAILING: frozenset[Outcome] = frozenset({"failed", "error", "expected-failure", 
 Verdict = Literal[Outcome, "incomplete", "not-run"]
 VERDICTS: tuple[Verdict, ...] = (*OUTCOME_ORDER, "incomplete", "not-run")
 
-# The verdict on one role, from the verdicts on its MUST rules.
-RoleVerdict = Literal["conforms", "does-not-conform", "incomplete", "not-configured"]
+# The verdict on one role, from the verdicts on its MUST rules; "configuration-error" when the run was
+# set up so that the role could not be judged at all (a program not installed, a seed with no effect).
+RoleVerdict = Literal[
+    "conforms", "does-not-conform", "incomplete", "not-configured", "configuration-error"
+]
 ROLE_VERDICTS: tuple[RoleVerdict, ...] = get_args(RoleVerdict)
 
 # The level of a rule in the catalogue; a check's level is MUST if any of its rules is.
@@ -34,7 +37,7 @@ TargetKind = Literal["callable", "command", "app", "url"]
 TARGET_KINDS: tuple[TargetKind, ...] = get_args(TargetKind)
 
 # Every kind of option in the options table (core/options.py).
-OptionKind = Literal[TargetKind, "seed", "profile", "setting", "switch", "file"]
+OptionKind = Literal[TargetKind, "seed", "profile", "setting", "switch", "file", "directory"]
 OPTION_KINDS: tuple[OptionKind, ...] = (
     *TARGET_KINDS,
     "seed",
@@ -42,6 +45,7 @@ OPTION_KINDS: tuple[OptionKind, ...] = (
     "setting",
     "switch",
     "file",
+    "directory",
 )
 
 

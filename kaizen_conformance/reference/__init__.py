@@ -16,6 +16,7 @@ IMPLEMENTATIONS: dict[str, dict[str | None, tuple[str, str]]] = {
     },
     "validate": {None: ("callable", "kaizen_conformance.reference.manifest_tools:validate")},
     "init": {None: ("callable", "kaizen_conformance.reference.manifest_tools:init")},
+    "list": {None: ("callable", "kaizen_conformance.reference.manifest_tools:list_agents")},
     "prepare": {None: ("callable", "kaizen_conformance.reference.prepare:prepare")},
     "hub": {
         "v1": ("app", "kaizen_conformance.reference.hub:app_v1"),

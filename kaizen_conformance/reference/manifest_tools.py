@@ -1,4 +1,4 @@
-"""Reference ``schedule validate`` and ``schedule init`` (contract section 6, rules VAL and INI).
+"""Reference ``schedule validate``, ``schedule init`` and ``schedule list`` (contract sections 6 and 6b).
 
 Where a repo's owner meets the manifest first. ``validate`` must agree with the resolver about
 what opts a repo in, so it reads the manifest exactly as the resolver does (through
@@ -7,10 +7,13 @@ would let a repo silently never be scheduled. ``init`` writes a scaffold the res
 and never loses a manifest that is already there.
 
 Callables: ``validate(repo)`` returns on valid and raises ``ScheduleInvalid`` on invalid;
-``init(repo)`` writes ``.kaizen/schedule.yml`` or raises ``InitRefused``. Commands::
+``init(repo)`` writes ``.kaizen/schedule.yml`` or raises ``InitRefused``; ``list_agents(repo)``
+returns the agents (``ScheduleInvalid`` where validate would reject). ``list`` reads the manifest
+through validate's own reading, so it can never list what validate rejects (LST-004). Commands::
 
     python -m kaizen_conformance.reference.manifest_tools validate REPO   # exit 0 valid, 1 invalid
     python -m kaizen_conformance.reference.manifest_tools init REPO       # exit 0 written, 1 refused
+    python -m kaizen_conformance.reference.manifest_tools list [--json] REPO  # a JSON array, or exit 1
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import json
 import os
 import sys
 from pathlib import Path
@@ -53,6 +57,11 @@ def validate(repo: str | os.PathLike[str]) -> None:
 
     Read-only and offline (VAL-003): it opens the manifest for reading and nothing else.
     """
+    _read_valid(repo)
+
+
+def _read_valid(repo: str | os.PathLike[str]) -> dict[str, Any]:
+    """The valid manifest of ``repo`` as data, or ScheduleInvalid naming the file and the reason."""
     from kaizen_conformance.reference.schedule import ManifestInvalid, load_manifest
 
     checkout = Path(repo)
@@ -60,7 +69,7 @@ def validate(repo: str | os.PathLike[str]) -> None:
     if not checkout.is_dir():
         raise ScheduleInvalid(f"{where}: the checkout {checkout} is not a directory")
     try:
-        load_manifest(checkout)  # VAL-001: the resolver's own reading, SCH-001..006
+        return load_manifest(checkout)  # VAL-001: the resolver's own reading, SCH-001..006
     except ManifestInvalid as exc:
         raise ScheduleInvalid(f"{where}: {exc}") from None
     except OSError as exc:
@@ -69,6 +78,28 @@ def validate(repo: str | os.PathLike[str]) -> None:
         raise ScheduleInvalid(
             f"{where}: cannot be read as a manifest: {type(exc).__name__}: {exc}"
         ) from None
+
+
+# --------------------------------------------------------------------------- list
+
+
+def list_agents(repo: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The agents ``repo`` schedules, in file order; ScheduleInvalid where validate rejects.
+
+    Each agent has exactly ``name``, ``cadence``, ``enabled`` and ``description`` (LST-001):
+    ``enabled`` is the manifest's default (true) where it is left out, so an operator never
+    has to know the default; ``description`` is null where absent, so every row has one shape.
+    """
+    manifest = _read_valid(repo)  # LST-004: the very reading validate and prepare use
+    return [
+        {
+            "name": agent["name"],
+            "cadence": agent["cadence"],
+            "enabled": agent.get("enabled", True),
+            "description": agent.get("description"),
+        }
+        for agent in manifest["agents"]
+    ]
 
 
 # --------------------------------------------------------------------------- init
@@ -134,6 +165,15 @@ def build_parser() -> argparse.ArgumentParser:
         "init", help="write REPO/.kaizen/schedule.yml; exit 1 when one already exists"
     )
     scaffold.add_argument("repo")
+    listing = commands.add_parser(
+        "list", help="print REPO's agents as one JSON array; exit 1 (reason on stderr) when invalid"
+    )
+    listing.add_argument(
+        "--json",
+        action="store_true",
+        help="accepted as kaizen-agentic spells it; JSON is the only output this reference writes",
+    )
+    listing.add_argument("repo")
     return parser
 
 
@@ -146,6 +186,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"schedule validate: {exc}", file=sys.stderr)  # VAL-002: the file and the reason
             return 1
         print(f"{Path(args.repo) / MANIFEST}: valid")  # stdout: an acceptance is silent on stderr
+        return 0
+    if args.command == "list":
+        try:
+            agents = list_agents(args.repo)
+        except ScheduleInvalid as exc:
+            print(f"schedule list: {exc}", file=sys.stderr)  # LST-002: nothing on stdout
+            return 1
+        # Bytes, not print(): descriptions are UTF-8 whatever the locale says about stdout.
+        sys.stdout.buffer.write(json.dumps(agents, ensure_ascii=False).encode("utf-8") + b"\n")
+        sys.stdout.flush()
         return 0
     try:
         init(args.repo)

@@ -174,8 +174,26 @@ _ONLY_LIBYAML_READS = (
 )
 
 
+def _refuse_deep_nesting(text: str) -> None:
+    """ManifestInvalid for text nested past libyaml's bound, before any reader builds it.
+
+    libyaml refuses such nesting at once; PyYAML's pure-Python scanner takes seconds to reach
+    its recursion limit on the same text, which brings a per-call limit of a few seconds
+    close. Nothing nested that deep is a manifest (SCH-001: four levels), whatever the parser.
+    """
+    if not hasattr(yaml, "CSafeLoader"):
+        return
+    try:
+        for _ in yaml.parse(text, Loader=yaml.CSafeLoader):
+            pass
+    except yaml.YAMLError as exc:
+        if "maximum nesting depth" in str(exc):
+            raise ManifestInvalid("nested too deeply") from None
+
+
 def _load(text: str) -> Any:
     """The document as every installed reader reads it, or ManifestInvalid."""
+    _refuse_deep_nesting(text)
     readings: list[tuple[Any, ManifestInvalid | None]] = []
     for loader_class in _LOADERS:
         try:

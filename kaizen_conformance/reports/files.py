@@ -21,8 +21,9 @@ import pytest
 from kaizen_conformance import CONTRACT_VERSION, __version__
 from kaizen_conformance.cases.loading import fixtures_root
 from kaizen_conformance.contract.catalogue import CONTRACT_DIR
+from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.core.vocabulary import FAILING, RoleVerdict
-from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, RoleSummary
+from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, RoleSummary, fix_lines
 
 REPORT_FORMAT = 1
 
@@ -43,6 +44,19 @@ def tree_digest(root: Path, *, skip_code: bool = False) -> str:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return "sha256:" + digest.hexdigest()
+
+
+def fixtures_field(settings: Settings) -> dict[str, Any]:
+    """Which fixtures judged the run; with --kaizen-extra-cases, which of its cases were the user's
+    (their ids are the directory names, as a shipped case's are: this is where they are told apart).
+    """
+    field: dict[str, Any] = {"digest": tree_digest(fixtures_root())}
+    if settings.extra_cases is not None:
+        field["extra"] = {
+            "digest": tree_digest(settings.extra_cases),
+            "cases": settings.extra_case_ids,
+        }
+    return field
 
 
 def normaliser(config: pytest.Config) -> Any:
@@ -75,7 +89,7 @@ def build_report(
             "version": CONTRACT_VERSION,
             "catalogue_digest": tree_digest(CONTRACT_DIR, skip_code=True),
         },
-        "fixtures": {"digest": tree_digest(fixtures_root())},
+        "fixtures": fixtures_field(settings),
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "strict": settings.strict,
         "claim": {
@@ -89,6 +103,7 @@ def build_report(
         "roles": {
             s.role: {
                 "verdict": s.verdict,
+                **({"configuration_error": s.configuration_error} if s.configuration_error else {}),
                 "rules_passed": s.passed,
                 "rules_total": len(s.rules),
                 "rules": [
@@ -208,6 +223,17 @@ def markdown(report: dict[str, Any]) -> str:
         data, claim = report["roles"][role], report["claim"][role]
         profile = f" {claim['profile']}" if claim["profile"] else ""
         lines += [f"### {role}{profile}: {HEADLINE[data['verdict']].split(':')[0]}", ""]
+        if data.get("configuration_error"):
+            # the fix, as the terminal gives it; no rule was judged, so no table of them
+            lines += [
+                "Configuration error (no rule was judged, none passed):",
+                "",
+                "```",
+                *fix_lines(data["configuration_error"]),
+                "```",
+                "",
+            ]
+            continue
         not_passed = [r for r in data["rules"] if r["verdict"] != "passed"]
         passed = [r["id"] for r in data["rules"] if r["verdict"] == "passed"]
         if not_passed:
@@ -241,6 +267,7 @@ BADGE_COLOUR: dict[RoleVerdict, str] = {
     "does-not-conform": "red",
     "incomplete": "yellow",
     "not-configured": "lightgrey",
+    "configuration-error": "orange",
 }
 
 
@@ -248,7 +275,11 @@ def badge(role: str, data: dict[str, Any], claim: dict[str, Any]) -> dict[str, A
     """A shields.io endpoint badge: label 'kaizen resolver v2', message '23/23'."""
     label = f"kaizen {role}" + (f" {claim['profile']}" if claim["profile"] else "")
     message = (
-        f"{data['rules_passed']}/{data['rules_total']}" if claim["configured"] else "not configured"
+        "configuration error"
+        if data["verdict"] == "configuration-error"
+        else f"{data['rules_passed']}/{data['rules_total']}"
+        if claim["configured"]
+        else "not configured"
     )
     return {
         "schemaVersion": 1,

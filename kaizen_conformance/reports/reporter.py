@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kaizen_conformance.core.checks import FAILURE_KIND_PROPERTY
+from kaizen_conformance.core.checks import CONFIGURATION_ERROR_PROPERTY, FAILURE_KIND_PROPERTY
 from kaizen_conformance.core.stash import settings_of
 from kaizen_conformance.core.vocabulary import FAILING, level
 from kaizen_conformance.reports.summary import (
@@ -19,12 +19,13 @@ from kaizen_conformance.reports.summary import (
     ExploredResult,
     ItemResult,
     RoleSummary,
+    exit_status,
     outcome_of,
     role_lines,
     stale_expectations,
     summarise,
 )
-from kaizen_conformance.roles.explore import EXPLORE_PROPERTY, FOUND_PROPERTY
+from kaizen_conformance.roles.explore import ERROR_PROPERTY, EXPLORE_PROPERTY, FOUND_PROPERTY
 
 
 class ConformanceReporter:
@@ -57,6 +58,8 @@ class ConformanceReporter:
         result.duration += report.duration
         if FAILURE_KIND_PROPERTY in props:
             result.kind = props[FAILURE_KIND_PROPERTY]
+        if CONFIGURATION_ERROR_PROPERTY in props:
+            result.configuration_error = props[CONFIGURATION_ERROR_PROPERTY]
         outcome = outcome_of(report, result.outcome)
         if outcome != result.outcome:
             result.outcome = outcome
@@ -72,12 +75,24 @@ class ConformanceReporter:
         result = self.explored.setdefault(role, ExploredResult(role))
         if "kaizen_explore_examples" in props:
             result.examples = int(props["kaizen_explore_examples"])
-        if FOUND_PROPERTY in props:
+        if CONFIGURATION_ERROR_PROPERTY in props:
+            # the role's configuration error, met here first or before: nothing was explored
+            result.outcome = "not-run"
+            result.configuration_error = props[CONFIGURATION_ERROR_PROPERTY]
+            result.message = "the role has a configuration error"
+        elif FOUND_PROPERTY in props:
             result.outcome = "found"
             result.finding = json.loads(props[FOUND_PROPERTY])
+        elif ERROR_PROPERTY in props:
+            result.outcome = "error"
+            result.message = XDIST_HEADER.sub("", props[ERROR_PROPERTY])[-2000:]
         elif report.failed:
             result.outcome = "error"
             result.message = XDIST_HEADER.sub("", report.longreprtext)[-2000:]
+        elif report.skipped and not hasattr(report, "wasxfail"):
+            result.outcome = "not-run"
+            if isinstance(report.longrepr, tuple):
+                result.message = str(report.longrepr[2]).removeprefix("Skipped: ")[:500]
 
     def results(self) -> list[ItemResult]:
         return sorted(self.items.values(), key=lambda r: (r.role, r.name))
@@ -95,6 +110,9 @@ class ConformanceReporter:
                 terminalreporter.write_line(line)
         for line in getattr(self, "report_notes", []):
             terminalreporter.write_line(line)
+        exit_line = getattr(self, "exit_line", "")
+        if exit_line:
+            terminalreporter.write_line(exit_line)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -106,6 +124,7 @@ class ConformanceReporter:
 
         self.report_notes = []
         settings = settings_of(self.config)
+        summaries = self.summaries()
         stale = stale_expectations(settings.expectations, self.results())
         if stale:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -114,4 +133,9 @@ class ConformanceReporter:
                 f"{settings.origin('expectations')} ({e.reason})"
                 for e in stale
             ]
-        self.report_notes += write_reports(self.config, self.results(), self.summaries())
+        # After every other reason to fail: the line says the status the run really ends with.
+        status, self.exit_line = exit_status(
+            summaries, int(session.exitstatus), settings.options.allow_incomplete
+        )
+        session.exitstatus = status
+        self.report_notes += write_reports(self.config, self.results(), summaries)

@@ -25,6 +25,7 @@ from kaizen_conformance.core.vocabulary import (
     RoleVerdict,
     Verdict,
 )
+from kaizen_conformance.reports.identity import identity
 
 XDIST_HEADER = re.compile(r"^\[gw\d+\] .*\n")
 LABEL: dict[Verdict, str] = {
@@ -50,6 +51,7 @@ class ItemResult:
     duration: float = 0.0
     message: str = ""
     kind: str = ""  # a FailureKind value, when the check found a violation
+    configuration_error: str = ""  # the configuration error that stopped the item's role
 
     @property
     def failure_kind(self) -> str:
@@ -72,7 +74,9 @@ class ExploredResult:
     """What exploration of one role found (``explore[<role>]``), kept apart from the golden verdicts.
 
     ``outcome``: ``clean`` (the budget found nothing), ``found`` (a shrunk failure, in
-    ``finding``: rule, case, message, examples_to_find, written) or ``error`` (the kit failed).
+    ``finding``: rule, case, message, examples_to_find, written), ``error`` (the kit failed)
+    or ``not-run`` (skipped: deselected, or the role has a configuration error, which then
+    stops the role as a golden item's would: ``configuration_error``).
     """
 
     role: str
@@ -80,11 +84,20 @@ class ExploredResult:
     examples: int = 0
     finding: dict[str, Any] = field(default_factory=dict)
     message: str = ""
+    configuration_error: str = ""
 
     def lines(self) -> list[str]:
         """The summary's lines for it: below the role's verdict, never inside it."""
+        if self.outcome == "not-run":
+            return [
+                f"  explored: not run ({self.message.splitlines()[0] if self.message else 'skipped'})"
+            ]
         if self.outcome == "error":
-            return [f"  explored: ERROR (the kit's exploration failed): {self.message[:300]}"]
+            # the exception, which a traceback ends with (pytest's own marks it "E ")
+            lines = [line.strip() for line in self.message.splitlines() if line.strip()]
+            raised = [line[1:].strip() for line in lines if line.startswith("E ")]
+            what = (raised or lines or [""])[-1]
+            return [f"  explored: ERROR (the kit's exploration failed): {what[:300]}"]
         if self.outcome == "clean":
             return [f"  explored: no failure in {counted(self.examples, 'example')}"]
         found = self.finding
@@ -133,8 +146,9 @@ class RoleSummary:
     role: str
     profile: str | None
     configured: bool
-    implementation: dict[str, str] | None
+    implementation: dict[str, str | None] | None
     rules: list[RuleVerdict]
+    configuration_error: str = ""  # what stopped the role before any rule was judged, and the fix
     explored: ExploredResult | None = None
     explore_strict: bool = False  # --kaizen-explore-strict: a failure explored turns the verdict
 
@@ -142,7 +156,9 @@ class RoleSummary:
     def verdict(self) -> RoleVerdict:
         if not self.configured:
             return "not-configured"
-        if self.explore_strict and self.explored is not None and self.explored.outcome == "found":
+        if self.configuration_error:
+            return "configuration-error"
+        if self.explored_failure:
             return "does-not-conform"
         must = [v for v in self.rules if v.rule.is_must]
         if any(v.verdict in ("failed", "expected-failure") for v in must):
@@ -150,6 +166,14 @@ class RoleSummary:
         if must and all(v.verdict == "passed" for v in must):
             return "conforms"
         return "incomplete"
+
+    @property
+    def explored_failure(self) -> bool:
+        """A failure exploration found that counts (``--kaizen-explore-strict``); without it,
+        what exploration finds never turns the verdict or the exit status."""
+        return (
+            self.explore_strict and self.explored is not None and self.explored.outcome == "found"
+        )
 
     def counts(self, level: Level) -> Counter[Verdict]:
         return Counter(v.verdict for v in self.rules if v.rule.level == level)
@@ -202,11 +226,24 @@ def summarise(
                 )
             )
         target = settings.target(role)
-        implementation = (
-            {"kind": target.kind, "spec": target.spec, "origin": target.origin}
+        implementation: dict[str, str | None] | None = (
+            {
+                "kind": target.kind,
+                "spec": target.spec,
+                "origin": target.origin,
+                **identity(target, settings.options),
+            }
             if target is not None
             else None
         )
+        stopped = next((i.configuration_error for i in mine if i.configuration_error), "")
+        if not stopped and role in explored:
+            stopped = explored[role].configuration_error  # met by the exploration item first
+        if stopped:
+            # Checks that ran before the role stopped judged an implementation the run could not
+            # drive: none of them is a pass (or a failure) of its rule.
+            for verdict in verdicts:
+                verdict.verdict = "error"
         summaries.append(
             RoleSummary(
                 role,
@@ -214,6 +251,7 @@ def summarise(
                 target is not None,
                 implementation,
                 verdicts,
+                stopped,
                 explored.get(role),
                 bool(settings.options.explore_strict),
             )
@@ -278,6 +316,7 @@ HEADLINE: dict[RoleVerdict, str] = {
     "does-not-conform": "DOES NOT CONFORM",
     "incomplete": "INCOMPLETE: some MUST rules were not checked (deselected, skipped, not run or errors)",
     "not-configured": "NOT CONFIGURED (not a pass)",
+    "configuration-error": "CONFIGURATION ERROR: the run is set up so that no rule could be judged",
 }
 
 
@@ -294,12 +333,29 @@ SHOWN_ORDER: tuple[Verdict, ...] = (
 )
 
 
+def fix_lines(message: str) -> list[str]:
+    """A configuration error as a summary shows it: its sentences, not the traceback under them
+    (the one ERROR of the run shows that in full)."""
+    lines = []
+    for line in message.splitlines()[:4]:
+        if line[:1].isspace() or line.startswith("Traceback"):
+            break
+        lines.append(line)
+    return lines
+
+
 def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
     """The terminal table of one role: failures first, then (verbose) every rule."""
     claim = f"profile {summary.profile}" if summary.profile else f"contract v{CONTRACT_VERSION}"
     impl = summary.implementation
     how = f"{impl['spec']} ({impl['kind']}, from {impl['origin']})" if impl else "not configured"
     lines = [f"{summary.role} ({claim}): {how}"]
+    if summary.configuration_error:
+        # The fix, not a table of rules none of which was judged.
+        lines.append("  configuration error (no rule was judged, none passed):")
+        lines.extend(f"    {line}" for line in fix_lines(summary.configuration_error))
+        lines.append(f"  verdict: {HEADLINE['configuration-error']}")
+        return lines
     for level in LEVELS:
         counts = summary.counts(level)
         total = sum(counts.values())
@@ -340,6 +396,62 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
             lines.append(f"{'':13}(apart from the verdict: --kaizen-explore-strict makes it count)")
     lines.append(f"  verdict: {headline}")
     return lines
+
+
+def exit_status(
+    summaries: list[RoleSummary], current: int, allow_incomplete: bool
+) -> tuple[int, str]:
+    """The run's exit status from the roles' verdicts, and the summary line that says why.
+
+    CI reads the status alone, so it must carry the verdict: CONFORMS exits 0; DOES NOT CONFORM
+    and CONFIGURATION ERROR exit 1; INCOMPLETE (rules deselected, skipped or not run) exits 1
+    unless ``--kaizen-allow-incomplete`` accepts it. A role failing only on its known failures
+    (``--kaizen-expectations``) exits 0: the list was written to accept exactly those. Roles not
+    configured are no claim and do not count. A status pytest set for its own reasons
+    (interrupted, internal or usage error) stays.
+    """
+    judged = [s for s in summaries if s.configured]
+    if not judged or current not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return current, ""
+
+    def named(verdict: RoleVerdict) -> list[str]:
+        return [s.role for s in judged if s.verdict == verdict]
+
+    broken, failing, partial = (
+        named("configuration-error"),
+        named("does-not-conform"),
+        named("incomplete"),
+    )
+    known_only = [
+        s.role
+        for s in judged
+        if s.verdict == "does-not-conform"
+        and not s.explored_failure
+        and not any(v.verdict == "failed" for v in s.rules if v.rule.is_must)
+    ]
+    status = int(current)
+    reasons = [f"{role} CONFIGURATION ERROR" for role in broken]
+    reasons += [f"{role} DOES NOT CONFORM" for role in failing if role not in known_only]
+    if broken or set(failing) - set(known_only):
+        status = pytest.ExitCode.TESTS_FAILED
+    accepted = []
+    if partial:
+        text = f"{', '.join(partial)} INCOMPLETE (MUST rules deselected, skipped or not run)"
+        if allow_incomplete:
+            accepted.append(f"{text}, accepted by --kaizen-allow-incomplete")
+        else:
+            status = pytest.ExitCode.TESTS_FAILED
+            reasons.append(f"{text}; --kaizen-allow-incomplete accepts it")
+    accepted += [
+        f"{role} DOES NOT CONFORM on known failures only (--kaizen-expectations)"
+        for role in known_only
+    ]
+    if status == pytest.ExitCode.OK:
+        why = accepted or [f"{', '.join(named('conforms'))} CONFORMS"]
+        return status, f"kaizen exit status 0: {'; '.join(why)}"
+    if not reasons:  # pytest's own failures: a check that errored, a stale known failure
+        reasons = ["failures or errors outside the verdicts above"]
+    return status, f"kaizen exit status {int(status)}: {'; '.join(reasons)}"
 
 
 def stale_expectations(expectations: list[Any], items: list[ItemResult]) -> list[Any]:

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from kaizen_conformance.core.checks import CheckContext, Violation
+from kaizen_conformance.core.checks import CheckContext
 
 ROLE = "resolver"
 EXPLORE_PROPERTY = "kaizen_explore"  # user property marking an exploration item: the role
 FOUND_PROPERTY = "kaizen_explore_found"  # JSON: what exploration found, for the reports
+ERROR_PROPERTY = "kaizen_explore_error"  # the kit's own failure while exploring (its traceback)
 # Once a failure is found, shrinking may run this many more examples (the shrunk one so far
 # is replayed after that, so the result is always a failure that was seen).
 SHRINK_CALLS = 300
@@ -65,24 +65,27 @@ class Tally:
     started_shrinking: float = 0.0
 
 
-def attribute(run: Any, expected: Any) -> str:
-    """The one rule a failed example breaks: the decision-table row of the record it got wrong."""
-    result = run.result
-    if result.repos is None:
-        # crashed, hung or answered malformed output: blame what the roster had that was odd
-        skipped = [row for _, row in expected.rows if row.outcome == "skipped"]
-        return skipped[0].rules[0] if skipped else "RES-001"
-    slugs = [repo["slug"] for repo in result.repos]
-    allowed = expected.included | expected.either
-    for slug in slugs:
-        rows = expected.rows_of(slug)
-        if slug not in allowed and rows:
-            return str(rows[0].rules[0])  # a record the table excludes or skips
-    if expected.included - set(slugs):
-        return "RES-001"  # a repo left out, or given back spelt otherwise than the hub did
-    if any(count > 1 for count in Counter(slugs).values()):
-        return "RES-014"
-    return "RES-001"  # a slug the hub never gave, or the wrong local_path
+def whole_rule(expected: Any) -> str:
+    """The rule a run with no answer to judge item by item is named for (it crashed, hung or
+    printed malformed output: the golden check fails every outcome rule of the case on it).
+    Exploration names one: the first rule of the first record the table skips, the odd thing
+    the roster had, else RES-001."""
+    skipped = [row for _, row in expected.rows if row.outcome == "skipped"]
+    return str(skipped[0].rules[0]) if skipped else "RES-001"
+
+
+def explored_rules(profile: str) -> tuple[str, ...]:
+    """The resolver's outcome rules under ``profile``: an example's draft case lists them all, so
+    a wrong item is attributed to its decision-table row's own rules (``roles.resolver.attributed``),
+    as in a golden case that lists them."""
+    from kaizen_conformance import contract
+    from kaizen_conformance.roles.resolver import CHECK_KIND
+
+    return tuple(
+        rule.id
+        for rule in contract.rules_for(ROLE, profile)
+        if rule.role == ROLE and CHECK_KIND.get(rule.id, "outcome") == "outcome"
+    )
 
 
 @contextmanager
@@ -108,12 +111,14 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
 
     from kaizen_conformance.cases import explore as examples_of
     from kaizen_conformance.cases.resolver import resolver_case_from_data
-    from kaizen_conformance.roles.resolver import execute, judge_outcome
+    from kaizen_conformance.roles.resolver import execute, failure_text
+    from kaizen_conformance.roles.resolver import judge as judge_run
 
     options = context.settings.options
     budget = int(options.explore_examples)
     chosen_seed = int(options.explore_seed)
     profile = context.settings.profile(ROLE)
+    covered = explored_rules(profile)
     base = Path(context.request.getfixturevalue("tmp_path_factory").mktemp("explore-resolver"))
     known: dict[str, tuple[str, str, dict[str, Any]] | None] = {}
     tally = Tally()
@@ -123,7 +128,7 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
     def judge(data: dict[str, Any]) -> tuple[str, str, dict[str, Any]] | None:
         """(rule, message, case data) when the resolver gets ``data`` wrong; None when right."""
         case_id = examples_of.example_id(data)
-        draft = {**data, "description": "an explored example", "rules": ["RES-001"]}
+        draft = {**data, "description": "an explored example", "rules": list(covered)}
         draft["expect"] = {"included": []}
         draft = {k: v for k, v in draft.items() if v is not None}
         case = resolver_case_from_data(draft, base / "cases" / case_id)
@@ -139,19 +144,22 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
             ours = expected[profile]
             case = replace(case, id=case_id, expect={profile: ours.outcome()})
             run = execute(context, case, fingerprint=False, materialised=(workspace, records))
-            try:
-                judge_outcome(run, context)
-            except Violation as violation:
-                rule = attribute(run, ours)
-                # the violation's first line is the draft's description: what follows says what went wrong
-                message = "\n".join(str(violation).splitlines()[1:]) or str(violation)
-                what = "; ".join(line.strip() for line in message.splitlines()[1:3])
-                description = (
-                    f"Found by exploration (seed {chosen_seed}, profile {profile}): "
-                    f"{what or message.splitlines()[0]}"[:300]
-                )
-                return rule, message, examples_of.case_data(data, rule, description, expected)
-            return None
+            # judged as a golden case's run is: each wrong item names its decision-table row's rules
+            judgement = judge_run(case, context, run)
+            if judgement.whole is not None:
+                rule, message = whole_rule(ours), judgement.whole[0]
+            elif judgement.wrong:
+                rule = judgement.wrong[0].rules[0]
+                # the header's first line is the draft's description: what follows says what went wrong
+                message = "\n".join(failure_text(judgement, rule).splitlines()[1:])
+            else:
+                return None
+            what = "; ".join(line.strip() for line in message.splitlines()[1:3])
+            description = (
+                f"Found by exploration (seed {chosen_seed}, profile {profile}): "
+                f"{what or message.splitlines()[0]}"[:300]
+            )
+            return rule, message, examples_of.case_data(data, rule, description, expected)
         finally:
             shutil.rmtree(root, ignore_errors=True)
 

@@ -50,7 +50,13 @@ from kaizen_conformance.cases.hub import (
     select,
 )
 from kaizen_conformance.contract.rfc3339 import rfc3339_instant, rfc3339_problem
-from kaizen_conformance.core.checks import Check, CheckContext, FailureKind, Violation
+from kaizen_conformance.core.checks import (
+    Check,
+    CheckContext,
+    ConfigurationError,
+    FailureKind,
+    Violation,
+)
 from kaizen_conformance.core.settings import Settings
 
 MICROSECOND = Fraction(1, 1_000_000)
@@ -72,6 +78,7 @@ def collect(settings: Settings) -> list[Check]:
     profile = settings.profile(ROLE)
     applicable = [rule.id for rule in contract.rules_for(ROLE, profile)]
     checks = []
+    probes()  # read now, seeded or not: a missing or broken probes.yml is a collection error
     if settings.target(ROLE) is not None and not seeded(settings):
         for rule in applicable:
             checks.append(
@@ -180,6 +187,9 @@ def observe(driver: HubDriver, settings: Settings, case: HubCase | None) -> Obse
             seed_hub(settings, driver, case.records, case.id)
         driver.begin_case()
         first = driver.get(())
+        mistake = setup_mistake(first, settings, case)
+        if mistake:
+            raise SeedFailure(mistake)
         again = driver.get(())
         queries = (
             case.queries_for(profile)
@@ -212,6 +222,49 @@ def observe(driver: HubDriver, settings: Settings, case: HubCase | None) -> Obse
         refusals,
         spellings,
         "url" if driver.kind == "url" else "app",
+    )
+
+
+def setup_mistake(first: HubAnswer, settings: Settings, case: HubCase | None) -> str:
+    """A first answer that says the run is set up wrong, not that the hub breaks a rule.
+
+    A redirect from ``/repos/`` (the route declared without its trailing slash) would fail
+    every rule with a body-less answer; a seeded case none of whose repos comes back (or an
+    empty roster after which the hub still lists repos) means the seed wrote where the hub does
+    not read, and every filter rule would then blame records the case never had. Either is one
+    configuration error with its fix.
+    """
+    if first.status is not None and 300 <= first.status < 400:
+        where = first.location or "no Location header"
+        return (
+            f"the hub answered {first.request} with {first.status}, redirecting to {where}: the kit "
+            "follows no redirect and the contract's path is /repos/. Fix: serve GET /repos/ with the "
+            "trailing slash (the route itself, not a redirect to /repos)"
+        )
+    if case is None:
+        return ""
+    seeded_slugs = [
+        r["slug"] for r in case.records if isinstance(r, dict) and isinstance(r.get("slug"), str)
+    ]
+    records, _ = first.listing()
+    if records is None or not (seeded_slugs or records):
+        return ""
+    listed = [slug_of(r) for r in records]
+    if set(listed) & set(seeded_slugs):
+        return ""
+    shown = ", ".join(listed[:5]) + (f", ... ({len(listed)} in all)" if len(listed) > 5 else "")
+    if seeded_slugs:
+        what = (
+            f"with {len(seeded_slugs)} repos ({', '.join(seeded_slugs[:3])}"
+            f"{', ...' if len(seeded_slugs) > 3 else ''}), {first.request} lists none of them "
+            f"(it lists {shown or 'nothing'})"
+        )
+    else:
+        what = f"with no repos (an empty roster), {first.request} still lists {shown}"
+    return (
+        f"after {settings.named('hub_seed')} seeded case {case.id} {what}. Fix the seed function: "
+        "it must make the records the whole data this hub serves — the same app object, database "
+        "or URL the hub reads"
     )
 
 
@@ -260,25 +313,11 @@ def case_named(case_id: str) -> HubCase | None:
 
 
 def prepare(context: CheckContext, case_id: str) -> None:
-    """Item setup: seed and read the case once; a configuration error fails the setup, cleanly
-    (explained by its message alone: no frame is hidden, see session.hooks.run_check)."""
+    """Item setup: seed and read the case once; a configuration error stops the role (the
+    session reports it once, with its fix: see session.hooks.guarded_setup)."""
     found = observation_of(context, case_named(case_id))
     if isinstance(found, SetupFailure):
-        lead = (
-            f"kaizen configuration error (not a verdict on the hub; the HUB rules of case {case_id} were not "
-            "checked):\n"
-        )
-        # The same failure repeats for every item of every case: explain it once, then point back.
-        first_seen = context.remember(
-            (ROLE, "explained", found.message), lambda: context.request.node.name
-        )
-        if first_seen != context.request.node.name:
-            headline = found.message.splitlines()[0]
-            pytest.fail(
-                f"{lead}{headline}\n(the whole message, with the traceback, is at {first_seen})",
-                pytrace=False,
-            )
-        pytest.fail(lead + found.message, pytrace=False)
+        raise ConfigurationError(found.message)
 
 
 # --------------------------------------------------------------------------- judging

@@ -15,7 +15,7 @@ from kaizen_conformance import contract
 
 if TYPE_CHECKING:
     from kaizen_conformance.cases.lint import Report
-    from kaizen_conformance.core.checks import Check
+    from kaizen_conformance.core.checks import Check, CheckContext
     from kaizen_conformance.core.settings import Settings
 
 
@@ -24,6 +24,8 @@ class RoleModule(Protocol):
     """What a module of ``SUITES`` is: it turns its role's fixture cases into checks.
 
     ``collect`` may raise ``FixtureError`` for a case that cannot be loaded; it runs nothing.
+    A role module may also have ``preflight(context) -> str``: a configuration mistake of the
+    run that no check of the role could judge past, with its fix, or "" (see setup_problem).
     """
 
     def collect(self, settings: Settings) -> list[Check]: ...
@@ -34,6 +36,7 @@ SUITES: dict[str, str] = {
     "resolver": "kaizen_conformance.roles.resolver",
     "validate": "kaizen_conformance.roles.validate",
     "init": "kaizen_conformance.roles.init",
+    "list": "kaizen_conformance.roles.listing",
     "prepare": "kaizen_conformance.roles.prepare",
     "hub": "kaizen_conformance.roles.hub",
 }
@@ -47,11 +50,27 @@ def suite(role: str) -> RoleModule:
     return module
 
 
+def setup_problem(context: CheckContext, role: str) -> str:
+    """Why the run, as configured, cannot judge ``role`` at all, with the fix; "" when it can.
+
+    Asked once per role before its first check: a command whose program is missing or not
+    executable, then the role module's own ``preflight`` (the resolver's hub double). Each
+    would otherwise fail every check of the role the same way, and say nothing about a rule.
+    """
+    from kaizen_conformance.adapters.programs import missing_program
+
+    problem = missing_program(context.settings, role)
+    if problem:
+        return problem
+    preflight = getattr(suite(role), "preflight", None)
+    return str(preflight(context)) if preflight is not None else ""
+
+
 if TYPE_CHECKING:
     # mypy holds every module of SUITES to the protocol.
-    from kaizen_conformance.roles import hub, init, prepare, resolver, validate
+    from kaizen_conformance.roles import hub, init, listing, prepare, resolver, validate
 
-    _ROLE_MODULES: tuple[RoleModule, ...] = (hub, init, prepare, resolver, validate)
+    _ROLE_MODULES: tuple[RoleModule, ...] = (hub, init, listing, prepare, resolver, validate)
 
 
 def stub_settings(profile: str) -> Settings:

@@ -1,18 +1,23 @@
 """Resolver conformance: every case of ``fixtures/resolver/`` and every manifest of the corpus.
 
-Each case yields one outcome check named after its first rule (``RES-002[case]``), plus a
-boundary check ``RES-015[case]`` (GET only, checkouts unchanged) for every case. The
-implementation runs once per case; the case's checks share that run.
+Each case yields one check per rule it lists (``RES-002[case]``), plus a boundary check
+``RES-015[case]`` (GET only, checkouts unchanged) for every case, so ``-k RES-002`` selects
+every check of RES-002. The implementation runs once per case; the case's checks share that
+run, and its outcome rules share one judgement of it. That judgement attributes each wrong
+item of the output to the rules of the decision-table row that decides the record, so a
+mistake fails the rules it breaks and the case's other rules pass (``attributed``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from kaizen_conformance.adapters.resolver import ResolverResult, run_resolver
+from kaizen_conformance.cases.facts import Decision, decide
 from kaizen_conformance.cases.resolver import ResolverCase, all_cases
 from kaizen_conformance.cases.workspace import Workspace
 from kaizen_conformance.core.checks import (
@@ -49,17 +54,33 @@ def collect(settings: Settings) -> list[Check]:
     profile = settings.profile(ROLE)
     catalogue = contract.catalogue()
     checks = []
-    for case in sorted(all_cases(), key=slow_first):
+    for case in sorted(all_cases(settings.extra_cases), key=slow_first):
         if profile not in case.profiles:
             continue
-        groups: dict[str, list[str]] = {}
-        for rule in (r for r in case.rules if profile in catalogue[r].profiles):
-            groups.setdefault(CHECK_KIND.get(rule, "outcome"), []).append(rule)
-        groups.setdefault("boundary", ["RES-015"])
-        for kind, rules in groups.items():
-            run = partial(CHECKERS[kind], case)
-            checks.append(Check(ROLE, tuple(rules), case.id, run, case.description))
+        rules = [r for r in case.rules if profile in catalogue[r].profiles]
+        if "RES-015" not in rules:
+            rules.append("RES-015")
+        for rule in rules:
+            kind = CHECK_KIND.get(rule, "outcome")
+            run = (
+                partial(check_outcome, case, rule)
+                if kind == "outcome"
+                else partial(CHECKERS[kind], case)
+            )
+            checks.append(Check(ROLE, (rule,), case.id, run, case.description))
     return checks
+
+
+def outcome_rules(case: ResolverCase, profile: str) -> tuple[str, ...]:
+    """The case's rules judged by its outcome under ``profile``: the ones a wrong item can fail."""
+    from kaizen_conformance import contract
+
+    catalogue = contract.catalogue()
+    return tuple(
+        r
+        for r in case.rules
+        if profile in catalogue[r].profiles and CHECK_KIND.get(r, "outcome") == "outcome"
+    )
 
 
 @dataclass
@@ -174,13 +195,70 @@ def failure_kind(result: ResolverResult) -> FailureKind:
     return FailureKind.WRONG_ANSWER
 
 
-def check_outcome(case: ResolverCase, context: CheckContext) -> None:
-    judge_outcome(run_of(context, case), context)
+@dataclass(frozen=True)
+class Wrong:
+    """One wrong item of a resolver's output (or a group of them with one cause): the rules it
+    breaks, and the line that says so."""
+
+    rules: tuple[str, ...]
+    line: str
 
 
-def judge_outcome(run: Run, context: CheckContext) -> None:
-    """Hold one run to its case's expected outcome; exploration judges its examples the same way."""
-    case = run.case
+@dataclass(frozen=True)
+class Judgement:
+    """The outcome of one case's run, judged once for all of the case's outcome rules.
+
+    ``whole``: the run gave no answer to judge item by item (it crashed, ran over the limit,
+    printed malformed output, never reached the hub, or answered a failing hub): every
+    outcome rule fails with it. Otherwise ``header`` and the ``wrong`` items, each failing
+    only the rules it is attributed to.
+    """
+
+    whole: tuple[str, FailureKind] | None = None
+    header: str = ""
+    wrong: tuple[Wrong, ...] = ()
+
+
+def check_outcome(case: ResolverCase, rule: str, context: CheckContext) -> None:
+    profile = context.settings.profile(ROLE)
+    judgement: Judgement = context.remember(
+        (ROLE, "judgement", case.id, profile), lambda: judge(case, context)
+    )
+    if judgement.whole is not None:
+        raise Violation(*judgement.whole)
+    failure = failure_text(judgement, rule)
+    if failure:
+        raise Violation(failure)
+
+
+def failure_text(judgement: Judgement, rule: str) -> str:
+    """What a judged output's failure of ``rule`` says ("" when its wrong items spare the rule):
+    the header, the wrong items attributed to ``rule``, and the case's other rules they fail.
+    Exploration words an explored failure with it, as the golden check would word it."""
+    mine = [w.line for w in judgement.wrong if rule in w.rules]
+    if not mine:
+        return ""
+    others = sorted({r for w in judgement.wrong for r in w.rules} - {rule})
+    also = f"\n(the same run also fails {', '.join(others)} of this case)" if others else ""
+    return judgement.header + "\n  " + "\n  ".join(mine) + also
+
+
+def judge(case: ResolverCase, context: CheckContext, run: Run | None = None) -> Judgement:
+    """The case's run (``run``, or the case's one shared run) judged for all of its outcome
+    rules; exploration judges each example's own run here."""
+    try:
+        return Judgement(**judged_output(case, context, run))
+    except Violation as violation:
+        return Judgement(whole=(str(violation), violation.kind))
+
+
+def judged_output(
+    case: ResolverCase, context: CheckContext, run: Run | None = None
+) -> dict[str, Any]:
+    """``header`` and ``wrong`` items of a run that answered; raises ``Violation`` for a run whose
+    failure cannot be attributed item by item (it fails every outcome rule of the case).
+    ``run``: a run made already (an explored example's); by default the case's shared run."""
+    run = run if run is not None else run_of(context, case)
     limit = context.settings.timeout
     profile = context.settings.profile(ROLE)
     expected = case.expect[profile]
@@ -212,7 +290,7 @@ def judge_outcome(run: Run, context: CheckContext) -> None:
                 f"the hub failed ({fault_text(case)}) yet the resolver "
                 f"{result.answer or 'did not fail'} instead of failing loudly"
             )
-        return
+        return {}
     if result.timed_out or result.failed:
         raise Violation(result.failure, failure_kind(result))
     if result.problem:
@@ -220,31 +298,124 @@ def judge_outcome(run: Run, context: CheckContext) -> None:
     assert result.repos is not None
     slugs = [repo["slug"] for repo in result.repos]
     want = set(expected["included"])
+    header = (
+        f"{case.description}\nprofile {profile}; expected exactly {quoted(sorted(want))}; "
+        f"got {quoted(slugs)}"
+    )
+    return {"header": header, "wrong": tuple(wrong_items(case, run, profile, slugs))}
+
+
+def quoted(values: list[str], limit: int = 12) -> str:
+    """Slugs or paths for a message, each quoted (an empty slug shows as ''), bounded by ``brief``."""
+    return brief([repr(v) for v in values], limit)
+
+
+# The ways a slug of the output can be wrong, and the outcomes of the rows that explain each.
+WRONG_WAYS = {"included": ("excluded", "skipped"), "missing": ("included",)}
+
+
+def wrong_items(case: ResolverCase, run: Run, profile: str, slugs: list[str]) -> list[Wrong]:
+    """Every way the output differs from the case's expectation, each with the rules it breaks.
+
+    What the output should be is the case's ``expect`` (held to the decision table by the kit's
+    tests); which rules a difference breaks is the table's: the row that decides the record.
+    Slugs wrong for the same reason make one item: 5,000 missing repos are one line.
+    """
+    expected = case.expect[profile]
+    want = set(expected["included"])
     either = set(expected.get("either", ()))  # parser-dependent manifests: included or not
-    problems = []
+    covered = outcome_rules(case, profile)
+    by_slug: dict[str, list[Any]] = {}
+    for record in run.records:
+        if isinstance(record, dict) and isinstance(record.get("slug"), str):
+            by_slug.setdefault(record["slug"], []).append(record)
+    listed = {"included": sorted(set(slugs) - want - either), "missing": sorted(want - set(slugs))}
+    explained: dict[tuple[str, int], tuple[Decision, list[str]]] = {}
+    unexplained: dict[str, list[str]] = {}
+    for way, wrong_slugs in listed.items():
+        for slug in wrong_slugs:
+            deciding = [
+                decision
+                for decision in (
+                    decide(r, hostname=case.hostname, domain=case.domain, profile=profile)
+                    for r in by_slug.get(slug, ())
+                )
+                if decision.row.outcome in WRONG_WAYS[way]
+            ]
+            if deciding:
+                key = (way, deciding[0].row.number)
+                explained.setdefault(key, (deciding[0], []))[1].append(slug)
+            else:
+                unexplained.setdefault(way, []).append(slug)
+    wrong = [
+        Wrong(
+            attributed(decision.row.rules, covered, manifest="manifest" in decision.row.when),
+            f"{quoted(group)} {way}, but should be {decision.row.outcome}: "
+            f"{decision.deciding_facts()} — {decision.row.because} "
+            f"(decision table row {decision.row.number}: {', '.join(decision.row.rules)})",
+        )
+        for (way, _), (decision, group) in explained.items()
+    ]
+    for way, group in unexplained.items():
+        wrong.append(Wrong(attributed((), covered), unexplained_line(way, group, by_slug)))
     duplicates = sorted(slug for slug, count in Counter(slugs).items() if count > 1)
     if duplicates:
-        problems.append(f"listed more than once: {brief(duplicates)}")
-    if missing := sorted(want - set(slugs)):
-        problems.append(f"missing (should be included): {brief(missing)}")
-    if extra := sorted(set(slugs) - want - either):
-        problems.append(f"unexpected (should be excluded): {brief(extra)}")
+        wrong.append(
+            Wrong(
+                attributed(("RES-014",), covered),
+                f"listed more than once: {quoted(duplicates)} — an included repo appears once, "
+                "even when the hub lists its slug twice (RES-014)",
+            )
+        )
     paths = expected_paths(run.records, case.hostname)
-    wrong = [
-        f"{repo['slug']}: local_path {repo.get('local_path')!r} is not the hub's path for {case.hostname} "
-        f"({', '.join(sorted(paths.get(repo['slug'], ()))) or 'none'})"
-        for repo in result.repos
+    misplaced = [
+        f"{repo['slug']!r}: local_path {repo.get('local_path')!r} is not the hub's path for "
+        f"{case.hostname!r} ({quoted(sorted(paths.get(repo['slug'], ())), 3)}): an included repo "
+        "has this hostname's host path exactly as the hub gave it (RES-001)"
+        for repo in run.result.repos or ()
         if repo["slug"] in want | either
         and repo.get("local_path") not in paths.get(repo["slug"], ())
     ]
-    problems.extend(wrong[:5])
-    if len(wrong) > 5:
-        problems.append(f"... and {len(wrong) - 5} more with the wrong local_path")
-    if problems:
-        raise Violation(
-            f"{case.description}\nprofile {profile}; expected exactly {brief(sorted(want))}; got {brief(slugs)}\n  "
-            + "\n  ".join(problems)
-        )
+    if len(misplaced) > 5:
+        misplaced[5:] = [f"... and {len(misplaced) - 5} more with the wrong local_path"]
+    wrong.extend(Wrong(attributed(("RES-001",), covered), line) for line in misplaced)
+    return wrong
+
+
+def unexplained_line(way: str, slugs: list[str], by_slug: Mapping[str, list[Any]]) -> str:
+    """A wrong slug no row of the decision table accounts for: the case's expectation alone says so."""
+    if way == "missing":
+        return f"{quoted(slugs)} missing, but should be included (the case expects it)"
+    invented = [slug for slug in slugs if slug not in by_slug]
+    others = [slug for slug in slugs if slug in by_slug]
+    lines = []
+    if invented:
+        lines.append(f"{quoted(invented)} included, but the hub listed no such slug (RES-001)")
+    if others:
+        lines.append(f"{quoted(others)} included, but should be excluded (the case expects it)")
+    return "\n  ".join(lines)
+
+
+def attributed(
+    rules: tuple[str, ...], covered: tuple[str, ...], *, manifest: bool = False
+) -> tuple[str, ...]:
+    """The case's outcome rules that a wrong item breaks: those of the row that decides it.
+
+    A record decided by its manifest also breaks the case's manifest rules (SCH-*) and RES-016:
+    they are about that very manifest (the corpus's cases each hold one). An item whose rules
+    the case does not cover counts against RES-001 (a repo is included iff the table says so),
+    or, in a case without RES-001, against every outcome rule of the case: never dropped.
+    """
+    from kaizen_conformance import contract
+
+    catalogue = contract.catalogue()
+    about = set(rules)
+    if manifest:
+        about |= {r for r in covered if r == "RES-016" or catalogue[r].role == "manifest"}
+    mine = tuple(r for r in covered if r in about)
+    if mine:
+        return mine
+    return ("RES-001",) if "RES-001" in covered else covered
 
 
 def own_timeout_note(case: ResolverCase, limit: float) -> str:
@@ -326,8 +497,74 @@ def check_deterministic(case: ResolverCase, context: CheckContext) -> None:
 
 
 CHECKERS = {
-    "outcome": check_outcome,
     "boundary": check_boundary,
     "prefilter": check_prefilter,
     "deterministic": check_deterministic,
 }
+
+
+# --------------------------------------------------------------------------- preflight
+
+
+def preflight_case(profile: str, selected: set[str] | None) -> ResolverCase | None:
+    """The plainest case of the run: a hub that answers, no generated roster, no corpus
+    manifest, a list to return. Any resolver that runs at all asks the hub there. Only a case
+    the run selected (``None``: any case), so the preflight costs no run the checks would not
+    make anyway."""
+    plain = [
+        case
+        for case in all_cases()
+        if (selected is None or case.id in selected)
+        and profile in case.profiles
+        and case.fault is None
+        and not case.generated
+        and case.manifest is None
+        and not case.expect[profile].get("error")
+    ]
+    return min(plain, key=lambda case: case.id, default=None)
+
+
+def preflight(context: CheckContext) -> str:
+    """A resolver that never reached the hub double on a plain case is set up wrong, not judged.
+
+    Under respx its HTTP client is not httpx; as a command or under the server double it asks
+    a hub of its own instead of the URL it is given. Every check would fail with the same
+    "never reached" (and the boundary check would pass on nothing sent): one configuration
+    error says the fix instead. A resolver that crashed or hung before asking is left to the
+    checks, which report it as such. The run is the case's own, shared with its checks.
+    """
+    from kaizen_conformance.core.stash import CHECK, EXPLORE
+
+    session = context.request.session
+    selected = {
+        item.stash[CHECK].case
+        for item in session.items
+        if CHECK in item.stash and item.stash[CHECK].role == ROLE
+    }
+    profile = context.settings.profile(ROLE)
+    case = preflight_case(profile, selected)
+    if case is None and any(item.stash.get(EXPLORE, "") == ROLE for item in session.items):
+        # Exploring with no plain case selected (-k explore): one run of the plainest case more,
+        # so a resolver set up wrong is this one configuration error, not an explored "failure"
+        # of every example.
+        case = preflight_case(profile, None)
+    if case is None:  # a run narrowed to fault cases: their checks say "never reached" themselves
+        return ""
+    run = run_of(context, case)
+    result = run.result
+    crashed = (
+        result.timed_out
+        or bool(result.broken)
+        or crashed_call(result.error_type)
+        or (result.via == "command" and result.failed)
+    )
+    if run.requests or result.strays or crashed:
+        return ""
+    if result.via == "respx":
+        return f"on case {case.id}, {never_reached(run)}"
+    then = f"\nit then {result.failure}" if result.failure else ""
+    return (
+        f"on case {case.id}, the resolver never sent a request to the hub URL it was given "
+        f"({result.hub_url}). Fix: fetch repos/ below that URL (the hub_url argument, {{hub_url}} "
+        f"or $KAIZEN_HUB_URL), not a hub of the resolver's own configuration{then}"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -9,15 +10,17 @@ import pytest
 
 from kaizen_conformance import contract
 from kaizen_conformance.core.checks import (
+    CONFIGURATION_ERROR_PROPERTY,
     FAILURE_KIND_PROPERTY,
     Check,
     CheckContext,
+    ConfigurationError,
     FailureKind,
     Violation,
 )
 from kaizen_conformance.core.options import ROLES, unconfigured_reason, usage_lines
 from kaizen_conformance.core.stash import CHECK, EXPLORE, MEMO, SETTINGS, settings_of
-from kaizen_conformance.roles.registry import SUITES, suite
+from kaizen_conformance.roles.registry import SUITES, setup_problem, suite
 from kaizen_conformance.session import snapshot_guard
 from kaizen_conformance.session.settings import build
 from kaizen_conformance.session.spelling import check_ini
@@ -44,6 +47,12 @@ def report_header(config: pytest.Config) -> list[str] | None:
             profile = f", profile {settings.profile(role)}" if role in ("resolver", "hub") else ""
             lines.append(f"kaizen {role}: {target.describe()}{profile}")
     lines.append(f"kaizen per-call limit: {settings.timeout:g} s ({settings.origin('timeout')})")
+    if settings.extra_cases is not None:
+        # extra cases keep their directory names as ids: this line says where they come from
+        counts = ", ".join(f"{len(ids)} {role}" for role, ids in settings.extra_case_ids.items())
+        lines.append(
+            f"kaizen extra cases: {settings.extra_cases} ({counts}; {settings.origin('extra_cases')})"
+        )
     return lines
 
 
@@ -137,11 +146,25 @@ def run_explore(request: pytest.FixtureRequest) -> None:
     run only with ``--kaizen-explore-strict`` (otherwise it reports as xfail, apart)."""
     import json
 
-    from kaizen_conformance.roles.explore import FOUND_PROPERTY, explore_resolver
+    from kaizen_conformance.roles.explore import ERROR_PROPERTY, FOUND_PROPERTY, explore_resolver
 
     settings = settings_of(request.config)
     context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])
-    finding, run = explore_resolver(context)
+    try:
+        finding, run = explore_resolver(context)
+    except Exception:
+        if settings.options.explore_strict:
+            raise  # counted: the kit's failure fails the run, with its traceback
+        # Apart from the verdicts, as a failure found would be: the summary and reports say
+        # the exploration failed (ERROR, with the traceback); the run's status stays the
+        # golden verdicts'.
+        import traceback
+
+        request.node.user_properties.append((ERROR_PROPERTY, traceback.format_exc()[-2000:]))
+        pytest.xfail(
+            "exploration failed inside the kit (an error of the kit, not a verdict; it fails the "
+            "run only with --kaizen-explore-strict):\n" + traceback.format_exc()[-2000:]
+        )
     request.node.user_properties.append(("kaizen_explore_examples", str(run)))
     if finding is None:
         return
@@ -194,6 +217,48 @@ def require_a_role(config: pytest.Config, items: list[pytest.Item]) -> None:
         if dropped:
             config.hook.pytest_deselected(items=dropped)
             items[:] = keep
+
+
+def guarded_setup(item: pytest.Item) -> Generator[None, None, None]:
+    """Set an item up; the first configuration error of its role stops the role.
+
+    The role's preflight (``roles.registry.setup_problem``) runs once, after the first item's
+    fixtures, and any ``ConfigurationError`` a fixture raises (the hub's seed) counts the same:
+    that item is the one ERROR of the role, saying the fix, and every later item of the role is
+    skipped as not checked. A wall of identical failures would bury the fix, and rules "passed"
+    on an implementation that never ran would be a false green.
+    """
+    # an exploration item (explore[<role>]) has no check: it stops with its role all the same
+    role = item.stash[CHECK].role if CHECK in item.stash else item.stash[EXPLORE]
+    memo = item.config.stash[MEMO]
+    stopped = memo.get((role, "configuration-error"))
+    if stopped is not None:
+        first, message = stopped
+        item.user_properties.append((CONFIGURATION_ERROR_PROPERTY, message))
+        pytest.skip(
+            f"not checked: the {role} role has a configuration error, reported at {first}: "
+            + message.splitlines()[0]
+        )
+    message = ""
+    try:
+        result = yield
+        if settings_of(item.config).target(role) is not None:
+            assert isinstance(item, pytest.Function)  # every kit item is (ConformanceItem)
+            request: pytest.FixtureRequest = item.funcargs["request"]  # type: ignore[assignment]
+            context = CheckContext(request=request, settings=settings_of(item.config), memo=memo)
+            message = context.remember((role, "preflight"), lambda: setup_problem(context, role))
+    except ConfigurationError as error:
+        message = str(error)
+    if message:
+        # outside the except block: the report carries the fix alone, not a chained traceback
+        memo[(role, "configuration-error")] = (item.name, message)
+        item.user_properties.append((CONFIGURATION_ERROR_PROPERTY, message))
+        pytest.fail(
+            f"kaizen configuration error (not a verdict on the {role}; none of its rules is "
+            f"checked in this run):\n{message}",
+            pytrace=False,
+        )
+    return result
 
 
 def run_check(request: pytest.FixtureRequest) -> None:

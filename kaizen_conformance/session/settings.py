@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kaizen_conformance.core.options import OPTIONS, ROLES, Option, role_options
+from kaizen_conformance.core.options import FIXTURES_ENV, OPTIONS, ROLES, Option, role_options
 from kaizen_conformance.core.settings import COMMAND_FIELDS, OptionValues, RoleTarget, Settings
 from kaizen_conformance.core.vocabulary import is_target_kind, target_kind
 
@@ -87,6 +87,7 @@ def build(config: pytest.Config) -> Settings:
     )
     _check_targets(settings)
     _check_explore(settings)
+    _check_fixtures(config, settings)
     if options.expectations:
         from kaizen_conformance.reports.expectations import load
 
@@ -141,6 +142,44 @@ def _check_command(role: str, target: RoleTarget) -> None:
                     f"{target.origin}={target.spec!r}: unknown placeholder {{{name}}}; "
                     f"this role's commands may use {', '.join('{' + n + '}' for n in sorted(allowed))}"
                 )
+
+
+def _check_fixtures(config: pytest.Config, settings: Settings) -> None:
+    """The fixture trees the run reads exist and are laid out as the kit needs: one usage error
+    that names the directory and the fix, before any role collects (and fails on) a missing file.
+
+    The case loaders are imported only when there is a tree to check: a run that does not use
+    the kit never imports them.
+    """
+    import os
+    from pathlib import Path
+
+    tree = os.environ.get(FIXTURES_ENV)
+    given = settings.options.extra_cases
+    if not tree and not given:
+        return
+    from kaizen_conformance.cases.loading import (
+        FixtureError,
+        check_extra_tree,
+        check_fixture_tree,
+    )
+
+    try:
+        if tree:
+            check_fixture_tree(Path(tree).resolve())
+        if given:
+            origin = settings.origin("extra_cases")
+            # a flag is relative to where pytest was started; an ini value to its ini file
+            base = (
+                config.inipath.parent
+                if origin.startswith("ini ") and config.inipath is not None
+                else config.invocation_params.dir
+            )
+            directory = (base / given).resolve()
+            settings.extra_case_ids = check_extra_tree(directory, settings.named("extra_cases"))
+            settings.extra_cases = directory
+    except FixtureError as exc:
+        raise pytest.UsageError(f"kaizen fixture error\n{exc}") from None
 
 
 EXPLORE_OPTIONS = ("explore_examples", "explore_seed", "explore_out", "explore_strict")

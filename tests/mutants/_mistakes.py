@@ -17,7 +17,12 @@ def walk(value, depth=0):
 
 
 # What each role's command receives after the module (the kit fills the placeholders).
-COMMAND_ARGUMENTS = {"init": "{repo}", "validate": "{repo}", "prepare": "{agent} {repo}"}
+COMMAND_ARGUMENTS = {
+    "init": "{repo}",
+    "validate": "{repo}",
+    "list": "{repo}",
+    "prepare": "{agent} {repo}",
+}
 # What a plain init / validate raises to refuse; its command turns that into exit 1.
 REFUSALS = {"init": OSError, "validate": ValueError}
 

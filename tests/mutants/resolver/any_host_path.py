@@ -4,7 +4,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-007",)
-MESSAGE = r"unexpected \(should be excluded\): custodian/other-host"
+MESSAGE = r"'custodian/other-host' included, but should be excluded"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 resolve = resolver(
     host_path=lambda record, host: (

@@ -8,7 +8,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-001",)
-MESSAGE = r"missing \(should be included\)"
+MESSAGE = r"missing, but should be included"
 # Only the cases that prove it, to keep the matrix fast: one process start per case adds up.
 OPTIONS = [
     "--kaizen-resolver-cmd=python -m {module} {hub_url} {hostname} {domain}",

@@ -6,7 +6,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("SCH-001", "RES-003")
-MESSAGE = r"unexpected \(should be excluded\)"
+MESSAGE = r"included, but should be excluded"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 resolve = resolver(
     opted_in=lambda path: os.path.exists(os.path.join(path, ".kaizen", "schedule.yml"))

@@ -7,7 +7,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("SCH-006", "RES-016")
-MESSAGE = r"unexpected \(should be excluded\)"
+MESSAGE = r"included, but should be excluded"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 
 

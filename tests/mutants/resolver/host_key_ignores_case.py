@@ -4,7 +4,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-007",)
-MESSAGE = r"should be excluded\): custodian/(dotted|upper)"
+MESSAGE = r"'custodian/(dotted|upper)'.* included, but should be excluded"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 resolve = resolver(
     host_path=lambda record, host: next(

@@ -9,7 +9,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("SCH-002",)
-MESSAGE = r"unexpected \(should be excluded\): fleet/subject"
+MESSAGE = r"'fleet/subject' included, but should be excluded"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 
 

@@ -4,6 +4,6 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-004", "RES-010")
-MESSAGE = r"unexpected \(should be excluded\)"
+MESSAGE = r"included, but should be excluded: flag false"
 OPTIONS = ["--kaizen-resolver={module}:resolve", "--kaizen-resolver-profile=v2"]
 resolve = resolver("v2", flag_allows=lambda record, profile: True)

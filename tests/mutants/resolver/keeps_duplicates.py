@@ -4,6 +4,6 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-014",)
-MESSAGE = r"listed more than once: custodian/alpha"
+MESSAGE = r"listed more than once: 'custodian/alpha'"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 resolve = resolver(dedupe=False, order=lambda slugs: slugs)

@@ -6,6 +6,6 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-008",)
-MESSAGE = r"unexpected \(should be excluded\)"
+MESSAGE = r"included, but should be excluded: host path unusable"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 resolve = resolver(usable=lambda path: isinstance(path, str) and os.path.isdir(path))

@@ -4,6 +4,6 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-002", "RES-003")
-MESSAGE = r"unexpected \(should be excluded\)"
+MESSAGE = r"included, but should be excluded: manifest (missing|invalid)"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 resolve = resolver(opted_in=lambda path: True)

@@ -4,7 +4,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-013",)
-MESSAGE = r"unexpected \(should be excluded\)"
+MESSAGE = r"included, but should be skipped: flag not-boolean"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 resolve = resolver(
     flag_allows=lambda record, profile: bool(record.get("kaizen_schedule_enabled", True))

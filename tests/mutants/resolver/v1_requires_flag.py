@@ -4,7 +4,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("RES-005",)
-MESSAGE = r"missing \(should be included\)"
+MESSAGE = r"missing, but should be included: manifest valid"
 OPTIONS = ["--kaizen-resolver={module}:resolve", "--kaizen-resolver-profile=v1"]
 resolve = resolver(
     "v1", flag_allows=lambda record, profile: record.get("kaizen_schedule_enabled") is True

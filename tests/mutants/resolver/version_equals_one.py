@@ -9,7 +9,7 @@ from mutants.resolver._parts import resolver
 
 ROLE = "resolver"
 KILLS = ("SCH-001",)
-MESSAGE = r"unexpected \(should be excluded\)"
+MESSAGE = r"included, but should be excluded"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 

@@ -6,7 +6,7 @@ from kaizen_conformance.reference import resolver as ref
 
 ROLE = "resolver"
 FINDS = "RES-009"
-MESSAGE = r"unexpected \(should be excluded\)"
+MESSAGE = r"included, but should be excluded"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 
 

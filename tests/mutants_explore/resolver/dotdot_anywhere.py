@@ -6,6 +6,6 @@ from kaizen_conformance.reference import resolver as ref
 
 ROLE = "resolver"
 FINDS = "RES-001"
-MESSAGE = r"missing \(should be included\)"
+MESSAGE = r"missing, but should be included"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 resolve = resolver(usable=lambda path: ref.usable_checkout(path) and ".." not in path)

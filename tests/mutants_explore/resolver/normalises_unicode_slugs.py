@@ -7,6 +7,6 @@ from mutants_explore.resolver._wrap import respelling
 
 ROLE = "resolver"
 FINDS = "RES-001"
-MESSAGE = r"missing \(should be included\)"
+MESSAGE = r"missing, but should be included"
 OPTIONS = ["--kaizen-resolver={module}:resolve"]
 resolve = respelling(partial(unicodedata.normalize, "NFC"))

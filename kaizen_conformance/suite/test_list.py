@@ -1,0 +1,5 @@
+"""schedule list conformance (contract section 6b), one item per rule and case: ``LST-001[case]``."""
+
+from kaizen_conformance.session.hooks import conformance_checks
+
+test_list = conformance_checks("list")

@@ -1,0 +1,1 @@
+"""Mutants of the schedule list role (contract section 6b)."""

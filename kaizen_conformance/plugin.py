@@ -57,6 +57,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "kaizen(role, rules, case, level): a kaizen conformance check (added by the kit)"
     )
+    config.addinivalue_line(
+        "markers",
+        "kaizen_explore(role): a role's exploration beyond the golden cases (--kaizen-explore)",
+    )
     from kaizen_conformance.session import hooks
 
     hooks.configure(config)
@@ -93,8 +97,12 @@ def pytest_pycollect_makeitem(collector: Collector, name: str, obj: object) -> A
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
-    """A kit item's setup: a role whose run is set up wrong stops at one configuration error."""
-    if item.get_closest_marker("kaizen") is None:
+    """A kit item's setup: a role whose run is set up wrong stops at one configuration error
+    (an exploration item's too: it explores nothing on a role that cannot be judged)."""
+    if (
+        item.get_closest_marker("kaizen") is None
+        and item.get_closest_marker("kaizen_explore") is None
+    ):
         return (yield)
     from kaizen_conformance.session import hooks
 

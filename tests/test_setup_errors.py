@@ -237,6 +237,7 @@ def test_the_rules_of_a_stopped_role_are_all_not_judged() -> None:
     """The summary of a role with a configuration error counts no rule passed, whatever ran."""
     from types import SimpleNamespace
 
+    from kaizen_conformance.core.settings import OptionValues
     from kaizen_conformance.reports.summary import ItemResult, role_lines, summarise
 
     rules = contract.rules_for("init", None)
@@ -256,9 +257,7 @@ def test_the_rules_of_a_stopped_role_are_all_not_judged() -> None:
         kind="command", spec="x {repo}", origin="--kaizen-init-cmd", is_reference=False
     )
     settings = SimpleNamespace(
-        profile=lambda role: "v2",
-        target=lambda role: target,
-        options=SimpleNamespace(implementation_name=None, implementation_version=None),
+        profile=lambda role: "v2", target=lambda role: target, options=OptionValues.from_table({})
     )
     (summary,) = summarise(items, settings)
     assert summary.verdict == "configuration-error"

@@ -338,7 +338,16 @@ def expected_outcomes(
 
 def load_resolver_case(case_dir: Path) -> ResolverCase:
     source = case_dir / "case.yml"
-    data = read_yaml(source)
+    return resolver_case_from_data(read_yaml(source), case_dir)
+
+
+def resolver_case_from_data(data: Any, case_dir: Path) -> ResolverCase:
+    """The case ``data`` (what ``case_dir/case.yml`` holds, or would hold) loaded and checked.
+
+    Exploration builds its examples as case data and loads them here, so an example that
+    failed is written out as exactly the case.yml the golden suite would load.
+    """
+    source = case_dir / "case.yml"
     check_against("resolver-case", data, source)
     check_rule_ids(data["rules"], source, "$.rules")
     rules = [contract.catalogue()[r] for r in data["rules"]]

@@ -51,6 +51,26 @@ def text(value: str) -> str:
     return value
 
 
+def example_count(value: str) -> str:
+    """argparse ``type=`` for an exploration budget: a whole number of examples, 1 to 100000."""
+    if not value.strip().isdigit() or not 1 <= int(value) <= 100_000:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of examples between 1 and 100000"
+        )
+    return value.strip()
+
+
+def seed_value(value: str) -> str:
+    """argparse ``type=`` for an exploration seed: a whole number, so a run can be repeated."""
+    try:
+        int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a seed; give a whole number such as 12345"
+        ) from None
+    return value.strip()
+
+
 @dataclass(frozen=True)
 class Option:
     """One ``--kaizen-*`` flag; its ini twin drops the dashes (``kaizen_resolver_cmd``)."""
@@ -236,6 +256,42 @@ OPTIONS: tuple[Option, ...] = (
         "kit",
         "file",
         "run only the cases of the rules that failed in a previous --kaizen-report FILE",
+    ),
+    Option(
+        "--kaizen-explore",
+        "kit",
+        "switch",
+        "also explore beyond the golden cases with Hypothesis (resolver); needs "
+        "pip install 'kaizen-conformance[explore]'; reported apart from the golden verdicts",
+    ),
+    Option(
+        "--kaizen-explore-examples",
+        "kit",
+        "setting",
+        "how many examples exploration draws per role; default 200",
+        example_count,
+        "200",
+    ),
+    Option(
+        "--kaizen-explore-seed",
+        "kit",
+        "setting",
+        "seed of exploration: the same seed draws the same examples; default 0",
+        seed_value,
+        "0",
+    ),
+    Option(
+        "--kaizen-explore-out",
+        "kit",
+        "setting",
+        "directory where each failure exploration finds is written, shrunk, as a ready fixture case "
+        "(DIR/resolver/<id>/case.yml)",
+    ),
+    Option(
+        "--kaizen-explore-strict",
+        "kit",
+        "switch",
+        "a failure exploration finds makes the role DOES NOT CONFORM and fails the run",
     ),
     Option(
         "--kaizen-extra-cases",

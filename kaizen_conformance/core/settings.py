@@ -96,6 +96,11 @@ class OptionValues:
     badge: str | None
     expectations: str | None
     rerun_failed: str | None
+    explore: bool
+    explore_examples: str
+    explore_seed: str
+    explore_out: str | None
+    explore_strict: bool
     extra_cases: str | None
     hub_double: str
     implementation_name: str | None

@@ -16,6 +16,8 @@ from kaizen_conformance.core.settings import Settings
 SETTINGS = pytest.StashKey[Settings]()
 MEMO = pytest.StashKey[dict[Any, Any]]()
 CHECK = pytest.StashKey[Check]()
+# On an exploration item (``explore[resolver]``): the role it explores.
+EXPLORE = pytest.StashKey[str]()
 
 
 def settings_of(config: pytest.Config) -> Settings:

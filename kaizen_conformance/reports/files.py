@@ -121,6 +121,7 @@ def build_report(
             }
             for s in summaries
         },
+        **explored_report(summaries, settings.options.explore_strict, normalise),
         "checks": [
             {
                 "name": item.name,
@@ -136,6 +137,55 @@ def build_report(
             for item in items
         ],
     }
+
+
+def explored_report(summaries: list[RoleSummary], strict: bool, normalise: Any) -> dict[str, Any]:
+    """``explored``: per explored role, what exploration found (absent when nothing was explored)."""
+    explored = {}
+    for s in summaries:
+        if s.explored is None:
+            continue
+        entry: dict[str, Any] = {
+            "outcome": s.explored.outcome,
+            "examples": s.explored.examples,
+            "strict": strict,
+        }
+        if s.explored.message:
+            entry["message"] = normalise(s.explored.message)
+        if s.explored.finding:
+            found = dict(s.explored.finding)
+            found["message"] = normalise(found["message"])
+            entry["finding"] = found
+        explored[s.role] = entry
+    return {"explored": explored} if explored else {}
+
+
+def explored_markdown(report: dict[str, Any]) -> list[str]:
+    """The Markdown section on exploration: after the golden verdicts, and said to be apart."""
+    explored = report.get("explored") or {}
+    if not explored:
+        return []
+    lines = [
+        "### explored beyond the golden cases",
+        "",
+        "| role | outcome | examples | rule | shrunk case |",
+        "|---|---|---|---|---|",
+    ]
+    for role, entry in sorted(explored.items()):
+        found = entry.get("finding") or {}
+        lines.append(
+            f"| {role} | {entry['outcome']} | {entry['examples']} | {found.get('rule', '')} | "
+            f"{found.get('case', '')} |"
+        )
+    strict = any(entry["strict"] for entry in explored.values())
+    lines += [
+        "",
+        "Counted in the verdicts above (--kaizen-explore-strict)."
+        if strict
+        else "Apart from the verdicts above: --kaizen-explore-strict makes a failure found count.",
+        "",
+    ]
+    return lines
 
 
 def failure_kinds_by_rule(report: dict[str, Any]) -> dict[str, dict[str, int]]:
@@ -206,6 +256,7 @@ def markdown(report: dict[str, Any]) -> str:
             lines.append("")
         if passed:
             lines += [f"Passed: {', '.join(passed)}.", ""]
+    lines += explored_markdown(report)
     if unconfigured:
         lines += [f"Not configured (not a pass): {', '.join(unconfigured)}.", ""]
     return "\n".join(lines)

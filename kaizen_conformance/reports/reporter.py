@@ -6,6 +6,7 @@ The session registers it at configure time; it reads the settings from pytest's 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from kaizen_conformance.core.stash import settings_of
 from kaizen_conformance.core.vocabulary import FAILING, level
 from kaizen_conformance.reports.summary import (
     XDIST_HEADER,
+    ExploredResult,
     ItemResult,
     RoleSummary,
     exit_status,
@@ -23,6 +25,7 @@ from kaizen_conformance.reports.summary import (
     stale_expectations,
     summarise,
 )
+from kaizen_conformance.roles.explore import ERROR_PROPERTY, EXPLORE_PROPERTY, FOUND_PROPERTY
 
 
 class ConformanceReporter:
@@ -31,10 +34,14 @@ class ConformanceReporter:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.items: dict[str, ItemResult] = {}
+        self.explored: dict[str, ExploredResult] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         # user_properties are (str, object) pairs; the kit's own are the strings make_items wrote
         props = {key: str(value) for key, value in report.user_properties}
+        if EXPLORE_PROPERTY in props:
+            self.explore_report(report, props)
+            return
         if "kaizen_rules" not in props:
             return
         name = report.nodeid.rpartition("::")[2]
@@ -62,14 +69,39 @@ class ConformanceReporter:
             elif outcome == "skipped" and isinstance(report.longrepr, tuple):
                 result.message = str(report.longrepr[2]).removeprefix("Skipped: ")[:500]
 
+    def explore_report(self, report: pytest.TestReport, props: dict[str, str]) -> None:
+        """An ``explore[<role>]`` item: kept apart, never one of the golden verdicts' items."""
+        role = props[EXPLORE_PROPERTY]
+        result = self.explored.setdefault(role, ExploredResult(role))
+        if "kaizen_explore_examples" in props:
+            result.examples = int(props["kaizen_explore_examples"])
+        if CONFIGURATION_ERROR_PROPERTY in props:
+            # the role's configuration error, met here first or before: nothing was explored
+            result.outcome = "not-run"
+            result.configuration_error = props[CONFIGURATION_ERROR_PROPERTY]
+            result.message = "the role has a configuration error"
+        elif FOUND_PROPERTY in props:
+            result.outcome = "found"
+            result.finding = json.loads(props[FOUND_PROPERTY])
+        elif ERROR_PROPERTY in props:
+            result.outcome = "error"
+            result.message = XDIST_HEADER.sub("", props[ERROR_PROPERTY])[-2000:]
+        elif report.failed:
+            result.outcome = "error"
+            result.message = XDIST_HEADER.sub("", report.longreprtext)[-2000:]
+        elif report.skipped and not hasattr(report, "wasxfail"):
+            result.outcome = "not-run"
+            if isinstance(report.longrepr, tuple):
+                result.message = str(report.longrepr[2]).removeprefix("Skipped: ")[:500]
+
     def results(self) -> list[ItemResult]:
         return sorted(self.items.values(), key=lambda r: (r.role, r.name))
 
     def summaries(self) -> list[RoleSummary]:
-        return summarise(self.results(), settings_of(self.config))
+        return summarise(self.results(), settings_of(self.config), self.explored)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.items:
+        if not self.items and not self.explored:
             return
         terminalreporter.write_sep("=", "kaizen conformance")
         verbose = self.config.getoption("verbose") > 0
@@ -84,7 +116,7 @@ class ConformanceReporter:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if not self.items or hasattr(self.config, "workerinput"):
+        if not (self.items or self.explored) or hasattr(self.config, "workerinput"):
             return
         from kaizen_conformance.reports.files import (
             write_reports,

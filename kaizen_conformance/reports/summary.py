@@ -70,6 +70,55 @@ class ItemResult:
 
 
 @dataclass
+class ExploredResult:
+    """What exploration of one role found (``explore[<role>]``), kept apart from the golden verdicts.
+
+    ``outcome``: ``clean`` (the budget found nothing), ``found`` (a shrunk failure, in
+    ``finding``: rule, case, message, examples_to_find, written), ``error`` (the kit failed)
+    or ``not-run`` (skipped: deselected, or the role has a configuration error, which then
+    stops the role as a golden item's would: ``configuration_error``).
+    """
+
+    role: str
+    outcome: str = "clean"
+    examples: int = 0
+    finding: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+    configuration_error: str = ""
+
+    def lines(self) -> list[str]:
+        """The summary's lines for it: below the role's verdict, never inside it."""
+        if self.outcome == "not-run":
+            return [
+                f"  explored: not run ({self.message.splitlines()[0] if self.message else 'skipped'})"
+            ]
+        if self.outcome == "error":
+            # the exception, which a traceback ends with (pytest's own marks it "E ")
+            lines = [line.strip() for line in self.message.splitlines() if line.strip()]
+            raised = [line[1:].strip() for line in lines if line.startswith("E ")]
+            what = (raised or lines or [""])[-1]
+            return [f"  explored: ERROR (the kit's exploration failed): {what[:300]}"]
+        if self.outcome == "clean":
+            return [f"  explored: no failure in {counted(self.examples, 'example')}"]
+        found = self.finding
+        lines = [
+            f"  explored: FOUND {found['rule']} broken (after {counted(found['examples_to_find'], 'example')}, "
+            f"seed {found['seed']}; shrunk case {found['case']})"
+        ]
+        first = next(
+            (line.strip() for line in found["message"].splitlines()[1:] if line.strip()), ""
+        )
+        if first:
+            lines.append(f"{'':13}{first[:200]}")
+        lines.append(
+            f"{'':13}written: {found['written']}"
+            if found["written"]
+            else f"{'':13}give --kaizen-explore-out=DIR to have it written as a ready case"
+        )
+        return lines
+
+
+@dataclass
 class RuleVerdict:
     rule: contract.Rule
     verdict: Verdict
@@ -100,6 +149,8 @@ class RoleSummary:
     implementation: dict[str, str | None] | None
     rules: list[RuleVerdict]
     configuration_error: str = ""  # what stopped the role before any rule was judged, and the fix
+    explored: ExploredResult | None = None
+    explore_strict: bool = False  # --kaizen-explore-strict: a failure explored turns the verdict
 
     @property
     def verdict(self) -> RoleVerdict:
@@ -107,12 +158,22 @@ class RoleSummary:
             return "not-configured"
         if self.configuration_error:
             return "configuration-error"
+        if self.explored_failure:
+            return "does-not-conform"
         must = [v for v in self.rules if v.rule.is_must]
         if any(v.verdict in ("failed", "expected-failure") for v in must):
             return "does-not-conform"
         if must and all(v.verdict == "passed" for v in must):
             return "conforms"
         return "incomplete"
+
+    @property
+    def explored_failure(self) -> bool:
+        """A failure exploration found that counts (``--kaizen-explore-strict``); without it,
+        what exploration finds never turns the verdict or the exit status."""
+        return (
+            self.explore_strict and self.explored is not None and self.explored.outcome == "found"
+        )
 
     def counts(self, level: Level) -> Counter[Verdict]:
         return Counter(v.verdict for v in self.rules if v.rule.level == level)
@@ -136,12 +197,16 @@ def verdict_of(results: list[ItemResult]) -> Verdict:
     return "incomplete"
 
 
-def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
-    """One summary per role that has checks in this run, in contract order."""
+def summarise(
+    items: list[ItemResult], settings: Any, explored: dict[str, ExploredResult] | None = None
+) -> list[RoleSummary]:
+    """One summary per role that has checks in this run, in contract order; what exploration
+    found rides along (``explored``), and counts only under ``--kaizen-explore-strict``."""
+    explored = explored or {}
     summaries = []
     for role in ROLES:
         mine = [i for i in items if i.role == role]
-        if not mine:
+        if not mine and role not in explored:
             continue
         profile = settings.profile(role) if role in ("resolver", "hub") else None
         verdicts = []
@@ -172,13 +237,24 @@ def summarise(items: list[ItemResult], settings: Any) -> list[RoleSummary]:
             else None
         )
         stopped = next((i.configuration_error for i in mine if i.configuration_error), "")
+        if not stopped and role in explored:
+            stopped = explored[role].configuration_error  # met by the exploration item first
         if stopped:
             # Checks that ran before the role stopped judged an implementation the run could not
             # drive: none of them is a pass (or a failure) of its rule.
             for verdict in verdicts:
                 verdict.verdict = "error"
         summaries.append(
-            RoleSummary(role, profile, target is not None, implementation, verdicts, stopped)
+            RoleSummary(
+                role,
+                profile,
+                target is not None,
+                implementation,
+                verdicts,
+                stopped,
+                explored.get(role),
+                bool(settings.options.explore_strict),
+            )
         )
     return summaries
 
@@ -314,6 +390,10 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
         from kaizen_conformance.core.options import unconfigured_reason
 
         headline = f"NOT CONFIGURED — {unconfigured_reason(summary.role)}"
+    if summary.explored is not None:
+        lines.extend(summary.explored.lines())
+        if summary.explored.outcome == "found" and not summary.explore_strict:
+            lines.append(f"{'':13}(apart from the verdict: --kaizen-explore-strict makes it count)")
     lines.append(f"  verdict: {headline}")
     return lines
 
@@ -346,6 +426,7 @@ def exit_status(
         s.role
         for s in judged
         if s.verdict == "does-not-conform"
+        and not s.explored_failure
         and not any(v.verdict == "failed" for v in s.rules if v.rule.is_must)
     ]
     status = int(current)

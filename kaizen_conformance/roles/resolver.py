@@ -98,11 +98,18 @@ class Run:
 
 
 def execute(
-    context: CheckContext, case: ResolverCase, attempt: int = 0, fingerprint: bool = True
+    context: CheckContext,
+    case: ResolverCase,
+    attempt: int = 0,
+    fingerprint: bool = True,
+    materialised: tuple[Workspace, list[Any]] | None = None,
 ) -> Run:
     """Materialise the case and run the resolver on it; ``fingerprint``: also fingerprint the tree
-    before and after (the boundary check's evidence; a run only compared for its output needs none)."""
-    workspace, records = case.materialise(context.workspace_dir(f"res-{case.id}-{attempt}"))
+    before and after (the boundary check's evidence; a run only compared for its output needs none).
+    ``materialised``: the case's workspace and records, already made (exploration reads them first)."""
+    workspace, records = materialised or case.materialise(
+        context.workspace_dir(f"res-{case.id}-{attempt}")
+    )
     before = trees.fingerprint(workspace.root) if fingerprint else {}
     double = HubDouble(records, ignores=case.ignores, fault=case.fault)
     result = run_resolver(
@@ -219,25 +226,39 @@ def check_outcome(case: ResolverCase, rule: str, context: CheckContext) -> None:
     )
     if judgement.whole is not None:
         raise Violation(*judgement.whole)
+    failure = failure_text(judgement, rule)
+    if failure:
+        raise Violation(failure)
+
+
+def failure_text(judgement: Judgement, rule: str) -> str:
+    """What a judged output's failure of ``rule`` says ("" when its wrong items spare the rule):
+    the header, the wrong items attributed to ``rule``, and the case's other rules they fail.
+    Exploration words an explored failure with it, as the golden check would word it."""
     mine = [w.line for w in judgement.wrong if rule in w.rules]
     if not mine:
-        return
+        return ""
     others = sorted({r for w in judgement.wrong for r in w.rules} - {rule})
     also = f"\n(the same run also fails {', '.join(others)} of this case)" if others else ""
-    raise Violation(judgement.header + "\n  " + "\n  ".join(mine) + also)
+    return judgement.header + "\n  " + "\n  ".join(mine) + also
 
 
-def judge(case: ResolverCase, context: CheckContext) -> Judgement:
+def judge(case: ResolverCase, context: CheckContext, run: Run | None = None) -> Judgement:
+    """The case's run (``run``, or the case's one shared run) judged for all of its outcome
+    rules; exploration judges each example's own run here."""
     try:
-        return Judgement(**judged_output(case, context))
+        return Judgement(**judged_output(case, context, run))
     except Violation as violation:
         return Judgement(whole=(str(violation), violation.kind))
 
 
-def judged_output(case: ResolverCase, context: CheckContext) -> dict[str, Any]:
+def judged_output(
+    case: ResolverCase, context: CheckContext, run: Run | None = None
+) -> dict[str, Any]:
     """``header`` and ``wrong`` items of a run that answered; raises ``Violation`` for a run whose
-    failure cannot be attributed item by item (it fails every outcome rule of the case)."""
-    run = run_of(context, case)
+    failure cannot be attributed item by item (it fails every outcome rule of the case).
+    ``run``: a run made already (an explored example's); by default the case's shared run."""
+    run = run if run is not None else run_of(context, case)
     limit = context.settings.timeout
     profile = context.settings.profile(ROLE)
     expected = case.expect[profile]
@@ -485,14 +506,15 @@ CHECKERS = {
 # --------------------------------------------------------------------------- preflight
 
 
-def preflight_case(profile: str, selected: set[str]) -> ResolverCase | None:
+def preflight_case(profile: str, selected: set[str] | None) -> ResolverCase | None:
     """The plainest case of the run: a hub that answers, no generated roster, no corpus
     manifest, a list to return. Any resolver that runs at all asks the hub there. Only a case
-    the run selected, so the preflight costs no run the checks would not make anyway."""
+    the run selected (``None``: any case), so the preflight costs no run the checks would not
+    make anyway."""
     plain = [
         case
         for case in all_cases()
-        if case.id in selected
+        if (selected is None or case.id in selected)
         and profile in case.profiles
         and case.fault is None
         and not case.generated
@@ -511,7 +533,7 @@ def preflight(context: CheckContext) -> str:
     error says the fix instead. A resolver that crashed or hung before asking is left to the
     checks, which report it as such. The run is the case's own, shared with its checks.
     """
-    from kaizen_conformance.core.stash import CHECK
+    from kaizen_conformance.core.stash import CHECK, EXPLORE
 
     session = context.request.session
     selected = {
@@ -519,7 +541,13 @@ def preflight(context: CheckContext) -> str:
         for item in session.items
         if CHECK in item.stash and item.stash[CHECK].role == ROLE
     }
-    case = preflight_case(context.settings.profile(ROLE), selected)
+    profile = context.settings.profile(ROLE)
+    case = preflight_case(profile, selected)
+    if case is None and any(item.stash.get(EXPLORE, "") == ROLE for item in session.items):
+        # Exploring with no plain case selected (-k explore): one run of the plainest case more,
+        # so a resolver set up wrong is this one configuration error, not an explored "failure"
+        # of every example.
+        case = preflight_case(profile, None)
     if case is None:  # a run narrowed to fault cases: their checks say "never reached" themselves
         return ""
     run = run_of(context, case)

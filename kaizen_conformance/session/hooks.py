@@ -19,7 +19,7 @@ from kaizen_conformance.core.checks import (
     Violation,
 )
 from kaizen_conformance.core.options import ROLES, unconfigured_reason, usage_lines
-from kaizen_conformance.core.stash import CHECK, MEMO, SETTINGS, settings_of
+from kaizen_conformance.core.stash import CHECK, EXPLORE, MEMO, SETTINGS, settings_of
 from kaizen_conformance.roles.registry import SUITES, setup_problem, suite
 from kaizen_conformance.session import snapshot_guard
 from kaizen_conformance.session.settings import build
@@ -117,7 +117,73 @@ def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.It
                 item.add_marker(pytest.mark.xfail(reason=expectation.describe(), strict=False))
                 break
         items.append(item)
+    if target is not None and settings.options.explore and role in EXPLORED_ROLES:
+        items.append(explore_item(collector, obj, role))
     return items
+
+
+# Roles exploration covers (roles/explore.py).
+EXPLORED_ROLES = ("resolver",)
+
+
+def explore_item(collector: Any, obj: Any, role: str) -> pytest.Item:
+    """``explore[<role>]``: one item that runs the role's exploration budget.
+
+    It carries no rule (``kaizen_rules``), so the golden verdicts never count it; the reports
+    list what it found apart, and only ``--kaizen-explore-strict`` lets it turn a verdict.
+    """
+    from kaizen_conformance.roles.explore import EXPLORE_PROPERTY
+
+    item = ConformanceItem.from_parent(collector, name=f"explore[{role}]", callobj=obj)
+    item.stash[EXPLORE] = role
+    item.add_marker(pytest.mark.kaizen_explore(role=role))
+    item.user_properties.append((EXPLORE_PROPERTY, role))
+    return item
+
+
+def run_explore(request: pytest.FixtureRequest) -> None:
+    """The body of an exploration item: a failure found is an explored failure, which fails the
+    run only with ``--kaizen-explore-strict`` (otherwise it reports as xfail, apart)."""
+    import json
+
+    from kaizen_conformance.roles.explore import ERROR_PROPERTY, FOUND_PROPERTY, explore_resolver
+
+    settings = settings_of(request.config)
+    context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])
+    try:
+        finding, run = explore_resolver(context)
+    except Exception:
+        if settings.options.explore_strict:
+            raise  # counted: the kit's failure fails the run, with its traceback
+        # Apart from the verdicts, as a failure found would be: the summary and reports say
+        # the exploration failed (ERROR, with the traceback); the run's status stays the
+        # golden verdicts'.
+        import traceback
+
+        request.node.user_properties.append((ERROR_PROPERTY, traceback.format_exc()[-2000:]))
+        pytest.xfail(
+            "exploration failed inside the kit (an error of the kit, not a verdict; it fails the "
+            "run only with --kaizen-explore-strict):\n" + traceback.format_exc()[-2000:]
+        )
+    request.node.user_properties.append(("kaizen_explore_examples", str(run)))
+    if finding is None:
+        return
+    request.node.user_properties.append((FOUND_PROPERTY, json.dumps(finding.as_json())))
+    written = (
+        f"\nwritten as a ready case: {finding.written}"
+        if finding.written
+        else "\n(give --kaizen-explore-out=DIR to have it written as a ready case)"
+    )
+    message = (
+        f"explored {finding.role}: {finding.rule} broken by a shrunk example "
+        f"(found after {finding.examples} of {settings.options.explore_examples} examples, "
+        f"seed {finding.seed}; case {finding.case_id}){written}\n{finding.message}"
+    )
+    if not settings.options.explore_strict:
+        pytest.xfail(
+            f"explored failure (fails the run only with --kaizen-explore-strict): {message}"
+        )
+    pytest.fail(message, pytrace=False)
 
 
 def require_a_role(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -162,34 +228,33 @@ def guarded_setup(item: pytest.Item) -> Generator[None, None, None]:
     skipped as not checked. A wall of identical failures would bury the fix, and rules "passed"
     on an implementation that never ran would be a false green.
     """
-    check = item.stash[CHECK]
+    # an exploration item (explore[<role>]) has no check: it stops with its role all the same
+    role = item.stash[CHECK].role if CHECK in item.stash else item.stash[EXPLORE]
     memo = item.config.stash[MEMO]
-    stopped = memo.get((check.role, "configuration-error"))
+    stopped = memo.get((role, "configuration-error"))
     if stopped is not None:
         first, message = stopped
         item.user_properties.append((CONFIGURATION_ERROR_PROPERTY, message))
         pytest.skip(
-            f"not checked: the {check.role} role has a configuration error, reported at {first}: "
+            f"not checked: the {role} role has a configuration error, reported at {first}: "
             + message.splitlines()[0]
         )
     message = ""
     try:
         result = yield
-        if settings_of(item.config).target(check.role) is not None:
+        if settings_of(item.config).target(role) is not None:
             assert isinstance(item, pytest.Function)  # every kit item is (ConformanceItem)
             request: pytest.FixtureRequest = item.funcargs["request"]  # type: ignore[assignment]
             context = CheckContext(request=request, settings=settings_of(item.config), memo=memo)
-            message = context.remember(
-                (check.role, "preflight"), lambda: setup_problem(context, check.role)
-            )
+            message = context.remember((role, "preflight"), lambda: setup_problem(context, role))
     except ConfigurationError as error:
         message = str(error)
     if message:
         # outside the except block: the report carries the fix alone, not a chained traceback
-        memo[(check.role, "configuration-error")] = (item.name, message)
+        memo[(role, "configuration-error")] = (item.name, message)
         item.user_properties.append((CONFIGURATION_ERROR_PROPERTY, message))
         pytest.fail(
-            f"kaizen configuration error (not a verdict on the {check.role}; none of its rules is "
+            f"kaizen configuration error (not a verdict on the {role}; none of its rules is "
             f"checked in this run):\n{message}",
             pytrace=False,
         )
@@ -203,6 +268,9 @@ def run_check(request: pytest.FixtureRequest) -> None:
     every frame makes pytest add "All traceback entries are hidden" under the explanation, and
     an unexpected exception inside the kit must show where it came from.
     """
+    if EXPLORE in request.node.stash:
+        run_explore(request)
+        return
     check = request.node.stash[CHECK]
     settings = settings_of(request.config)
     context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])

@@ -86,6 +86,7 @@ def build(config: pytest.Config) -> Settings:
         origins=origins,
     )
     _check_targets(settings)
+    _check_explore(settings)
     _check_fixtures(config, settings)
     if options.expectations:
         from kaizen_conformance.reports.expectations import load
@@ -179,3 +180,30 @@ def _check_fixtures(config: pytest.Config, settings: Settings) -> None:
             settings.extra_cases = directory
     except FixtureError as exc:
         raise pytest.UsageError(f"kaizen fixture error\n{exc}") from None
+
+
+EXPLORE_OPTIONS = ("explore_examples", "explore_seed", "explore_out", "explore_strict")
+
+
+def _check_explore(settings: Settings) -> None:
+    """Exploration needs Hypothesis (the ``explore`` extra); its options mean nothing without it.
+
+    ``find_spec`` looks for Hypothesis without importing it: a run that does not explore never
+    loads it.
+    """
+    from importlib.util import find_spec
+
+    options = settings.options
+    if not options.explore:
+        given = [a for a in EXPLORE_OPTIONS if settings.origins.get(a, "") not in ("", "default")]
+        if given:
+            raise pytest.UsageError(
+                f"{settings.origin(given[0])} has no effect without --kaizen-explore "
+                "(or ini kaizen_explore = true); add it, or drop the option"
+            )
+        return
+    if find_spec("hypothesis") is None:
+        raise pytest.UsageError(
+            f"{settings.origin('explore')} needs Hypothesis, which is not installed. "
+            "Install the kit's explore extra: pip install 'kaizen-conformance[explore]'"
+        )

@@ -250,25 +250,7 @@ def check_error(case: ListCase, context: CheckContext) -> None:
 
 def check_boundary(case: ListCase, context: CheckContext) -> None:
     """LST-003: nothing in the workspace changed, and no network use was tried."""
-    run = run_of(context, case)
-    if not run.result.started:
-        raise Violation(
-            f"the command never ran, so nothing shows that it is read-only and offline: {run.result.how}",
-            FailureKind.CRASHED,
-        )
-    problems = []
-    changes = trees.differences(run.before, run.after)
-    if changes:
-        problems.append("changed files while listing:\n  " + "\n  ".join(changes))
-    if run.result.network_attempts:
-        attempts = run.result.network_attempts
-        problems.append(
-            f"tried to use the network ({run.result.enforcement}): "
-            + "; ".join(attempts[:3])
-            + (f" (+{len(attempts) - 3} more)" if len(attempts) > 3 else "")
-        )
-    if problems:
-        raise Violation("\n".join(problems))
+    validate_role.read_only_and_offline(run_of(context, case), "listing")
 
 
 # --------------------------------------------------------------------------- agreement (LST-004)

@@ -253,7 +253,12 @@ def says_why(message: str) -> bool:
 
 def check_boundary(entry: ManifestEntry, context: CheckContext) -> None:
     """VAL-003: nothing in the workspace changed, and no network use was tried."""
-    run = run_of(context, entry)
+    read_only_and_offline(run_of(context, entry), "validating")
+
+
+def read_only_and_offline(run: Any, doing: str) -> None:
+    """The boundary of a manifest tool (VAL-003, LST-003), judged on its run's evidence: the
+    workspace fingerprinted before and after, and the network attempts the sandbox caught."""
     if not run.result.started:
         raise Violation(
             f"the command never ran, so nothing shows that it is read-only and offline: {run.result.how}",
@@ -262,7 +267,7 @@ def check_boundary(entry: ManifestEntry, context: CheckContext) -> None:
     problems = []
     changes = trees.differences(run.before, run.after)
     if changes:
-        problems.append("changed files while validating:\n  " + "\n  ".join(changes))
+        problems.append(f"changed files while {doing}:\n  " + "\n  ".join(changes))
     if run.result.network_attempts:
         attempts = run.result.network_attempts
         problems.append(

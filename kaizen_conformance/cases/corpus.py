@@ -134,3 +134,18 @@ def _manifest_corpus(root: Path) -> tuple[ManifestEntry, ...]:
             )
         )
     return tuple(entries)
+
+
+def refuse_corpus_ids(own: Mapping[str, Any], entry: ManifestEntry, role: str) -> None:
+    """A role that runs every corpus entry as a case of its own (list, init): a case directory
+    may not take a corpus entry's id, or two cases would answer to one test id."""
+    if entry.id in own:
+        raise FixtureError(
+            own[entry.id].source,
+            f"case id {entry.id} is also used by the manifest corpus {entry.source}",
+            fix=f"rename the {role} case's directory: every corpus entry is {role_article(role)} case already",
+        )
+
+
+def role_article(role: str) -> str:
+    return f"an {role}" if role[0] in "aeiou" else f"a {role}"

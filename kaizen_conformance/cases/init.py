@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
+from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus, refuse_corpus_ids
 from kaizen_conformance.cases.loading import (
     WORKSPACE_PLACEHOLDERS,
     FixtureError,
@@ -156,12 +156,7 @@ def _all_cases(root: Path) -> tuple[InitCase, ...]:
         cases.append(case)
     own = {case.id: case for case in cases}
     for entry in manifest_corpus(root):
-        if entry.id in own:
-            raise FixtureError(
-                own[entry.id].source,
-                f"case id {entry.id} is also used by the manifest corpus {entry.source}",
-                fix="rename the init case's directory: every corpus entry is an init case already",
-            )
+        refuse_corpus_ids(own, entry, "init")
         probe = InitCase(entry.id, entry.source, entry.description, (), manifest=entry)
         cases.append(corpus_case(entry, leaves_manifest(probe)))
     return tuple(cases)

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
+from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus, refuse_corpus_ids
 from kaizen_conformance.cases.loading import (
     WORKSPACE_PLACEHOLDERS,
     FixtureError,
@@ -170,11 +170,6 @@ def _all_cases(root: Path) -> tuple[ListCase, ...]:
         cases.append(case)
     own = {case.id: case for case in cases}
     for entry in manifest_corpus(root):
-        if entry.id in own:
-            raise FixtureError(
-                own[entry.id].source,
-                f"case id {entry.id} is also used by the manifest corpus {entry.source}",
-                fix="rename the list case's directory: every corpus entry is a list case already",
-            )
+        refuse_corpus_ids(own, entry, "list")
         cases.append(corpus_case(entry))
     return tuple(cases)

@@ -44,7 +44,7 @@ from kaizen_conformance.cases.listing import (
 from kaizen_conformance.cases.workspace import Workspace
 from kaizen_conformance.contract import manifest_judge
 from kaizen_conformance.contract.json_data import strict_loads
-from kaizen_conformance.core.checks import Check, CheckContext, FailureKind, Violation
+from kaizen_conformance.core.checks import Check, CheckContext, Violation
 from kaizen_conformance.core.options import role_options
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.core.vocabulary import is_target_kind
@@ -214,16 +214,7 @@ def check_error(case: ListCase, context: CheckContext) -> None:
     """LST-002: on an invalid or missing manifest, an error naming schedule.yml, nothing on stdout."""
     run = run_of(context, case)
     result = run.result
-    if run.marker_created:
-        raise Violation(
-            f"code in the manifest was executed: it created {run.workspace.marker}\n{result.detail()}"
-        )
-    if result.status == manifest_tools.TIMED_OUT:
-        raise Violation(
-            f"no answer within the per-call limit: {result.detail()}", FailureKind.OVER_LIMIT
-        )
-    if not result.answered:
-        raise Violation(f"no answer: {result.detail()}", FailureKind.CRASHED)
+    validate_role.answered_safely(run, "answer")
     if result.succeeded:
         shown = repr(result.returned) if result.via == "callable" else result.stdout
         raise Violation(

@@ -143,16 +143,7 @@ def check_verdict(entry: ManifestEntry, context: CheckContext) -> None:
     """VAL-001 (and the case's SCH rules): accepted iff the corpus calls the manifest valid."""
     run = run_of(context, entry)
     result = run.result
-    if run.marker_created:
-        raise Violation(
-            f"code in the manifest was executed: it created {run.workspace.marker}\n{result.detail()}"
-        )
-    if result.status == manifest_tools.TIMED_OUT:
-        raise Violation(
-            f"no verdict within the per-call limit: {result.detail()}", FailureKind.OVER_LIMIT
-        )
-    if not result.answered:
-        raise Violation(f"no verdict: {result.detail()}", FailureKind.CRASHED)
+    answered_safely(run, "verdict")
     if entry.valid and result.failed:
         raise Violation(
             f"rejected a valid manifest ({entry.description})\n{result.detail()}",
@@ -254,6 +245,22 @@ def says_why(message: str) -> bool:
 def check_boundary(entry: ManifestEntry, context: CheckContext) -> None:
     """VAL-003: nothing in the workspace changed, and no network use was tried."""
     read_only_and_offline(run_of(context, entry), "validating")
+
+
+def answered_safely(run: Any, noun: str) -> None:
+    """What a manifest tool's run must show before its answer is judged (validate, list): nothing
+    in the manifest executed, an answer within the per-call limit, and no crash instead of one."""
+    result = run.result
+    if run.marker_created:
+        raise Violation(
+            f"code in the manifest was executed: it created {run.workspace.marker}\n{result.detail()}"
+        )
+    if result.status == manifest_tools.TIMED_OUT:
+        raise Violation(
+            f"no {noun} within the per-call limit: {result.detail()}", FailureKind.OVER_LIMIT
+        )
+    if not result.answered:
+        raise Violation(f"no {noun}: {result.detail()}", FailureKind.CRASHED)
 
 
 def read_only_and_offline(run: Any, doing: str) -> None:

@@ -42,6 +42,14 @@ def validator_accepts(checkout: Path) -> bool:
     return True
 
 
+def lister_lists(checkout: Path) -> bool:
+    try:
+        manifest_tools.list_agents(str(checkout))
+    except manifest_tools.ScheduleInvalid:
+        return False
+    return True
+
+
 def resolver_includes(checkout: Path, profile: str) -> bool:
     record = {
         "slug": "fleet/subject",
@@ -116,6 +124,7 @@ def reader_verdicts(root: str) -> dict[str, list[bool]]:
             resolver_includes(checkout, "v2"),
             manifest_judge.check_checkout(checkout).valid,
             manifest_judge.check_checkout(checkout, portable=True).valid,
+            lister_lists(checkout),
         ]
     return verdicts
 
@@ -163,13 +172,16 @@ def test_every_reader_gives_the_same_verdicts_with_and_without_libyaml(tmp_path:
         for entry in CORPUS
         if not entry.parser_dependent and fast[entry.id] != pure[entry.id]
     }
-    assert not differ, f"verdicts [reference, validate, resolver, judge, portable judge]: {differ}"
+    assert not differ, (
+        f"verdicts [reference, validate, resolver, judge, portable judge, list]: {differ}"
+    )
     for entry in CORPUS:  # and every reader agrees with itself and the label, either way
         for verdicts in (fast[entry.id], pure[entry.id]):
             if entry.parser_dependent:
                 assert verdicts[:3] == [False] * 3 and not verdicts[4], (entry.id, verdicts)
             else:
                 assert set(verdicts[:4]) == {entry.valid}, (entry.id, verdicts)
+            assert verdicts[5] == verdicts[0], (entry.id, verdicts)  # list reads as the reference
 
 
 def test_an_unreadable_manifest_is_invalid_and_the_roster_survives(tmp_path: Path) -> None:

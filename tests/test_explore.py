@@ -274,10 +274,10 @@ def test_a_failure_of_the_kit_while_exploring_turns_the_status_only_when_strict(
     kit_pytester: pytest.Pytester,
 ) -> None:
     kit_pytester.makeconftest(
-        "import kaizen_conformance.roles.explore as explore\n"
+        "import kaizen_conformance.roles.explorers as explorers\n"
         "def broken(context):\n"
         "    raise RuntimeError('the kit broke while exploring')\n"
-        "explore.explore_resolver = broken\n"
+        "explorers.EXPLORERS['resolver'] = broken\n"
     )
     runs = [
         run_kit(

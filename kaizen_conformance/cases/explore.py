@@ -1,9 +1,9 @@
-"""Resolver examples beyond the golden cases, drawn by Hypothesis, judged by the decision table.
+"""What every role's exploration shares: drawing choices that shrink toward the ordinary one,
+stable example ids, and writing a shrunk failure out as a ready fixture case.
 
-An example is drawn as the data of a resolver ``case.yml`` (roster, checkouts as ``files:``,
-domain, what the hub ignores), so an example that fails is written out as exactly the case the
-golden suite loads. Its expected outcome comes from ``contract/decision-table.yml`` applied to
-the materialised records (``cases/facts.py``), never from the reference resolver.
+The examples of each role are drawn in their own module (``explore_resolver``, ``explore_hub``,
+``explore_prepare``), each as the data of that role's ``case.yml``, so a failing example is
+written out as exactly the case the golden suite loads.
 
 This module imports Hypothesis at its top: only ``--kaizen-explore`` imports it (the session
 refuses that option, with the fix, where Hypothesis is not installed).
@@ -13,86 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
-
-from kaizen_conformance import contract
-from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
-from kaizen_conformance.cases.facts import decide
-from kaizen_conformance.cases.hub import FLAG
-from kaizen_conformance.cases.loading import PLACEHOLDER
-from kaizen_conformance.contract.decisions import Row
-
-HOSTNAME = "runner-01"
-# Every list below is ordered simplest first: Hypothesis shrinks a choice toward its first entry,
-# so a shrunk example reads as the ordinary case with the one odd thing that matters.
-RECORD_DOMAINS = ("custodian", "labs", "custodian-labs", "Custodian", "cust")
-ASKED_DOMAINS = ("custodian", "cust", "labs")
-NAMES = ("alpha", "café", "beta", "ünïcode", "a..b")
-# How a slug is spelt: case variants, padding, the other Unicode normal form of its name.
-SPELLINGS = ("as-is", "upper", "nfd", "pad-right", "title", "pad-left")
-# Checkouts every example has under {repos}; each gets a manifest drawn from the corpus, or none.
-CHECKOUTS = ("alpha", "beta", "a..b", "café")
-NOT_A_DIRECTORY = "not-a-dir"
-# This runner's host path, as a template on a checkout name: usable, or one way unusable.
-HOST_PATH_FORMS = (
-    "{repos}/%s",
-    "{repos}/%s/",
-    "{repos}/./%s",
-    "{repos}//%s",
-    "{repos}/%s/../%s",
-    "{repos_rel}/%s",
-    "{repos}/missing-%s",
-    "{repos}/" + NOT_A_DIRECTORY,
-)
-OTHER_HOSTS = ("runner-02", "Runner-01", "runner-01.", "runner-01.example")
-FLAGS: tuple[Any, ...] = (True, "absent", False, "true", "false", None, 1)
-MALFORMED: tuple[Any, ...] = (
-    "custodian/alpha",
-    {"domain": "custodian", "host_paths": {HOSTNAME: "{repos}/alpha"}},
-    {"slug": "", "domain": "custodian", "host_paths": {HOSTNAME: "{repos}/alpha"}},
-    {"slug": "custodian/listy", "domain": "custodian", "host_paths": ["{repos}/alpha"]},
-    {"slug": 7, "domain": "custodian", "host_paths": {HOSTNAME: "{repos}/alpha"}},
-)
-UPDATED_AT = "2026-06-17T06:19:51Z"
-
-
-# Manifests bigger than this (ten thousand nested brackets) are slow on purpose, as hostile ones
-# are: the golden cases hold a resolver to them, one per case, and examples stay quick to run and
-# to read.
-MANIFEST_BYTES = 2048
-
-
-def usable_manifest(entry: ManifestEntry) -> bool:
-    """Corpus manifests an example may place: one small plain file of UTF-8 text, a definite
-    verdict (parser-dependent ones have none to hold a resolver to), nothing hostile."""
-    if entry.file is None or entry.template or entry.files or entry.hostile:
-        return False
-    if entry.parser_dependent or len(entry.content()) > MANIFEST_BYTES:
-        return False
-    try:
-        text = entry.content().decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return PLACEHOLDER.search(text) is None
-
-
-def manifest_choices() -> tuple[tuple[tuple[str, str | None], ...], ...]:
-    """(corpus id, manifest text) to draw from: the valid ones (``minimal`` first), and the
-    invalid ones with no manifest at all."""
-    entries = [e for e in manifest_corpus() if usable_manifest(e)]
-    entries.sort(key=lambda e: (e.id != "minimal", e.id))
-    valid = tuple((e.id, e.content().decode("utf-8")) for e in entries if e.valid)
-    other: tuple[tuple[str, str | None], ...] = (
-        ("none", None),
-        *((e.id, e.content().decode("utf-8")) for e in entries if not e.valid),
-    )
-    return valid, other
 
 
 def mostly(common: tuple[Any, ...], rare: tuple[Any, ...], odds: int = 2) -> st.SearchStrategy[Any]:
@@ -104,155 +29,29 @@ def mostly(common: tuple[Any, ...], rare: tuple[Any, ...], odds: int = 2) -> st.
     )
 
 
-def spell(domain: str, name: str, spelling: str) -> str:
-    """The slug ``domain/name`` spelt one way; padding pads the whole slug."""
-    if spelling == "upper":
-        name = name.upper()
-    elif spelling == "title":
-        name = name.title()
-    elif spelling == "nfd":
-        name = unicodedata.normalize("NFD", name)
-    slug = f"{domain}/{name}"
-    if spelling == "pad-left":
-        return " " + slug
-    if spelling == "pad-right":
-        return slug + " "
-    return slug
-
-
-@st.composite
-def host_paths(draw: st.DrawFn) -> Any:
-    paths: dict[str, Any] = {}
-    if draw(st.integers(0, 9)) < 9:
-        if draw(st.integers(0, 19)) < 19:
-            form = draw(mostly(HOST_PATH_FORMS[:4], HOST_PATH_FORMS[4:], 3))
-            checkout = draw(st.sampled_from(CHECKOUTS))
-            paths[HOSTNAME] = form.replace("%s", checkout)
-        else:
-            paths[HOSTNAME] = draw(st.sampled_from((7, None)))
-    for host in draw(st.lists(st.sampled_from(OTHER_HOSTS), max_size=2, unique=True)):
-        paths[host] = "{repos}/" + draw(st.sampled_from(CHECKOUTS))
-    return paths
-
-
-@st.composite
-def records(draw: st.DrawFn, asked: str | None) -> Any:
-    """One record; mostly of the domain asked for (else none would be included)."""
-    if draw(st.integers(0, 9)) == 9:
-        return draw(st.sampled_from(MALFORMED))
-    usual = (asked or RECORD_DOMAINS[0],)
-    domain = draw(mostly(usual, tuple(d for d in RECORD_DOMAINS if d not in usual)))
-    slug = spell(
-        domain, draw(st.sampled_from(NAMES)), draw(mostly(SPELLINGS[:1], SPELLINGS[1:], 1))
-    )
-    record: dict[str, Any] = {
-        "slug": slug,
-        "domain": domain,
-        "host_paths": draw(host_paths()),
-    }
-    flag = draw(mostly(FLAGS[:2], FLAGS[2:], 3))
-    if flag != "absent":
-        record[FLAG] = flag
-        record["kaizen_schedule_updated_at"] = UPDATED_AT if isinstance(flag, bool) else None
-    return record
-
-
-@st.composite
-def examples(draw: st.DrawFn) -> dict[str, Any]:
-    """The data of a resolver case.yml, without its rules, description and expectation."""
-    valid, other = manifest_choices()
-    files: list[dict[str, Any]] = [{"path": f"repos/{NOT_A_DIRECTORY}", "text": "not a checkout\n"}]
-    for checkout in CHECKOUTS:
-        _, text = draw(mostly(valid, other, 3))
-        if text is None:
-            files.append({"path": f"repos/{checkout}", "mkdir": True})
-        else:
-            files.append({"path": f"repos/{checkout}/.kaizen/schedule.yml", "text": text})
-    domain = draw(st.one_of(st.none(), st.sampled_from(ASKED_DOMAINS)))
-    ignores = draw(st.lists(st.sampled_from(("domain", FLAG)), max_size=2, unique=True))
-    data: dict[str, Any] = {"hostname": HOSTNAME, "domain": domain}
-    roster = draw(st.lists(records(domain), min_size=1, max_size=6))
-    if any(isinstance(r, dict) and FLAG not in r for r in roster):
-        # a record without the flag field comes from a v1 hub, which ignores the flag's filter
-        ignores = [*ignores, FLAG] if FLAG not in ignores else ignores
-    hub: dict[str, Any] = {"records": roster}
-    if ignores:
-        hub["ignores"] = sorted(ignores)
-    data["hub"] = hub
-    data["files"] = files
-    return data
-
-
 def example_id(data: Mapping[str, Any]) -> str:
     """A stable id for an example: the same example is the same case, on every machine."""
     text = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return "explore-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
-@dataclass
-class Expectation:
-    """What the decision table says of a materialised roster, under one profile."""
-
-    profile: str
-    rows: list[tuple[Any, Row]]  # each record, with the row that decides it
-    included: set[str] = field(default_factory=set)
-    either: set[str] = field(default_factory=set)
-
-    def outcome(self) -> dict[str, Any]:
-        """As a case's ``expect`` holds it (and as the resolver role's checks read it)."""
-        outcome: dict[str, Any] = {"included": sorted(self.included)}
-        if self.either:
-            outcome["either"] = sorted(self.either)
-        return outcome
-
-    def rows_of(self, slug: str) -> list[Row]:
-        return [
-            row
-            for record, row in self.rows
-            if isinstance(record, dict) and record.get("slug") == slug
-        ]
-
-
-def expectation(
-    records: list[Any], *, hostname: str, domain: str | None, profile: str
-) -> Expectation:
-    """The table's outcome for every record (``cases.facts.decide``, the question a golden
-    failure's attribution asks too); a slug listed twice is included if any record is."""
-    decided = Expectation(profile, [])
-    for record in records:
-        row = decide(record, hostname=hostname, domain=domain, profile=profile).row
-        decided.rows.append((record, row))
-        if row.outcome == "included":
-            decided.included.add(record["slug"])
-        elif row.outcome == "either":
-            decided.either.add(record["slug"])
-    decided.either -= decided.included
-    return decided
-
-
-def case_data(
-    data: Mapping[str, Any], rule: str, description: str, expected: Mapping[str, Expectation]
-) -> dict[str, Any]:
-    """A ready case.yml: the example, the rule it breaks, and the table's outcome per profile
-    the rule applies to (a profile whose outcome the case format cannot state is left out)."""
-    profiles = [
-        p for p in contract.catalogue()[rule].profiles if p in expected and not expected[p].either
-    ]
-    return {
-        "description": description,
-        "rules": [rule],
-        "profiles": profiles,
-        **{k: v for k, v in data.items() if k != "domain" or v is not None},
-        "expect": {p: {"included": sorted(expected[p].included)} for p in profiles},
-    }
-
-
-def write_case(out: Path, case_id: str, case: Mapping[str, Any]) -> Path:
-    """``out/resolver/<id>/case.yml``: the layout of a fixture tree, so it can be copied into one."""
+def write_case(
+    out: Path,
+    role: str,
+    case_id: str,
+    case: Mapping[str, Any],
+    files: Mapping[str, bytes] | None = None,
+) -> Path:
+    """``out/<role>/<id>/case.yml`` (and any ``files`` beside it, by relative path): the layout
+    of a fixture tree, so it can be copied into one."""
     import yaml
 
-    where = out / "resolver" / case_id
+    where = out / role / case_id
     where.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(dict(case), sort_keys=False, allow_unicode=True, width=100)
     (where / "case.yml").write_text(text, encoding="utf-8")
+    for relative, content in (files or {}).items():
+        target = where / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
     return where

@@ -117,13 +117,12 @@ def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.It
                 item.add_marker(pytest.mark.xfail(reason=expectation.describe(), strict=False))
                 break
         items.append(item)
-    if target is not None and settings.options.explore and role in EXPLORED_ROLES:
-        items.append(explore_item(collector, obj, role))
+    if target is not None and settings.options.explore:
+        from kaizen_conformance.roles.explorers import EXPLORERS
+
+        if role in EXPLORERS:
+            items.append(explore_item(collector, obj, role))
     return items
-
-
-# Roles exploration covers (roles/explore.py).
-EXPLORED_ROLES = ("resolver",)
 
 
 def explore_item(collector: Any, obj: Any, role: str) -> pytest.Item:
@@ -146,12 +145,13 @@ def run_explore(request: pytest.FixtureRequest) -> None:
     run only with ``--kaizen-explore-strict`` (otherwise it reports as xfail, apart)."""
     import json
 
-    from kaizen_conformance.roles.explore import ERROR_PROPERTY, FOUND_PROPERTY, explore_resolver
+    from kaizen_conformance.roles.explore import ERROR_PROPERTY, FOUND_PROPERTY
+    from kaizen_conformance.roles.explorers import explore
 
     settings = settings_of(request.config)
     context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])
     try:
-        finding, run = explore_resolver(context)
+        finding, run = explore(context, request.node.stash[EXPLORE])
     except Exception:
         if settings.options.explore_strict:
             raise  # counted: the kit's failure fails the run, with its traceback

@@ -1,0 +1,20 @@
+"""Which roles exploration covers, and each one's explorer (``--kaizen-explore``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kaizen_conformance.core.checks import CheckContext
+from kaizen_conformance.roles.explore import Finding
+from kaizen_conformance.roles.explore_resolver import explore_resolver
+
+Explorer = Callable[[CheckContext], "tuple[Finding | None, int]"]
+
+EXPLORERS: dict[str, Explorer] = {
+    "resolver": explore_resolver,
+}
+
+
+def explore(context: CheckContext, role: str) -> tuple[Finding | None, int]:
+    """Run ``role``'s exploration budget; (the shrunk failure or None, examples run)."""
+    return EXPLORERS[role](context)

@@ -350,3 +350,73 @@ def test_a_resolver_that_drops_the_base_urls_path_is_told_so(pytester: pytest.Py
             "path. A hub may sit below a path (behind a proxy): append repos/ to the base URL it is given, keeping its path",
         ]
     )
+
+
+@pytest.mark.parametrize("transport", ["respx", "server"])
+def test_a_base_url_with_a_path_is_served_below_it_and_nowhere_else(
+    loopback: LoopbackHub, transport: str
+) -> None:
+    def seen(fault: Any = None) -> list[tuple[Any, ...]]:
+        double = HubDouble(list(RECORDS), fault=fault, base_path="/state-hub")
+        with httpx.Client(timeout=2) as client:
+            if transport == "respx":
+                origin = "http://127.0.0.1:9"
+                with respx_transport(double, origin, stall_limit=5):
+                    urls = [origin + "/state-hub", origin]
+                    return [observe(client, url) for url in urls]
+            with loopback.mount(double) as origin:
+                return [observe(client, url) for url in (origin + "/state-hub", origin)]
+
+    below, outside = seen()
+    assert below[0] == 200 and json.loads(below[1]) == RECORDS
+    assert outside[0] == 404
+    assert "it serves GET /state-hub/repos/" in json.loads(outside[1])["detail"]
+    redirected, _ = seen({"kind": "redirect-loop"})
+    assert redirected[0] == 302 and redirected[2] == "/repos/loop/?kaizen_schedule_enabled=true"
+
+
+URLJOIN_RESOLVER = """\
+from urllib.parse import urljoin
+
+from kaizen_conformance.reference import resolver as ref
+
+
+def resolve(hub_url, hostname, domain=None):
+    # urljoin("http://hub/state-hub", "repos/") is http://hub/repos/: the base URL's path is lost
+    root = urljoin(hub_url, "repos/").removesuffix("/repos/")
+    return ref.resolve_v2(root, hostname, domain)
+"""
+
+
+def test_a_case_may_put_the_hubs_base_url_below_a_path(pytester: pytest.Pytester) -> None:
+    case = pytester.path / "cases" / "resolver" / "base-url-with-a-path"
+    case.mkdir(parents=True)
+    (case / "case.yml").write_text(
+        "description: The hub's base URL carries a path; the resolver fetches repos/ below it.\n"
+        "rules: [RES-001]\n"
+        "hub:\n"
+        "  base_path: /state-hub\n"
+        "  records:\n"
+        "    - {slug: custodian/alpha, domain: custodian, host_paths: {runner-01: '{repos}/alpha'},"
+        " kaizen_schedule_enabled: true}\n"
+        "files:\n"
+        '  - {path: repos/alpha/.kaizen/schedule.yml, text: "version: 1\\nagents:\\n'
+        '  - {name: coach, cadence: weekly}\\n"}\n'
+        "expect: {included: [custodian/alpha]}\n",
+        encoding="utf-8",
+    )
+    pytester.makepyfile(urljoin_resolver=URLJOIN_RESOLVER)
+    common = [
+        "-k",
+        "base-url-with-a-path",
+        "--kaizen-extra-cases=cases",
+        "--kaizen-allow-incomplete",
+    ]
+    passing = run_kit(
+        pytester, "--kaizen-resolver=kaizen_conformance.reference.resolver:resolve_v2", *common
+    )
+    assert passing.result.ret == 0, passing.result.stdout.str()[-2000:]
+    failing = run_kit(pytester, "--kaizen-resolver=urljoin_resolver:resolve", *common)
+    failed = {rule for item in failing.items if item.outcome == "failed" for rule in item.rules}
+    assert failed == {"RES-001"}, failing.result.stdout.str()[-2000:]
+    failing.result.stdout.fnmatch_lines(["*it serves GET /state-hub/repos/*"])

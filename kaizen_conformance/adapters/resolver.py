@@ -161,8 +161,9 @@ def call_resolver(
     settings: Settings, double: HubDouble, hostname: str, domain: str | None, label: str
 ) -> ResolverResult:
     """Run the in-process resolver with respx routing its httpx requests to ``double``."""
-    hub_url = closed_port_url()
-    with respx_transport(double, hub_url, stall_limit=settings.timeout):
+    origin = closed_port_url()
+    hub_url = origin + double.base_path
+    with respx_transport(double, origin, stall_limit=settings.timeout):
         outcome = call_with_limit(
             _invoke(settings, hub_url, hostname, domain), settings.timeout, label
         )
@@ -180,7 +181,8 @@ def call_resolver_server(
 ) -> ResolverResult:
     """Run the in-process resolver against ``double`` served on 127.0.0.1 (any HTTP client works)."""
     mark = hub.stray_mark()
-    with hub.mount(double) as hub_url:
+    with hub.mount(double) as mounted:
+        hub_url = mounted + double.base_path
         outcome = call_with_limit(
             _invoke(settings, hub_url, hostname, domain), settings.timeout, label
         )
@@ -270,7 +272,8 @@ def run_command_resolver(
 ) -> ResolverResult:
     """Run the resolver command once against ``double`` served on 127.0.0.1, within the per-call limit."""
     mark = hub.stray_mark()
-    with hub.mount(double) as hub_url:
+    with hub.mount(double) as mounted:
+        hub_url = mounted + double.base_path
         fields = command_fields(hub_url, hostname, domain)
         argv = command_argv(settings.command("resolver"), fields)
         outcome = run_command(

@@ -140,6 +140,7 @@ class ResolverCase:
     repos_source: Path | None = None
     manifest: ManifestEntry | None = None
     generated: tuple[GeneratedGroup, ...] = ()
+    base_path: str = ""  # a path the hub's base URL carries (the double serves repos/ below it)
 
     def materialise(self, root: Path) -> tuple[Workspace, list[Any]]:
         """Build the workspace and the hub's records with placeholders resolved."""
@@ -389,6 +390,7 @@ def resolver_case_from_data(data: Any, case_dir: Path) -> ResolverCase:
         files=data.get("files", []),
         repos_source=case_dir / "repos",
         generated=groups,
+        base_path=hub.get("base_path", ""),
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -93,11 +93,16 @@ class HubDouble:
     without answering; ``cut-off`` announces the whole roster and sends only the first
     ``after_records`` records; ``redirect-loop`` redirects ``/repos/`` and
     ``/repos/loop/`` to each other for ever.
+
+    ``base_path`` is a path the hub's base URL carries (``/state-hub``): the implementation is
+    handed the transport's URL with it, and the double serves ``{base_path}/repos/``. Anything
+    outside it is another server's path, answered 404, as a real hub behind a prefix would.
     """
 
     records: list[Any]
     ignores: frozenset[str] = frozenset()
     fault: Mapping[str, Any] | None = None
+    base_path: str = ""
     requests: list[HubRequest] = field(default_factory=list)
     released: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -108,13 +113,24 @@ class HubDouble:
 
     def respond(self, method: str, url_or_path: str) -> Action:
         parts = urlsplit(url_or_path)
-        request = HubRequest(
-            method.upper(), parts.path, parse_qs(parts.query, keep_blank_values=True)
-        )
+        path, outside = parts.path, False
+        if self.base_path:
+            below = path[len(self.base_path) :] if path.startswith(self.base_path) else ""
+            outside = not below.startswith("/")
+            path = path if outside else below
+        request = HubRequest(method.upper(), path, parse_qs(parts.query, keep_blank_values=True))
         with self._lock:
             self.requests.append(request)
         if self.fault is not None:
-            return self._fault_action(request, parts.query)
+            return self._located(self._fault_action(request, parts.query))
+        if outside:
+            return json_reply(
+                {
+                    "detail": f"not found: {path} (the hub's base URL has the path "
+                    f"{self.base_path}: it serves GET {self.base_path}/repos/)"
+                },
+                404,
+            )
         if request.path != "/repos/":
             return json_reply(
                 {"detail": f"not found: {request.path} (the hub serves GET /repos/)"}, 404
@@ -123,6 +139,12 @@ class HubDouble:
             refusal = json_reply({"detail": f"method {request.method} not allowed"}, 405)
             return Reply(refusal.status, refusal.body, allow=", ".join(ALLOWED_METHODS))
         return self._list(request)  # HEAD: the same answer; transports send no body
+
+    def _located(self, action: Action) -> Action:
+        """A redirect's ``Location`` under the base URL's path (transports prefix the origin)."""
+        if self.base_path and isinstance(action, Reply) and action.location is not None:
+            return replace(action, location=self.base_path + action.location)
+        return action
 
     def _select(self, request: HubRequest) -> list[Any] | Reply:
         selected = list(self.records)

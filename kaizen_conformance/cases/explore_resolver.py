@@ -29,7 +29,8 @@ HOSTNAME = "runner-01"
 # Every list below is ordered simplest first: Hypothesis shrinks a choice toward its first entry,
 # so a shrunk example reads as the ordinary case with the one odd thing that matters.
 RECORD_DOMAINS = ("custodian", "labs", "custodian-labs", "Custodian", "cust")
-ASKED_DOMAINS = ("custodian", "cust", "labs")
+# The domain asked for: none, or one that other record domains start with (a prefix is not a match).
+ASKED_DOMAINS = (None, "custodian", "cust")
 NAMES = ("alpha", "café", "beta", "ünïcode", "a..b")
 # How a slug is spelt: case variants, padding, the other Unicode normal form of its name.
 SPELLINGS = ("as-is", "upper", "nfd", "pad-right", "title", "pad-left")
@@ -57,6 +58,11 @@ MALFORMED: tuple[Any, ...] = (
     {"slug": 7, "domain": "custodian", "host_paths": {HOSTNAME: "{repos}/alpha"}},
 )
 UPDATED_AT = "2026-06-17T06:19:51Z"
+# The path the hub's base URL carries (section 3: "which may carry a path"); the golden cases'
+# in-process double has none, the loopback server's has its mount's.
+BASE_PATHS = ("", "/state-hub", "/api/hub")
+# Rosters: mostly a handful of records (quick to run, and to read once shrunk), at times more.
+ROSTER_SIZES = (6, 12)
 
 
 # Manifests bigger than this (ten thousand nested brackets) are slow on purpose, as hostile ones
@@ -129,10 +135,15 @@ def records(draw: st.DrawFn, asked: str | None) -> Any:
     if draw(st.integers(0, 9)) == 9:
         return draw(st.sampled_from(MALFORMED))
     usual = (asked or RECORD_DOMAINS[0],)
-    domain = draw(mostly(usual, tuple(d for d in RECORD_DOMAINS if d not in usual)))
-    slug = spell(
-        domain, draw(st.sampled_from(NAMES)), draw(mostly(SPELLINGS[:1], SPELLINGS[1:], 1))
-    )
+    others = tuple(d for d in RECORD_DOMAINS if d not in usual)
+    # other domains that start with the one asked for are the ones a careless match lets in
+    near = tuple(d for d in others if d.startswith(usual[0])) or others
+    domain = draw(mostly(usual, others if draw(st.booleans()) else near, 1))
+    name = draw(st.sampled_from(NAMES))
+    odd: tuple[str, ...] = SPELLINGS[1:]
+    if not name.isascii():  # the spelling that matters for a non-ASCII name: its other form
+        odd = ("nfd",) * len(odd) + odd
+    slug = spell(domain, name, draw(mostly(SPELLINGS[:1], odd, 1)))
     record: dict[str, Any] = {
         "slug": slug,
         "domain": domain,
@@ -142,6 +153,60 @@ def records(draw: st.DrawFn, asked: str | None) -> Any:
     if flag != "absent":
         record[FLAG] = flag
         record["kaizen_schedule_updated_at"] = UPDATED_AT if isinstance(flag, bool) else None
+    return record
+
+
+def plain_record(asked: str | None) -> dict[str, Any]:
+    """The ordinary record: of the domain asked for, flag true, this host's usable path."""
+    domain = asked or RECORD_DOMAINS[0]
+    return {
+        "slug": f"{domain}/alpha",
+        "domain": domain,
+        "host_paths": {HOSTNAME: "{repos}/alpha"},
+        FLAG: True,
+        "kaizen_schedule_updated_at": UPDATED_AT,
+    }
+
+
+# The one thing a near twin has odd (near_twin).
+TWIN_FEATURES = ("domain", "spelling", "host", "path", "flag")
+
+
+@st.composite
+def near_twin(draw: st.DrawFn, asked: str | None) -> dict[str, Any]:
+    """A record the table includes but for exactly one odd thing: of a domain that starts with
+    the one asked for, its slug respelt, keyed by a near spelling of this host, an unusable host
+    path, or a flag that is not ``true``.
+
+    Records drawn feature by feature are often odd in several ways at once, and an oddity is
+    only seen when nothing else excludes the record: a near twin isolates one.
+    """
+    domain = asked or RECORD_DOMAINS[0]
+    name = draw(st.sampled_from(NAMES))
+    checkout = draw(st.sampled_from(CHECKOUTS))
+    record: dict[str, Any] = {
+        "slug": f"{domain}/{name}",
+        "domain": domain,
+        "host_paths": {HOSTNAME: "{repos}/" + checkout},
+        FLAG: True,
+        "kaizen_schedule_updated_at": UPDATED_AT,
+    }
+    feature = draw(st.sampled_from(TWIN_FEATURES))
+    if feature == "domain":
+        near = [d for d in RECORD_DOMAINS if d != domain and d.lower().startswith(domain.lower())]
+        record["domain"] = draw(st.sampled_from(near or [d for d in RECORD_DOMAINS if d != domain]))
+        record["slug"] = f"{record['domain']}/{name}"
+    elif feature == "spelling":
+        record["slug"] = spell(domain, name, draw(st.sampled_from(SPELLINGS[1:])))
+    elif feature == "host":
+        record["host_paths"] = {draw(st.sampled_from(OTHER_HOSTS)): record["host_paths"][HOSTNAME]}
+    elif feature == "path":
+        record["host_paths"][HOSTNAME] = draw(st.sampled_from(HOST_PATH_FORMS[4:])).replace(
+            "%s", checkout
+        )
+    else:
+        record[FLAG] = draw(st.sampled_from(FLAGS[2:]))
+        record["kaizen_schedule_updated_at"] = None
     return record
 
 
@@ -156,16 +221,24 @@ def examples(draw: st.DrawFn) -> dict[str, Any]:
             files.append({"path": f"repos/{checkout}", "mkdir": True})
         else:
             files.append({"path": f"repos/{checkout}/.kaizen/schedule.yml", "text": text})
-    domain = draw(st.one_of(st.none(), st.sampled_from(ASKED_DOMAINS)))
-    ignores = draw(st.lists(st.sampled_from(("domain", FLAG)), max_size=2, unique=True))
+    domain = draw(st.sampled_from(ASKED_DOMAINS))
+    # what the hub ignores, each half the time: a filter honoured hides what the resolver does with
+    # the records it would have removed
+    ignores = [name for name in ("domain", FLAG) if draw(st.booleans())]
     data: dict[str, Any] = {"hostname": HOSTNAME, "domain": domain}
-    roster = draw(st.lists(records(domain), min_size=1, max_size=6))
+    size = draw(mostly(ROSTER_SIZES[:1], ROSTER_SIZES[1:], 4))
+    roster = draw(st.lists(records(domain), min_size=1, max_size=size))
+    if draw(st.booleans()):
+        roster.append(draw(near_twin(domain)))
     if any(isinstance(r, dict) and FLAG not in r for r in roster):
         # a record without the flag field comes from a v1 hub, which ignores the flag's filter
         ignores = [*ignores, FLAG] if FLAG not in ignores else ignores
     hub: dict[str, Any] = {"records": roster}
     if ignores:
         hub["ignores"] = sorted(ignores)
+    base_path = draw(mostly(BASE_PATHS[:1], BASE_PATHS[1:], 2))
+    if base_path:
+        hub["base_path"] = base_path
     data["hub"] = hub
     data["files"] = files
     return data

@@ -51,6 +51,7 @@ class Finding:
     case: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)  # written beside case.yml
     written: str = ""
+    whole: bool = False  # the implementation gave no answer to judge item by item (Verdict.whole)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +76,9 @@ class Verdict:
     message: str
     case: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    # no answer to judge item by item (a crash, an overrun, malformed output): any example that
+    # still fails so is the same failure, whatever rule its odd records would name
+    whole: bool = False
 
 
 # A role's judge: None when the implementation got the example right.
@@ -187,6 +191,7 @@ def drive(
                 chosen_seed,
                 verdict.case,
                 verdict.files,
+                whole=verdict.whole,
             )
         ]
         raise AssertionError(f"{verdict.rule}: {verdict.message}")

@@ -45,6 +45,21 @@ def explored_rules(profile: str) -> tuple[str, ...]:
     )
 
 
+def beyond_the_outcome(context: CheckContext, run: Any) -> tuple[str, str] | None:
+    """The checks of a right answer that every golden case makes too: only reading (RES-015),
+    and, where SHOULDs count (``--kaizen-strict``), the order by slug (RES-018)."""
+    from kaizen_conformance.roles.resolver import boundary_problem, order_problem
+
+    problem = boundary_problem(run)
+    if problem:
+        return "RES-015", problem
+    if context.settings.strict and run.result.repos is not None:
+        problem = order_problem(run.result.repos)
+        if problem:
+            return "RES-018", problem
+    return None
+
+
 def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
     """Run the budget of examples; (the shrunk failure or None, examples run)."""
     from kaizen_conformance.cases import explore_resolver as examples_of
@@ -78,9 +93,10 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
             }
             ours = expected[profile]
             case = replace(case, id=case_id, expect={profile: ours.outcome()})
-            run = execute(context, case, fingerprint=False, materialised=(workspace, records))
+            run = execute(context, case, fingerprint=True, materialised=(workspace, records))
             # judged as a golden case's run is: each wrong item names its decision-table row's rules
             judgement = judge_run(case, context, run)
+            whole = judgement.whole is not None
             if judgement.whole is not None:
                 rule, message = whole_rule(ours), judgement.whole[0]
             elif judgement.wrong:
@@ -88,25 +104,52 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
                 # the header's first line is the draft's description: what follows says what went wrong
                 message = "\n".join(failure_text(judgement, rule).splitlines()[1:])
             else:
-                return None
+                found = beyond_the_outcome(context, run)
+                if found is None:
+                    return None
+                rule, message = found
             what = description(chosen_seed, profile, message)
-            return Verdict(rule, message, examples_of.case_data(data, rule, what, expected))
+            case_data = examples_of.case_data(data, rule, what, expected)
+            return Verdict(rule, message, case_data, whole=whole)
         finally:
             shutil.rmtree(root, ignore_errors=True)
 
     def fewer_records(data: dict[str, Any], finding: Finding, counted: Any) -> Finding:
-        """Drop each record the failure does not need, while it still breaks the same rule:
-        Hypothesis does not always shrink a roster of alike records down to the one that
-        matters."""
+        """Drop each record the failure does not need, while the example still fails: Hypothesis
+        does not always shrink a roster of alike records down to the one that matters, and the
+        fewer records a case has, the plainer the rule it names (two records whose slugs a
+        resolver confuses name the rule of whichever it wrongly let in; the one record alone
+        names the mistake itself)."""
+        if finding.whole:
+            # a run that gave no answer on the ordinary roster too fails whatever the roster
+            # holds: the case says so with the ordinary record, not the odd ones Hypothesis
+            # shrinks to (a malformed record is fewer choices than a whole one)
+            plain = {
+                **data,
+                "hub": {**data["hub"], "records": [examples_of.plain_record(data.get("domain"))]},
+            }
+            verdict = counted(plain)
+            if verdict is not None and verdict.whole:
+                return replace(
+                    finding,
+                    rule=verdict.rule,
+                    case_id=example_id(plain),
+                    message=verdict.message,
+                    case=verdict.case,
+                )
         at = 0
         while at < len(data["hub"]["records"]) and len(data["hub"]["records"]) > 1:
             records = data["hub"]["records"]
             fewer = {**data, "hub": {**data["hub"], "records": records[:at] + records[at + 1 :]}}
             verdict = counted(fewer)
-            if verdict is not None and verdict.rule == finding.rule:
+            if verdict is not None:
                 data = fewer
                 finding = replace(
-                    finding, case_id=example_id(data), message=verdict.message, case=verdict.case
+                    finding,
+                    rule=verdict.rule,
+                    case_id=example_id(data),
+                    message=verdict.message,
+                    case=verdict.case,
                 )
             else:
                 at += 1

@@ -111,7 +111,7 @@ def execute(
         context.workspace_dir(f"res-{case.id}-{attempt}")
     )
     before = trees.fingerprint(workspace.root) if fingerprint else {}
-    double = HubDouble(records, ignores=case.ignores, fault=case.fault)
+    double = HubDouble(records, ignores=case.ignores, fault=case.fault, base_path=case.base_path)
     result = run_resolver(
         context.settings,
         context.request.config,
@@ -446,14 +446,30 @@ def fault_text(case: ResolverCase) -> str:
     return described.get(kind, str(kind))
 
 
-def check_boundary(case: ResolverCase, context: CheckContext) -> None:
-    run = run_of(context, case)
+def boundary_problem(run: Run) -> str | None:
+    """What a run did beyond reading (RES-015): requests other than GET, checkouts changed.
+    Needs a run made with ``fingerprint=True``."""
     writes = [f"{r.method} {r.path}" for r in run.requests if r.method != "GET"]
     if writes:
-        raise Violation(f"sent requests other than GET to the hub: {', '.join(writes[:5])}")
+        return f"sent requests other than GET to the hub: {', '.join(writes[:5])}"
     changes = trees.differences(run.before, run.after)
     if changes:
-        raise Violation("changed the checkouts it read:\n  " + "\n  ".join(changes))
+        return "changed the checkouts it read:\n  " + "\n  ".join(changes)
+    return None
+
+
+def order_problem(repos: list[Mapping[str, Any]]) -> str | None:
+    """RES-018's order: by slug, as strings compare (code point by code point)."""
+    slugs = [str(r.get("slug")) for r in repos]
+    if slugs != sorted(slugs):
+        return f"output is not ordered by slug: {slugs} (ordered: {sorted(slugs)})"
+    return None
+
+
+def check_boundary(case: ResolverCase, context: CheckContext) -> None:
+    problem = boundary_problem(run_of(context, case))
+    if problem:
+        raise Violation(problem)
 
 
 def check_prefilter(case: ResolverCase, context: CheckContext) -> None:
@@ -489,9 +505,9 @@ def check_deterministic(case: ResolverCase, context: CheckContext) -> None:
                 for r in run.result.repos
             ]
         )
-    slugs = [slug for slug, _ in listings[0]]
-    if slugs != sorted(slugs):
-        raise Violation(f"output is not ordered by slug: {slugs}")
+    unordered = order_problem(runs[0].result.repos or [])
+    if unordered:
+        raise Violation(unordered)
     if listings[0] != listings[1]:
         raise Violation(f"two runs on identical inputs differ:\n  {listings[0]}\n  {listings[1]}")
 

@@ -193,7 +193,7 @@ class Tally:
     seen: set[str] = field(default_factory=set)  # step sequences run (prefixes included)
     failure: Failure | None = None  # the last failure seen: the shrunk one, replayed last
     stopped: BaseException | None = None  # a configuration error: nothing more is run
-    set_up: bool = False  # the first seed was checked for a setup mistake
+    set_up: bool = False  # the first roster with records was checked for a setup mistake
 
     def shrinking_over(self) -> bool:
         return bool(self.first_failure) and (
@@ -235,7 +235,9 @@ def machine(session: HubSession, tally: Tally) -> type[Any]:
                 self.counted = True
                 tally.runs += 1
             try:
-                if step[0] == "seed" and not tally.set_up:
+                if step[0] == "seed" and step[1] and not tally.set_up:
+                    # the first roster with records: one none of which comes back says the
+                    # seed function writes where the hub does not read (a setup mistake)
                     tally.set_up = True
                     failure = session.seed(step[1], first_of_all=True)
                 else:

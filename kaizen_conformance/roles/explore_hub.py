@@ -291,7 +291,8 @@ def fewer_records(session: HubSession, failure: Failure, tally: Tally) -> tuple[
         return failure, False
     failure = replayed
     at = 0
-    while at < len(failure.records):
+    # within the shrink time too: a hub that hangs costs one limit per replay
+    while at < len(failure.records) and time.monotonic() - tally.started_shrinking < SHRINK_SECONDS:
         fewer = failure.records[:at] + failure.records[at + 1 :]
         tally.runs += 1
         verdict = session.replay(fewer, failure.step)

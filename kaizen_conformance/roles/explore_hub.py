@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ class Failure:
     message: str
     records: list[dict[str, Any]]
     step: Step
+    run: list[Step] = field(default_factory=list)  # the machine's steps up to it (shrunk)
 
 
 class HubSession:
@@ -251,6 +252,7 @@ def machine(session: HubSession, tally: Tally) -> type[Any]:
             if not tally.first_failure:
                 tally.first_failure = tally.runs
                 tally.started_shrinking = time.monotonic()
+            failure.run = [(kind, argument) for kind, argument in self.steps]
             tally.failure = failure
             raise AssertionError(f"{failure.rule}: {failure.message}")
 
@@ -289,7 +291,7 @@ def fewer_records(session: HubSession, failure: Failure, tally: Tally) -> tuple[
     tally.runs += 1
     if replayed is None or replayed.rule != failure.rule:
         return failure, False
-    failure = replayed
+    failure = replace(replayed, run=failure.run)
     at = 0
     # within the shrink time too: a hub that hangs costs one limit per replay
     while at < len(failure.records) and time.monotonic() - tally.started_shrinking < SHRINK_SECONDS:
@@ -297,10 +299,24 @@ def fewer_records(session: HubSession, failure: Failure, tally: Tally) -> tuple[
         tally.runs += 1
         verdict = session.replay(fewer, failure.step)
         if verdict is not None and verdict.rule == failure.rule:
-            failure = verdict
+            failure = replace(verdict, run=failure.run)
         else:
             at += 1
     return failure, True
+
+
+def said(step: Step) -> str:
+    """A step of a run, briefly: ``seed 2 records``, ``GET /repos/?domain=labs``."""
+    from kaizen_conformance.adapters.hub import request_line
+
+    kind, argument = step
+    if kind == "seed":
+        return f"seed {len(argument)} record{'' if len(argument) == 1 else 's'}"
+    if kind == "query":
+        return request_line(tuple(argument))
+    if kind == "spelling":
+        return request_line(((FLAG, argument),))
+    return request_line(())
 
 
 def verdict_of(failure: Failure, chosen_seed: int, profile: str, fresh: bool) -> Verdict:
@@ -311,7 +327,7 @@ def verdict_of(failure: Failure, chosen_seed: int, profile: str, fresh: bool) ->
         "; ".join(line.strip().removeprefix("- ") for line in failure.message.splitlines()[1:3])
         or failure.message.splitlines()[0]
     )
-    message = failure.message
+    message = failure.message + "\n  (the shrunk run: " + " → ".join(map(said, failure.run)) + ")"
     if not fresh:
         message += (
             "\n  (seen only after the seeds before it: a fresh seed of this roster answers right, "

@@ -47,9 +47,8 @@ STEPS = 12
 # listing's format, unique slugs, the roster whole, the flag fields, the same body twice.
 AFTER_SEED = ("HUB-001", "HUB-002", "HUB-003", "HUB-010", "HUB-011", "HUB-005")
 
-Step = tuple[
-    str, Any
-]  # ("seed", roster) | ("query", params) | ("spelling", value) | ("read", None)
+# ("seed", roster) | ("query", params) | ("spelling", value) | ("read", None)
+Step = tuple[str, Any]
 
 
 @dataclass
@@ -319,7 +318,10 @@ def said(step: Step) -> str:
     return request_line(())
 
 
-def verdict_of(failure: Failure, chosen_seed: int, profile: str, fresh: bool) -> Verdict:
+def verdict_of(
+    failure: Failure, chosen_seed: int, profile: str, fresh: bool
+) -> tuple[str, Verdict]:
+    """(the case id, the verdict with its ready case.yml data)."""
     from kaizen_conformance.cases import explore_hub as examples_of
     from kaizen_conformance.cases.explore import example_id
 
@@ -339,7 +341,7 @@ def verdict_of(failure: Failure, chosen_seed: int, profile: str, fresh: bool) ->
     params = failure.step[1] if failure.step[0] == "query" else None
     case = examples_of.case_data(failure.records, params, description[:300], profile)
     case_id = example_id({"records": failure.records, "step": list(failure.step)})
-    return Verdict(failure.rule, message, {"id": case_id, **case})
+    return case_id, Verdict(failure.rule, message, case)
 
 
 def explore_hub(context: CheckContext) -> tuple[Finding | None, int]:
@@ -384,9 +386,7 @@ def explore_hub(context: CheckContext) -> tuple[Finding | None, int]:
             failure, fresh = fewer_records(session, tally.failure, tally)
     finally:
         shutil.rmtree(base, ignore_errors=True)
-    verdict = verdict_of(failure, chosen_seed, profile, fresh)
-    case = dict(verdict.case)
-    case_id = str(case.pop("id"))
+    case_id, verdict = verdict_of(failure, chosen_seed, profile, fresh)
     finding = Finding(
         ROLE,
         verdict.rule,
@@ -395,7 +395,7 @@ def explore_hub(context: CheckContext) -> tuple[Finding | None, int]:
         tally.first_failure,
         tally.runs,
         chosen_seed,
-        case,
+        verdict.case,
     )
     write_out(context, finding)
     return finding, tally.runs

@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 from types import ModuleType
 
-import mutants_explore.resolver
+import mutants_explore
 import pytest
 from kitrun import KitRun, run_kit
 
@@ -28,15 +28,18 @@ LIMIT = 420  # seconds for one child run
 MATRIX_OPTIONS = ("--kaizen-timeout=10",)
 WRONG_ANSWER = "wrong-answer"
 
+# every role's golden-blind mutants: tests/mutants_explore/<role>/<mutant>.py
 MUTANTS = [
-    importlib.import_module(f"mutants_explore.resolver.{info.name}")
-    for info in pkgutil.iter_modules(mutants_explore.resolver.__path__)
+    importlib.import_module(f"mutants_explore.{role.name}.{info.name}")
+    for role in pkgutil.iter_modules(mutants_explore.__path__)
+    if role.ispkg
+    for info in pkgutil.iter_modules([str(Path(mutants_explore.__path__[0]) / role.name)])
     if not info.name.startswith("_")
 ]
 
 
-def explore_item(run: KitRun) -> dict[str, str]:
-    found = [item for item in run.items if item.name.startswith("explore[")]
+def explore_item(run: KitRun, role: str = "resolver") -> dict[str, str]:
+    found = [item for item in run.items if item.name == f"explore[{role}]"]
     assert len(found) == 1, run.result.stdout.str()[-3000:]
     return {"outcome": found[0].outcome, **found[0].properties}
 
@@ -45,7 +48,9 @@ def options_of(module: ModuleType) -> list[str]:
     return [o.replace("{module}", module.__name__) for o in module.OPTIONS]
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.__name__.rpartition(".")[2])
+@pytest.mark.parametrize(
+    "mutant", MUTANTS, ids=lambda m: m.__name__.removeprefix("mutants_explore.")
+)
 def test_exploration_finds_a_golden_blind_mistake_and_writes_a_case_that_catches_it(
     kit_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, mutant: ModuleType
 ) -> None:
@@ -67,7 +72,7 @@ def test_exploration_finds_a_golden_blind_mistake_and_writes_a_case_that_catches
     # golden-blind: no golden case judges its answers wrong (the kill matrix's meaning of a kill)
     judged_wrong = [(i.name, i.message[:300]) for i in golden if i.kind == WRONG_ANSWER]
     assert not judged_wrong, f"{mutant.__name__} is not golden-blind: {judged_wrong}"
-    explored = explore_item(run)
+    explored = explore_item(run, mutant.ROLE)
     assert explored["outcome"] == "xfailed", explored  # apart: not a failure without -strict
     # every golden check passed, so the role CONFORMS and the run exits 0: the finding is apart
     assert run.result.ret == 0, run.result.stdout.str()[-3000:]
@@ -82,7 +87,7 @@ def test_exploration_finds_a_golden_blind_mistake_and_writes_a_case_that_catches
     # 2. the shrunk case, added to a copy of the fixtures, makes the golden suite catch it
     fixtures = kit_pytester.path / "fixtures"
     shutil.copytree(fixtures_root(), fixtures)
-    shutil.copytree(written, fixtures / "resolver" / written.name)
+    shutil.copytree(written, fixtures / mutant.ROLE / written.name)
     monkeypatch.setenv(FIXTURES_ENV, str(fixtures))
     caught = run_kit(
         kit_pytester,
@@ -114,10 +119,15 @@ def test_the_reference_passes_exploration(kit_pytester: pytest.Pytester, seed: s
         subprocess=True,
         limit=LIMIT,
     )
-    explored = explore_item(run)
-    assert explored["outcome"] == "passed", explored
-    # distinct examples: Hypothesis may draw one example twice, and it runs once
-    assert int(explored["kaizen_explore_examples"]) >= 100, explored
+    roles = [
+        item.name[len("explore[") : -1] for item in run.items if item.name.startswith("explore[")
+    ]
+    assert "resolver" in roles and "hub" in roles, roles
+    for role in roles:
+        explored = explore_item(run, role)
+        assert explored["outcome"] == "passed", explored
+        # distinct examples: Hypothesis may draw one example twice, and it runs once
+        assert int(explored["kaizen_explore_examples"]) >= 100, explored
     assert run.result.ret == 0
     assert not (kit_pytester.path / ".hypothesis").exists()
 

@@ -6,12 +6,14 @@ from collections.abc import Callable
 
 from kaizen_conformance.core.checks import CheckContext
 from kaizen_conformance.roles.explore import Finding
+from kaizen_conformance.roles.explore_hub import explore_hub
 from kaizen_conformance.roles.explore_resolver import explore_resolver
 
 Explorer = Callable[[CheckContext], "tuple[Finding | None, int]"]
 
 EXPLORERS: dict[str, Explorer] = {
     "resolver": explore_resolver,
+    "hub": explore_hub,
 }
 
 

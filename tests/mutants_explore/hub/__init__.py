@@ -1,0 +1,1 @@
+"""Hub mistakes no golden case catches (tests/test_explore.py proves both halves)."""

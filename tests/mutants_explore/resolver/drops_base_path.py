@@ -15,7 +15,9 @@ OPTIONS = ["--kaizen-resolver={module}:resolve"]
 
 def fetch(hub_url, domain, profile, timeout):
     # urljoin("http://hub/state-hub", "repos/") is http://hub/repos/
-    return ref.fetch_roster(urljoin(hub_url, "repos/").removesuffix("/repos/"), domain, profile, timeout)
+    return ref.fetch_roster(
+        urljoin(hub_url, "repos/").removesuffix("/repos/"), domain, profile, timeout
+    )
 
 
 resolve = resolver(fetch=fetch)

@@ -5,8 +5,8 @@ draws ``.kaizen/schedule.yml`` texts the corpus does not hold: a valid manifest 
 agents (names, cadences, ``enabled`` and descriptions drawn from small pools that shrink toward
 the ordinary, unicode and block scalars included), written in block or flow style, with keys in
 any order, quoting styles, comments, a document marker or an anchor reused; and, half of the
-time, the same manifest broken by one mutation (a required key dropped, a value of the wrong
-type or outside its pattern, an unknown key, two agents of one name, a key written twice, a
+time, the same manifest broken by one mutation (a required key dropped, a key left empty, a value
+of the wrong type or outside its pattern, an unknown key, two agents of one name, a key written twice, a
 document that is not a mapping).
 
 A manifest's verdict is never what the mutation meant it to be, nor what a reference reader
@@ -24,10 +24,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
+from kaizen_conformance.cases.corpus import ManifestEntry
 from kaizen_conformance.cases.explore import mostly
 from kaizen_conformance.contract import manifest_judge
 
@@ -113,6 +115,7 @@ YAML_WORDS = {
 COMMENTS = ("none", "header", "trailing", "between")
 MUTATIONS = (
     "drop-key",
+    "empty-value",
     "bad-name",
     "bad-cadence",
     "bad-enabled",
@@ -369,6 +372,9 @@ def mutated(draw: st.DrawFn, top: Pairs) -> Pairs | str:
         if key in ("version", "agents"):
             return [(k, v) for k, v in top if k != key]
         return change_agent(lambda a: [(k, v) for k, v in a if k != key])
+    if mutation == "empty-value":  # a key written with nothing after it: null, not absent
+        key = draw(st.sampled_from(("enabled", "description", "name", "cadence")))
+        return change_agent(lambda a: replace(a, key, None))
     if mutation.startswith("bad-") and mutation.removeprefix("bad-") in AGENT_POOLS:
         key = mutation.removeprefix("bad-")
         value = draw(strings(AGENT_POOLS[key]))
@@ -438,3 +444,60 @@ def manifests(mutate: bool | None = None) -> st.SearchStrategy[Drawn]:
     to four agents, a few lines each."""
     drawn: st.SearchStrategy[Any] = drawn_manifests(mutate).filter(lambda d: d is not None)
     return drawn
+
+
+# --------------------------------------------------------------------------- corpus entries
+
+EXPLORED = "explored"  # where a written entry's manifest goes, under fixtures/manifests/
+
+
+def corpus_entry(
+    drawn: Drawn, case_id: str, description: str, where: Path
+) -> tuple[ManifestEntry, dict[str, Any], dict[str, bytes]]:
+    """The manifest as an entry of the corpus (``fixtures/manifests/corpus.yml``), which is
+    where validate's and list's golden cases come from: the entry, its ``corpus.yml`` data, and
+    its manifest file by path relative to ``fixtures/manifests/``. The manifest is written under
+    ``where`` so that the entry can be placed in a checkout as a golden case is."""
+    relative = f"{EXPLORED}/{case_id}.yml"
+    content = drawn.text.encode("utf-8")
+    (where / EXPLORED).mkdir(parents=True, exist_ok=True)
+    (where / relative).write_bytes(content)
+    data: dict[str, Any] = {
+        "id": case_id,
+        "description": description,
+        "valid": drawn.valid,
+        "rules": [drawn.rule],
+        "file": relative,
+    }
+    entry = ManifestEntry(
+        id=case_id,
+        source=where / "corpus.yml",
+        description=description,
+        valid=drawn.valid,
+        parser_dependent=False,
+        rules=(drawn.rule,),
+        hostile=False,
+        file=relative,
+        generate=None,
+        template=False,
+        files=[],
+    )
+    return entry, data, {relative: content}
+
+
+def write_entry(
+    out: Path, role: str, case_id: str, data: dict[str, Any], files: dict[str, bytes]
+) -> Path:
+    """``out/<role>/<id>/corpus.yml`` (a corpus of this one entry, to append to
+    ``fixtures/manifests/corpus.yml``) and its manifest under ``explored/``, by the path the
+    entry names relative to ``fixtures/manifests/``."""
+    import yaml
+
+    here = out / role / case_id
+    here.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump([data], sort_keys=False, allow_unicode=True, width=100)
+    (here / "corpus.yml").write_text(text, encoding="utf-8")
+    for relative, content in files.items():
+        (here / relative).parent.mkdir(parents=True, exist_ok=True)
+        (here / relative).write_bytes(content)
+    return here

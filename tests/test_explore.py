@@ -35,8 +35,9 @@ MUTANTS = [
 ]
 
 
-def explore_item(run: KitRun) -> dict[str, str]:
-    found = [item for item in run.items if item.name.startswith("explore[")]
+def explore_item(run: KitRun, role: str = "resolver") -> dict[str, str]:
+    # a run with every role configured (--kaizen-reference) explores each role that has an explorer
+    found = [item for item in run.items if item.name == f"explore[{role}]"]
     assert len(found) == 1, run.result.stdout.str()[-3000:]
     return {"outcome": found[0].outcome, **found[0].properties}
 

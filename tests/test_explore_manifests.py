@@ -2,7 +2,8 @@
 
 The grammar's verdicts are the contract judge's, never the reference's: the kit's own readers
 agree with every drawn manifest, and none is drawn whose verdict depends on the YAML reader.
-Each golden-blind validator mistake (tests/mutants_explore/validate/) passes every golden case,
+Each golden-blind validator or list mistake (tests/mutants_explore/validate/, list/) passes every
+golden case,
 yet exploration finds it within the default budget, on the rule it declares, and writes a
 corpus entry that, added to a copy of the fixtures, makes the golden suite catch it too. The
 reference passes exploration under several seeds. Every kit run is a child process bounded in
@@ -20,6 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+import mutants_explore.list
 import mutants_explore.validate
 import pytest
 from kitrun import run_kit
@@ -31,8 +33,9 @@ if TYPE_CHECKING:
     from kaizen_conformance.cases.explore_manifests import Drawn
 
 MUTANTS = [
-    importlib.import_module(f"mutants_explore.validate.{info.name}")
-    for info in pkgutil.iter_modules(mutants_explore.validate.__path__)
+    importlib.import_module(f"{package.__name__}.{info.name}")
+    for package in (mutants_explore.validate, mutants_explore.list)
+    for info in pkgutil.iter_modules(package.__path__)
     if not info.name.startswith("_")
 ]
 
@@ -106,7 +109,7 @@ def test_a_reader_dependent_text_has_no_verdict() -> None:
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.__name__.rpartition(".")[2])
-def test_exploration_finds_a_golden_blind_validator_mistake_and_writes_an_entry_that_catches_it(
+def test_exploration_finds_a_golden_blind_manifest_tool_mistake_and_writes_an_entry_that_catches_it(
     kit_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, mutant: ModuleType
 ) -> None:
     out = kit_pytester.path / "found"

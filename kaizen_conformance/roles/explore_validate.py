@@ -12,11 +12,15 @@ its manifest under ``explored/`` (copy it into ``fixtures/manifests/``).
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaizen_conformance.core.checks import CheckContext, Violation
 from kaizen_conformance.roles.explore import Finding, Verdict, drive, scratch
+
+if TYPE_CHECKING:
+    from kaizen_conformance.cases.corpus import ManifestEntry
 
 ROLE = "validate"
 
@@ -45,18 +49,42 @@ def shown(text: str, lines: int = 12) -> str:
     return "\n".join("    " + repr(line)[1:-1] for line in body[:lines]) + more
 
 
+# One example run and judged: (the rule it breaks, the golden check's message) or None when right.
+RunAndJudge = Callable[[CheckContext, "ManifestEntry", Path], "tuple[str, str] | None"]
+
+
 def explore_validate(context: CheckContext) -> tuple[Finding | None, int]:
     """Run the budget of examples; (the shrunk failure or None, examples run)."""
-    from kaizen_conformance.cases import explore_manifests as grammar
-    from kaizen_conformance.cases.explore import example_id
+    return explore_manifest_tool(context, ROLE, "a validator", validate_one)
+
+
+def validate_one(context: CheckContext, entry: ManifestEntry, root: Path) -> tuple[str, str] | None:
+    """The validator run on ``entry`` as on a corpus case, judged by the golden verdict check."""
     from kaizen_conformance.roles.validate import answered_safely, execute, judge_verdict
 
+    run = execute(context, entry, root=root)
+    try:
+        answered_safely(run, "verdict")
+        judge_verdict(entry, run)
+    except Violation as violation:
+        return rule_broken(entry.rules[0]), str(violation)
+    return None
+
+
+def explore_manifest_tool(
+    context: CheckContext, role: str, tool: str, run_and_judge: RunAndJudge
+) -> tuple[Finding | None, int]:
+    """Draw manifests from the grammar, half of them mutated; run each through
+    ``run_and_judge`` in a workspace removed after it; a failure is a corpus entry."""
+    from kaizen_conformance.cases import explore_manifests as grammar
+    from kaizen_conformance.cases.explore import example_id
+
     chosen_seed = int(context.settings.options.explore_seed)
-    base = scratch(context, ROLE)
+    base = scratch(context, role)
     runs = [0]
 
     def judge(data: dict[str, Any]) -> Verdict | None:
-        """The rule, message and corpus entry when the validator gets ``data`` wrong."""
+        """The rule, message and corpus entry when the tool gets ``data`` wrong."""
         drawn = grammar.Drawn(data["manifest"], data["valid"], data["rule"])
         case_id = example_id(data)
         runs[0] += 1
@@ -64,30 +92,26 @@ def explore_validate(context: CheckContext) -> tuple[Finding | None, int]:
         what = what_it_is(drawn.valid, drawn.text)
         try:
             entry, _, _ = grammar.corpus_entry(drawn, case_id, what, root / "corpus")
-            run = execute(context, entry, root=root)
-            try:
-                answered_safely(run, "verdict")
-                judge_verdict(entry, run)
-            except Violation as violation:
-                message = str(violation)
-            else:
+            judged = run_and_judge(context, entry, root)
+            if judged is None:
                 return None
+            rule, message = judged
             verdict = "rejected" if drawn.valid else "accepted"
-            found = f"Found by exploration (seed {chosen_seed}): {what}; a validator {verdict} it"
+            found = f"Found by exploration (seed {chosen_seed}): {what}; {tool} {verdict} it"
             _, data_out, files = grammar.corpus_entry(drawn, case_id, found[:300], root / "written")
             # a header line first, as the resolver's: the summary shows the line after it
             message = (
                 f"an explored manifest ({case_id})\n{message}\n"
                 f"the manifest (.kaizen/schedule.yml):\n{shown(drawn.text)}"
             )
-            return Verdict(rule_broken(drawn.rule), message, data_out, files)
+            return Verdict(rule, message, data_out, files)
         finally:
             shutil.rmtree(root, ignore_errors=True)
 
     try:
         finding, run = drive(
             context,
-            ROLE,
+            role,
             grammar.manifests().map(grammar.Drawn.as_data),
             judge,
             example_id=example_id,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from kaizen_conformance.core.checks import CheckContext
 from kaizen_conformance.roles.explore import Finding
+from kaizen_conformance.roles.explore_list import explore_list
 from kaizen_conformance.roles.explore_resolver import explore_resolver
 from kaizen_conformance.roles.explore_validate import explore_validate
 
@@ -14,6 +15,7 @@ Explorer = Callable[[CheckContext], "tuple[Finding | None, int]"]
 EXPLORERS: dict[str, Explorer] = {
     "resolver": explore_resolver,
     "validate": explore_validate,
+    "list": explore_list,
 }
 
 

@@ -2,12 +2,11 @@
 
 The grammar's verdicts are the contract judge's, never the reference's: the kit's own readers
 agree with every drawn manifest, and none is drawn whose verdict depends on the YAML reader.
-Each golden-blind validator or list mistake (tests/mutants_explore/validate/, list/) passes every
-golden case,
-yet exploration finds it within the default budget, on the rule it declares, and writes a
-corpus entry that, added to a copy of the fixtures, makes the golden suite catch it too. The
-reference passes exploration under several seeds. Every kit run is a child process bounded in
-time.
+Each golden-blind validator or list mistake (tests/mutants_explore/validate/, list/) passes
+every golden case, yet exploration finds it within the default budget, on the rule it declares,
+and writes a corpus entry that, added to a copy of the fixtures, makes the golden suite catch it
+too. The reference passes exploration under several seeds. Every kit run is a child process
+bounded in time.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ import pytest
 from kitrun import KitRun, run_kit
 
 from kaizen_conformance.cases.loading import FIXTURES_ENV, fixtures_root
+from kaizen_conformance.roles.explorers import EXPLORERS
 
 LIMIT = 420  # seconds for one child run
 # A per-call limit well above the reference resolver's own hub timeout (2 s): the machine may be
@@ -28,17 +29,21 @@ LIMIT = 420  # seconds for one child run
 MATRIX_OPTIONS = ("--kaizen-timeout=10",)
 WRONG_ANSWER = "wrong-answer"
 
-# every role's golden-blind mutants: tests/mutants_explore/<role>/<mutant>.py
+# The golden-blind mutants of the roles whose found cases are case directories
+# (tests/mutants_explore/<role>/<mutant>.py); validate's and list's are corpus entries, proved in
+# tests/test_explore_manifests.py.
+CASE_DIRECTORY_ROLES = ("resolver", "hub", "prepare")
 MUTANTS = [
     importlib.import_module(f"mutants_explore.{role.name}.{info.name}")
     for role in pkgutil.iter_modules(mutants_explore.__path__)
-    if role.ispkg
+    if role.ispkg and role.name in CASE_DIRECTORY_ROLES
     for info in pkgutil.iter_modules([str(Path(mutants_explore.__path__[0]) / role.name)])
     if not info.name.startswith("_")
 ]
 
 
 def explore_item(run: KitRun, role: str = "resolver") -> dict[str, str]:
+    # a run with every role configured (--kaizen-reference) explores each role that has an explorer
     found = [item for item in run.items if item.name == f"explore[{role}]"]
     assert len(found) == 1, run.result.stdout.str()[-3000:]
     return {"outcome": found[0].outcome, **found[0].properties}
@@ -122,7 +127,7 @@ def test_the_reference_passes_exploration(kit_pytester: pytest.Pytester, seed: s
     roles = [
         item.name[len("explore[") : -1] for item in run.items if item.name.startswith("explore[")
     ]
-    assert "resolver" in roles and "hub" in roles, roles
+    assert sorted(roles) == sorted(EXPLORERS), roles
     for role in roles:
         explored = explore_item(run, role)
         assert explored["outcome"] == "passed", explored

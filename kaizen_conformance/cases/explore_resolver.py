@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from kaizen_conformance import contract
 from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
 from kaizen_conformance.cases.explore import mostly
+from kaizen_conformance.cases.explore_manifests import manifests
 from kaizen_conformance.cases.facts import decide
 from kaizen_conformance.cases.hub import FLAG
 from kaizen_conformance.cases.loading import PLACEHOLDER
@@ -34,7 +35,8 @@ ASKED_DOMAINS = (None, "custodian", "cust")
 NAMES = ("alpha", "café", "beta", "ünïcode", "a..b")
 # How a slug is spelt: case variants, padding, the other Unicode normal form of its name.
 SPELLINGS = ("as-is", "upper", "nfd", "pad-right", "title", "pad-left")
-# Checkouts every example has under {repos}; each gets a manifest drawn from the corpus, or none.
+# Checkouts every example has under {repos}; each gets a manifest drawn from the corpus or the
+# grammar (cases/explore_manifests.py), or none.
 CHECKOUTS = ("alpha", "beta", "a..b", "café")
 NOT_A_DIRECTORY = "not-a-dir"
 # This runner's host path, as a template on a checkout name: usable, or one way unusable.
@@ -217,6 +219,9 @@ def examples(draw: st.DrawFn) -> dict[str, Any]:
     files: list[dict[str, Any]] = [{"path": f"repos/{NOT_A_DIRECTORY}", "text": "not a checkout\n"}]
     for checkout in CHECKOUTS:
         _, text = draw(mostly(valid, other, 3))
+        if text is not None and draw(st.integers(0, 3)) == 3:
+            # one in four from the grammar: manifests the corpus does not hold, valid or not
+            text = draw(manifests()).text
         if text is None:
             files.append({"path": f"repos/{checkout}", "mkdir": True})
         else:

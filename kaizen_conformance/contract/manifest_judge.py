@@ -299,6 +299,25 @@ def _problem(data: bytes, portable: bool) -> str | None:
     return None
 
 
+def reading_depends_on_parser(text: str) -> bool:
+    """Whether another reader the contract allows may read ``text`` otherwise than the judge's
+    own (libyaml's) reading: a plain scalar YAML 1.1 and 1.2 read differently, or PyYAML's
+    pure-Python parser reading another document, or failing where libyaml reads one (or the
+    other way round). Where it does not, an invalid verdict holds for every reader; where it
+    does, the contract gives the manifest no single verdict (section 7)."""
+    readings: list[tuple[str, Any]] = []
+    for loader in (FAST_LOADER, PURE_LOADER):
+        try:
+            root = _compose(text, loader)
+            if root is not None and _version_dependent(root):
+                return True
+            document = _Builder(portable=False).build(root) if root is not None else None
+            readings.append(("read", document))
+        except (yaml.YAMLError, _Invalid, RecursionError):
+            readings.append(("refused", None))
+    return readings[0] != readings[1]
+
+
 def _parser_dependent(text: str, document: dict[str, Any]) -> str | None:
     """Whether PyYAML's pure-Python parser reads ``text`` as the same document libyaml did."""
     if PURE_LOADER is FAST_LOADER:

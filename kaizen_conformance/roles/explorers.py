@@ -7,13 +7,17 @@ from collections.abc import Callable
 from kaizen_conformance.core.checks import CheckContext
 from kaizen_conformance.roles.explore import Finding
 from kaizen_conformance.roles.explore_hub import explore_hub
+from kaizen_conformance.roles.explore_list import explore_list
 from kaizen_conformance.roles.explore_resolver import explore_resolver
+from kaizen_conformance.roles.explore_validate import explore_validate
 
 Explorer = Callable[[CheckContext], "tuple[Finding | None, int]"]
 
 EXPLORERS: dict[str, Explorer] = {
     "resolver": explore_resolver,
     "hub": explore_hub,
+    "validate": explore_validate,
+    "list": explore_list,
 }
 
 

@@ -89,12 +89,18 @@ class Run:
     marker_created: bool
 
 
-def execute(context: CheckContext, case: ListCase) -> Run:
-    workspace, checkout = case.materialise(context.workspace_dir(f"lst-{case.id}"))
+def execute(context: CheckContext, case: ListCase, root: Path | None = None) -> Run:
+    """Run list on ``case`` materialised (under ``root`` when given, as exploration does to
+    remove each example's files after it)."""
+    where = root / "workspace" if root is not None else context.workspace_dir(f"lst-{case.id}")
+    workspace, checkout = case.materialise(where)
     before = trees.fingerprint(workspace.root)
-    scratch = partial(
-        context.workspace_dir, f"lst-scratch-{case.id}"
-    )  # never inside the fingerprinted tree
+    # never inside the fingerprinted tree
+    scratch = (
+        partial(context.workspace_dir, f"lst-scratch-{case.id}")
+        if root is None
+        else partial(validate_role.fresh, root / "scratch")
+    )
     result = manifest_tools.list_agents(context.settings, checkout, f"list {case.id}", scratch)
     after = trees.fingerprint(workspace.root)
     return Run(workspace, checkout, result, before, after, workspace.marker.exists())
@@ -189,7 +195,11 @@ def json_text(value: Any) -> str:
 
 def check_listed(case: ListCase, context: CheckContext) -> None:
     """LST-001: on a valid manifest, exactly its agents, in file order, four keys each."""
-    run = run_of(context, case)
+    judge_listed(case, run_of(context, case))
+
+
+def judge_listed(case: ListCase, run: Run) -> None:
+    """LST-001 on one run (a golden case's, or an explored example's)."""
     result = run.result
     if not result.succeeded:
         raise Violation(
@@ -212,7 +222,11 @@ def check_listed(case: ListCase, context: CheckContext) -> None:
 
 def check_error(case: ListCase, context: CheckContext) -> None:
     """LST-002: on an invalid or missing manifest, an error naming schedule.yml, nothing on stdout."""
-    run = run_of(context, case)
+    judge_error(case, run_of(context, case))
+
+
+def judge_error(case: ListCase, run: Run) -> None:
+    """LST-002 on one run (a golden case's, or an explored example's)."""
     result = run.result
     validate_role.answered_safely(run, "answer")
     if result.succeeded:

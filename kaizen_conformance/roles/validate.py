@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from kaizen_conformance import contract
@@ -118,14 +119,20 @@ class Run:
     marker_created: bool
 
 
-def execute(context: CheckContext, entry: ManifestEntry) -> Run:
-    workspace = new_workspace(context.workspace_dir(f"val-{entry.id}"), None)
+def execute(context: CheckContext, entry: ManifestEntry, root: Path | None = None) -> Run:
+    """Run the validator on ``entry`` placed in a checkout (under ``root`` when given, as
+    exploration does to remove each example's files after it)."""
+    where = root / "workspace" if root is not None else context.workspace_dir(f"val-{entry.id}")
+    workspace = new_workspace(where, None)
     checkout = workspace.repos / CHECKOUT
     entry.place(workspace, checkout)
     before = trees.fingerprint(workspace.root)
-    scratch = partial(
-        context.workspace_dir, f"val-scratch-{entry.id}"
-    )  # never inside the fingerprinted tree
+    # never inside the fingerprinted tree
+    scratch = (
+        partial(context.workspace_dir, f"val-scratch-{entry.id}")
+        if root is None
+        else partial(fresh, root / "scratch")
+    )
     result = manifest_tools.validate(context.settings, checkout, f"validate {entry.id}", scratch)
     after = trees.fingerprint(workspace.root)
     return Run(workspace, result, before, after, workspace.marker.exists())
@@ -139,9 +146,18 @@ def run_of(context: CheckContext, entry: ManifestEntry) -> Run:
 # --------------------------------------------------------------------------- checks
 
 
+def fresh(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def check_verdict(entry: ManifestEntry, context: CheckContext) -> None:
     """VAL-001 (and the case's SCH rules): accepted iff the corpus calls the manifest valid."""
-    run = run_of(context, entry)
+    judge_verdict(entry, run_of(context, entry))
+
+
+def judge_verdict(entry: ManifestEntry, run: Run) -> None:
+    """VAL-001 on one run (a golden case's, or an explored example's)."""
     result = run.result
     answered_safely(run, "verdict")
     if entry.valid and result.failed:

@@ -1,0 +1,1 @@
+"""schedule list mistakes no golden case catches (tests/test_explore_manifests.py proves both halves)."""

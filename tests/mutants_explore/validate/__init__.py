@@ -1,0 +1,1 @@
+"""Validator mistakes no golden case catches (tests/test_explore_manifests.py proves both halves)."""

@@ -16,11 +16,12 @@ import shutil
 from pathlib import Path
 from types import ModuleType
 
-import mutants_explore.resolver
+import mutants_explore
 import pytest
 from kitrun import KitRun, run_kit
 
 from kaizen_conformance.cases.loading import FIXTURES_ENV, fixtures_root
+from kaizen_conformance.roles.explorers import EXPLORERS
 
 LIMIT = 420  # seconds for one child run
 # A per-call limit well above the reference resolver's own hub timeout (2 s): the machine may be
@@ -28,15 +29,20 @@ LIMIT = 420  # seconds for one child run
 MATRIX_OPTIONS = ("--kaizen-timeout=10",)
 WRONG_ANSWER = "wrong-answer"
 
+# every role's golden-blind mutants: tests/mutants_explore/<role>/<mutant>.py
 MUTANTS = [
-    importlib.import_module(f"mutants_explore.resolver.{info.name}")
-    for info in pkgutil.iter_modules(mutants_explore.resolver.__path__)
+    importlib.import_module(f"mutants_explore.{role.name}.{info.name}")
+    for role in pkgutil.iter_modules(mutants_explore.__path__)
+    if role.ispkg
+    for info in pkgutil.iter_modules(
+        importlib.import_module(f"mutants_explore.{role.name}").__path__
+    )
     if not info.name.startswith("_")
 ]
 
 
-def explore_item(run: KitRun) -> dict[str, str]:
-    found = [item for item in run.items if item.name.startswith("explore[")]
+def explore_item(run: KitRun, role: str = "resolver") -> dict[str, str]:
+    found = [item for item in run.items if item.name == f"explore[{role}]"]
     assert len(found) == 1, run.result.stdout.str()[-3000:]
     return {"outcome": found[0].outcome, **found[0].properties}
 
@@ -67,7 +73,7 @@ def test_exploration_finds_a_golden_blind_mistake_and_writes_a_case_that_catches
     # golden-blind: no golden case judges its answers wrong (the kill matrix's meaning of a kill)
     judged_wrong = [(i.name, i.message[:300]) for i in golden if i.kind == WRONG_ANSWER]
     assert not judged_wrong, f"{mutant.__name__} is not golden-blind: {judged_wrong}"
-    explored = explore_item(run)
+    explored = explore_item(run, mutant.ROLE)
     assert explored["outcome"] == "xfailed", explored  # apart: not a failure without -strict
     # every golden check passed, so the role CONFORMS and the run exits 0: the finding is apart
     assert run.result.ret == 0, run.result.stdout.str()[-3000:]
@@ -82,7 +88,7 @@ def test_exploration_finds_a_golden_blind_mistake_and_writes_a_case_that_catches
     # 2. the shrunk case, added to a copy of the fixtures, makes the golden suite catch it
     fixtures = kit_pytester.path / "fixtures"
     shutil.copytree(fixtures_root(), fixtures)
-    shutil.copytree(written, fixtures / "resolver" / written.name)
+    shutil.copytree(written, fixtures / mutant.ROLE / written.name, symlinks=True)
     monkeypatch.setenv(FIXTURES_ENV, str(fixtures))
     caught = run_kit(
         kit_pytester,
@@ -114,10 +120,11 @@ def test_the_reference_passes_exploration(kit_pytester: pytest.Pytester, seed: s
         subprocess=True,
         limit=LIMIT,
     )
-    explored = explore_item(run)
-    assert explored["outcome"] == "passed", explored
-    # distinct examples: Hypothesis may draw one example twice, and it runs once
-    assert int(explored["kaizen_explore_examples"]) >= 100, explored
+    for role in EXPLORERS:
+        explored = explore_item(run, role)
+        assert explored["outcome"] == "passed", explored
+        # distinct examples: Hypothesis may draw one example twice, and it runs once
+        assert int(explored["kaizen_explore_examples"]) >= 100, explored
     assert run.result.ret == 0
     assert not (kit_pytester.path / ".hypothesis").exists()
 
@@ -144,7 +151,7 @@ def test_the_same_seed_finds_the_same_case_and_strict_makes_it_count(
         )
         for extra in ([], ["--kaizen-explore-strict"])
     ]
-    findings = [json.loads(explore_item(run)["kaizen_explore_found"]) for run in runs]
+    findings = [json.loads(explore_item(run, mutant.ROLE)["kaizen_explore_found"]) for run in runs]
     assert findings[0]["case"] == findings[1]["case"], findings
     assert findings[0]["examples_to_find"] == findings[1]["examples_to_find"], findings
     assert runs[0].result.ret == 0
@@ -285,7 +292,7 @@ def test_a_failure_of_the_kit_while_exploring_turns_the_status_only_when_strict(
             *MATRIX_OPTIONS,
             "--kaizen-reference",
             "-k",
-            "RES-014 or explore",
+            "RES-014 or (explore and resolver)",
             "--kaizen-allow-incomplete",
             "--kaizen-explore",
             *extra,

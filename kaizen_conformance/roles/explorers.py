@@ -6,12 +6,14 @@ from collections.abc import Callable
 
 from kaizen_conformance.core.checks import CheckContext
 from kaizen_conformance.roles.explore import Finding
+from kaizen_conformance.roles.explore_prepare import explore_prepare
 from kaizen_conformance.roles.explore_resolver import explore_resolver
 
 Explorer = Callable[[CheckContext], "tuple[Finding | None, int]"]
 
 EXPLORERS: dict[str, Explorer] = {
     "resolver": explore_resolver,
+    "prepare": explore_prepare,
 }
 
 

@@ -51,7 +51,7 @@ def options_of(module: ModuleType) -> list[str]:
     return [o.replace("{module}", module.__name__) for o in module.OPTIONS]
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.__name__.rpartition(".")[2])
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.__name__.partition(".")[2])
 def test_exploration_finds_a_golden_blind_mistake_and_writes_a_case_that_catches_it(
     kit_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, mutant: ModuleType
 ) -> None:

@@ -39,8 +39,8 @@ CADENCES = ("weekly", "daily", "monthly")
 CHECKOUTS = ("subject", "dépôt kaizen")
 # Memory file names: case (B before a), digits (10- before 2-), dot-files (a name that ends in
 # .md is memory, hidden or not), non-ASCII, and characters whose code-point order differs from
-# their UTF-16 order (U+FF46 and U+FB01 sort before U+1F680 and U+1D4B3 by code point, after them
-# by UTF-16 code unit).
+# their UTF-16 order (U+FF46, U+FB01 and U+FB00 sort before U+1F680, U+1D4B3 and U+1F4DD by code
+# point, after them by UTF-16 code unit).
 MEMORY_NAMES = (
     "notes.md",
     "a.md",
@@ -49,14 +49,25 @@ MEMORY_NAMES = (
     "10-later.md",
     "2-earlier.md",
     ".hidden.md",
+    ".notes.md",
     "über.md",
     "Zulu.md",
     "ça-va.md",
-    "\uff46\uff55\uff4c\uff4c.md"  # fullwidth "full",
+    "\uff46\uff55\uff4c\uff4c.md",  # "full" in fullwidth letters
     "\U0001f680-launch.md",
     "x.md.md",
     "\ufb01nal.md",
     "\U0001d4b3-math.md",
+    "\ufb00-ligature.md",
+    "\U0001f4dd-memo.md",
+)
+# One example's memory names come from one of these most of the time, so that the names whose
+# order is easy to get wrong meet each other: all of them, case and digits, dots, beyond ASCII.
+NAME_FAMILIES: tuple[tuple[str, ...], ...] = (
+    MEMORY_NAMES,
+    tuple(n for n in MEMORY_NAMES if n.isascii()),
+    (*(n for n in MEMORY_NAMES if n.startswith(".") or n.count(".") > 1), "notes.md"),
+    (*(n for n in MEMORY_NAMES if not n.isascii()), "Zulu.md"),
 )
 # Entries directly in memory/ that are not memory files.
 NOT_MEMORY_NAMES = ("notes.txt", "README", "draft.md.bak", "notes.MD", "old.markdown", "md")
@@ -85,21 +96,24 @@ OBJECT_METRICS: tuple[bytes, ...] = (
     b'{"big": 1e2, "neg": -0.5, "whole": 3.0}\n',
     b'{"a": [], "b": {}, "c": ""}',
 )
-# ... and metrics that are not: an error naming the metrics file (PRE-009).
+# ... and metrics that are not: an error naming the metrics file (PRE-009). JSON that is not an
+# object, and text that is no JSON at all (RFC 8259 has no NaN or Infinity; UTF-8 only).
 NOT_OBJECT_METRICS: tuple[bytes, ...] = (
     b"[1, 2, 3]\n",
     b'"a string"\n',
     b"42\n",
     b"null\n",
     b"true\n",
+)
+NOT_JSON_METRICS: tuple[bytes, ...] = (
     b'{"runs": 12\n',
-    b"",
     b'{"rate": NaN}\n',
+    b"",
     b'{"limit": Infinity}\n',
-    b"NaN\n",
-    b'{"low": -Infinity}\n',
     b'{"a": 1} {"b": 2}\n',
+    b"NaN\n",
     b'{"name": "caf\xe9"}\n',
+    b'{"low": -Infinity}\n',
     b"{'single': 'quotes'}\n",
 )
 ESCAPES = ("absolute", "relative")  # how a symlink leaves the repo: {outside}/x, or ../../x
@@ -137,25 +151,27 @@ ENTRY_KINDS = (
 
 
 @st.composite
-def memory_entry(draw: st.DrawFn) -> dict[str, Any]:
+def memory_entry(draw: st.DrawFn, names: tuple[str, ...] = MEMORY_NAMES) -> dict[str, Any]:
     kind = draw(st.sampled_from(ENTRY_KINDS))
     if kind == "not-memory":
         return {"kind": "file", "name": draw(st.sampled_from(NOT_MEMORY_NAMES)), "content": b"x\n"}
     if kind in ("directory", "empty-dir"):
         return {"kind": kind, "name": draw(st.sampled_from(DIRECTORY_NAMES))}
-    name = draw(st.sampled_from(MEMORY_NAMES))
+    name = draw(st.sampled_from(names))
     if kind == "file":
         return {"kind": "file", "name": name, "content": draw(st.sampled_from(CONTENTS))}
     return {"kind": kind, "name": name}
 
 
 def unique_names(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One entry per name: a directory holds each name once."""
+    """One entry per name, and per name ignoring case: a directory holds each name once, and on
+    a case-insensitive file system (macOS, Windows) ``Notes.md`` is ``notes.md``, so an example
+    holding both would be another example there."""
     seen: set[str] = set()
     kept = []
     for entry in entries:
-        if entry["name"] not in seen:
-            seen.add(entry["name"])
+        if entry["name"].casefold() not in seen:
+            seen.add(entry["name"].casefold())
             kept.append(entry)
     return kept
 
@@ -169,10 +185,10 @@ REFUSALS = (
     "disabled-agent",
     "escaping-memory",
     "missing-prompt",
-    "metrics-not-an-object",
+    "metrics-not-json",
     "escaping-prompt",
     "prompt-is-a-directory",
-    "metrics-not-an-object",
+    "metrics-not-json",
     "escaping-metrics",
     "escaping-memory-directory",
 )
@@ -218,11 +234,12 @@ def examples(draw: st.DrawFn) -> dict[str, Any]:
 
     memory: dict[str, Any] | None = None
     if draw(st.sampled_from((True, True, True, False))) or refusal.startswith("escaping-memory"):
-        entries = unique_names(draw(st.lists(memory_entry(), max_size=8)))
+        family = draw(st.sampled_from(NAME_FAMILIES))
+        entries = unique_names(draw(st.lists(memory_entry(family), max_size=8)))
         memory = {"entries": entries}
         if refusal == "escaping-memory":
             name = draw(st.sampled_from(MEMORY_NAMES))
-            entries = [e for e in entries if e["name"] != name]
+            entries = [e for e in entries if e["name"].casefold() != name.casefold()]
             memory["entries"] = [
                 *entries,
                 {"kind": "escape", "name": name, "form": draw(st.sampled_from(ESCAPES))},
@@ -234,6 +251,8 @@ def examples(draw: st.DrawFn) -> dict[str, Any]:
     metrics: dict[str, Any] | None = None
     if refusal == "metrics-not-an-object":
         metrics = {"kind": "file", "content": draw(st.sampled_from(NOT_OBJECT_METRICS))}
+    elif refusal == "metrics-not-json":
+        metrics = {"kind": "file", "content": draw(st.sampled_from(NOT_JSON_METRICS))}
     elif refusal == "escaping-metrics":
         metrics = {"kind": "escape", "form": draw(st.sampled_from(ESCAPES))}
     elif draw(st.booleans()):

@@ -20,7 +20,10 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+from kaizen_conformance.cases import goldens
+from kaizen_conformance.cases.prepare import GOLDEN_DIR, PrepareCase, expectation
 from kaizen_conformance.core.checks import CheckContext, Violation
+from kaizen_conformance.roles import prepare as role
 from kaizen_conformance.roles.explore import (
     Finding,
     Verdict,
@@ -53,10 +56,6 @@ def quietly(context: CheckContext) -> Iterator[None]:
 def explore_prepare(context: CheckContext) -> tuple[Finding | None, int]:
     """Run the budget of examples; (the shrunk failure or None, examples run)."""
     from kaizen_conformance.cases import explore_prepare as examples_of
-    from kaizen_conformance.cases.explore import write_case
-    from kaizen_conformance.cases.goldens import serialise
-    from kaizen_conformance.cases.prepare import GOLDEN_DIR, load_prepare_case
-    from kaizen_conformance.roles import prepare as role
 
     chosen_seed = int(context.settings.options.explore_seed)
     profile = context.settings.profile(ROLE)
@@ -75,22 +74,31 @@ def explore_prepare(context: CheckContext) -> tuple[Finding | None, int]:
         files = {f"repo/{path}": content for path, content in case_files.repo.items()}
         golden_text = ""
         if outcome.data is not None:
-            golden_text = serialise(examples_of.golden_of(agent, outcome.data))
+            golden_text = goldens.serialise(examples_of.golden_of(agent, outcome.data))
             files[f"{GOLDEN_DIR}/{agent}.json"] = golden_text.encode("utf-8")
         draft = case_files.case_data("an explored example", outcome.expect())
         runs[0] += 1
         root = base / f"{runs[0]}"
         try:
-            # loaded by the golden suite's own loader: what runs is exactly the case written
-            case = load_prepare_case(write_case(root / "case", ROLE, case_id, draft, files))
+            # the case written, as the loader makes it (tests/test_explore_prepare.py shows the
+            # loader accepts every example), its repo/ files held in memory rather than on disk
+            case = PrepareCase(
+                id=case_id,
+                source=root / "case.yml",
+                description=draft["description"],
+                agents={agent: expectation(draft["agents"][agent])},
+                checkout=case_files.checkout,
+                files=draft.get("files", []),
+                repo_files=case_files.repo,
+            )
             invocation = role.Invocation(case, agent, case.agents[agent])
-            materialised = case.materialise(root / "workspace")
+            materialised = case.materialise(root)
             run = role.execute(context, invocation, materialised)
             key = (ROLE, invocation.id, 0)
             context.memo[key] = run  # the golden checks read the run from the memo
             try:
                 with quietly(context):
-                    found = failure(invocation, run, golden_text, case_id)
+                    found = first_failure(context, invocation, run, golden_text, case_id)
             finally:
                 context.memo.pop(key, None)
             if found is None:
@@ -107,49 +115,6 @@ def explore_prepare(context: CheckContext) -> tuple[Finding | None, int]:
             return Verdict(rule, message, {**draft, "description": what}, files)
         finally:
             shutil.rmtree(root, ignore_errors=True)
-
-    def failure(
-        invocation: Any, run: Any, golden_text: str, case_id: str
-    ) -> tuple[str, str, str] | None:
-        """The first golden check of prepare that fails on this run: (rule, its message, the
-        first difference from the golden when that is what fails)."""
-        checks: list[tuple[str, Callable[[], None]]]
-        first: list[str] = []
-        if invocation.expect.is_event:
-
-            def compare() -> None:
-                event = role.require_event(run)
-                from kaizen_conformance.cases import goldens
-
-                payload = goldens.normalise(event, run.materialised.given)
-                received = goldens.serialise(payload)
-                if received != golden_text:
-                    expected = json.loads(golden_text)
-                    differs = list(role.differing_paths(expected, json.loads(received)))
-                    first[:] = [f"{differs[0]} (the golden's, then prepare's)"] if differs else []
-                    golden = f"{ROLE}/{case_id}/{GOLDEN_DIR}/{invocation.agent}.json"
-                    raise Violation(
-                        role.golden_difference(
-                            golden, run.materialised.given, golden_text, received
-                        )
-                    )
-
-            def produced() -> None:
-                role.require_event(run)
-
-            checks = [("PRE-002", produced)]
-            checks += [(r, bound(role.CHECKERS[r], invocation, context)) for r in EVENT_ORDER]
-            checks.append(("PRE-002", compare))
-        else:
-            rule = invocation.expect.rule or "PRE-009"
-            checks = [(rule, bound(role.check_error, invocation, context))]
-            checks += [(r, bound(role.CHECKERS[r], invocation, context)) for r in BOUNDARY_ORDER]
-        for rule, check in checks:
-            try:
-                check()
-            except Violation as violation:
-                return rule, str(violation), (first or [""])[0]
-        return None
 
     def fewer_files(model: dict[str, Any], finding: Finding, counted: Any) -> Finding:
         """Drop each memory entry and manifest agent the failure does not need, while it still
@@ -192,8 +157,52 @@ def explore_prepare(context: CheckContext) -> tuple[Finding | None, int]:
     return finding, run
 
 
+def first_failure(
+    context: CheckContext,
+    invocation: role.Invocation,
+    run: role.Run,
+    golden_text: str,
+    case_id: str,
+) -> tuple[str, str, str] | None:
+    """The first golden check of prepare that fails on this run: (rule, its message, the first
+    difference from the golden when that is what fails)."""
+    checks: list[tuple[str, Callable[[], None]]]
+    first: list[str] = []
+    if invocation.expect.is_event:
+
+        def produced() -> None:
+            role.require_event(run)
+
+        def compare() -> None:
+            payload = goldens.normalise(role.require_event(run), run.materialised.given)
+            received = goldens.serialise(payload)
+            if received != golden_text:
+                differs = role.differing_paths(json.loads(golden_text), json.loads(received))
+                first[:] = [f"{line} (the golden's, then prepare's)" for line in differs][:1]
+                golden = f"{ROLE}/{case_id}/{GOLDEN_DIR}/{invocation.agent}.json"
+                raise Violation(
+                    role.golden_difference(golden, run.materialised.given, golden_text, received)
+                )
+
+        checks = [("PRE-002", produced)]
+        checks += [(r, bound(role.CHECKERS[r], invocation, context)) for r in EVENT_ORDER]
+        checks.append(("PRE-002", compare))
+    else:
+        refusing = invocation.expect.rule or "PRE-009"
+        checks = [(refusing, bound(role.check_error, invocation, context))]
+        checks += [(r, bound(role.CHECKERS[r], invocation, context)) for r in BOUNDARY_ORDER]
+    for rule, check in checks:
+        try:
+            check()
+        except Violation as violation:
+            return rule, str(violation), (first or [""])[0]
+    return None
+
+
 def bound(
-    check: Callable[[Any, CheckContext], None], invocation: Any, context: CheckContext
+    check: Callable[[role.Invocation, CheckContext], None],
+    invocation: role.Invocation,
+    context: CheckContext,
 ) -> Callable[[], None]:
     return lambda: check(invocation, context)
 

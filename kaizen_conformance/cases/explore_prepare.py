@@ -10,8 +10,9 @@ case as the golden suite does; a failing example is written out as that case.
 
 The expected outcome is ``oracle``'s: the event (or the refusal) the contract defines, computed
 from the case's files alone with its own small model of paths and links. It shares nothing with
-the reference prepare. Only what the contract defines is drawn: one reason at most to refuse,
-JSON that every parser reads alike, names that are valid UTF-8 in one normal form.
+the reference prepare. Only what the contract defines, the same on every machine, is drawn: one
+reason at most to refuse, JSON that every parser reads alike, names that are valid UTF-8 in one
+normal form, never two names that a case-insensitive file system would hold as one.
 
 This module imports Hypothesis at its top: only ``--kaizen-explore`` imports it.
 """

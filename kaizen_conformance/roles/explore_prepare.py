@@ -177,8 +177,10 @@ def first_failure(
             payload = goldens.normalise(role.require_event(run), run.materialised.given)
             received = goldens.serialise(payload)
             if received != golden_text:
-                differs = role.differing_paths(json.loads(golden_text), json.loads(received))
-                first[:] = [f"{line} (the golden's, then prepare's)" for line in differs][:1]
+                differs = list(role.differing_paths(json.loads(golden_text), json.loads(received)))
+                # a path that differs says most (memory order, a file left out), else the first
+                telling = [line for line in differs if ".path:" in line] or differs
+                first[:] = [f"{line} (the golden's, then prepare's)" for line in telling][:1]
                 golden = f"{ROLE}/{case_id}/{GOLDEN_DIR}/{invocation.agent}.json"
                 raise Violation(
                     role.golden_difference(golden, run.materialised.given, golden_text, received)

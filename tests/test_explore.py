@@ -92,7 +92,7 @@ def test_exploration_finds_a_golden_blind_mistake_and_writes_a_case_that_catches
     # 2. the shrunk case, added to a copy of the fixtures, makes the golden suite catch it
     fixtures = kit_pytester.path / "fixtures"
     shutil.copytree(fixtures_root(), fixtures)
-    shutil.copytree(written, fixtures / mutant.ROLE / written.name)
+    shutil.copytree(written, fixtures / mutant.ROLE / written.name, symlinks=True)
     monkeypatch.setenv(FIXTURES_ENV, str(fixtures))
     caught = run_kit(
         kit_pytester,
@@ -159,7 +159,7 @@ def test_the_same_seed_finds_the_same_case_and_strict_makes_it_count(
         )
         for extra in ([], ["--kaizen-explore-strict"])
     ]
-    findings = [json.loads(explore_item(run)["kaizen_explore_found"]) for run in runs]
+    findings = [json.loads(explore_item(run, mutant.ROLE)["kaizen_explore_found"]) for run in runs]
     assert findings[0]["case"] == findings[1]["case"], findings
     assert findings[0]["examples_to_find"] == findings[1]["examples_to_find"], findings
     assert runs[0].result.ret == 0
@@ -300,7 +300,7 @@ def test_a_failure_of_the_kit_while_exploring_turns_the_status_only_when_strict(
             *MATRIX_OPTIONS,
             "--kaizen-reference",
             "-k",
-            "RES-014 or explore",
+            "RES-014 or (explore and resolver)",
             "--kaizen-allow-incomplete",
             "--kaizen-explore",
             *extra,

@@ -106,6 +106,8 @@ class PrepareCase:
     git: Mapping[str, Any] | None = None
     repo_source: Path | None = None
     manifest: ManifestEntry | None = None
+    # the repo/ tree's files by relative path, when they are not on disk (explored examples)
+    repo_files: Mapping[str, bytes] | None = None
 
     @property
     def directory(self) -> Path:
@@ -120,6 +122,10 @@ class PrepareCase:
         checkout = workspace.repos / self.checkout
         if self.repo_source is not None:
             shutil.copytree(self.repo_source, checkout, symlinks=True)
+        for relative, content in (self.repo_files or {}).items():
+            target = checkout / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
         if self.manifest is not None:
             self.manifest.place(workspace, checkout)
             add_corpus_prompt(checkout)

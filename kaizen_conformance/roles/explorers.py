@@ -8,6 +8,7 @@ from kaizen_conformance.core.checks import CheckContext
 from kaizen_conformance.roles.explore import Finding
 from kaizen_conformance.roles.explore_hub import explore_hub
 from kaizen_conformance.roles.explore_list import explore_list
+from kaizen_conformance.roles.explore_prepare import explore_prepare
 from kaizen_conformance.roles.explore_resolver import explore_resolver
 from kaizen_conformance.roles.explore_validate import explore_validate
 
@@ -18,6 +19,7 @@ EXPLORERS: dict[str, Explorer] = {
     "hub": explore_hub,
     "validate": explore_validate,
     "list": explore_list,
+    "prepare": explore_prepare,
 }
 
 

@@ -339,10 +339,19 @@ def check_golden(invocation: Invocation, context: CheckContext) -> None:
             f"cannot read the golden {golden_path}: {exc}", FailureKind.KIT_ERROR
         ) from None
     raise Violation(
-        f"the event differs from the golden {display(golden_path)}\n"
+        golden_difference(display(golden_path), run.materialised.given, golden_text, received)
+    )
+
+
+def golden_difference(golden: str, given: str, golden_text: str, received: str) -> str:
+    """PRE-002's words for an event that differs from its golden (exploration's too)."""
+    from kaizen_conformance.cases import goldens
+
+    return (
+        f"the event differs from the golden {golden}\n"
         f"(compared: specversion, type, subject, datacontenttype and data; id, time and data.repo.root "
         f"normalised to {goldens.ID}, {goldens.TIME} and {goldens.ROOT}, the last only when it is the path "
-        f"given, {run.materialised.given!r})\n" + goldens.diff(golden_text, received)
+        f"given, {given!r})\n" + goldens.diff(golden_text, received)
     )
 
 

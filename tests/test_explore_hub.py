@@ -128,3 +128,42 @@ def test_the_same_seed_explores_the_hub_the_same_way_under_xdist_too(
     assert findings[0]["case"] == findings[1]["case"], findings
     assert findings[0]["examples_to_find"] == findings[1]["examples_to_find"], findings
     assert not (kit_pytester.path / ".hypothesis").exists()
+
+
+PICKY_SEED = """\
+from kaizen_conformance.reference.hub import seed as reference_seed
+
+
+def seed(app, records):
+    # a store that cannot take a quarter-hour offset, which the golden rosters never have
+    if any(":45" in str(r.get("kaizen_schedule_updated_at"))[19:] for r in records):
+        raise ValueError("offset +05:45 not supported by this store")
+    return reference_seed(app, records)
+"""
+
+
+def test_a_seed_that_fails_on_an_explored_roster_stops_exploring_without_a_verdict(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    kit_pytester.makepyfile(picky_seed=PICKY_SEED)
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-timeout=10",
+        "--kaizen-hub-app=kaizen_conformance.reference.hub:app",
+        "--kaizen-hub-seed=picky_seed:seed",
+        "--kaizen-explore",
+        "--kaizen-explore-strict",
+        "-k",
+        "hub",
+        subprocess=True,
+        limit=LIMIT,
+    )
+    explored = [item for item in run.items if item.name == "explore[hub]"]
+    assert len(explored) == 1 and explored[0].outcome == "skipped", run.result.stdout.str()[-2000:]
+    # not the kit's error, not a finding: not run, with the seed's own words
+    run.result.stdout.fnmatch_lines(
+        ["*explored: not run (not explored: *offset +05:45 not supported*"]
+    )
+    # the golden verdict stands: every golden check passed
+    run.result.stdout.fnmatch_lines(["  verdict: CONFORMS"])
+    assert run.result.ret == 0

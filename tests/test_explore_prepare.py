@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from kaizen_conformance.cases import prepare_oracle
 from kaizen_conformance.cases.goldens import serialise
 from kaizen_conformance.cases.loading import fixtures_root
 
@@ -43,7 +44,7 @@ def case_files(directory: Path, agent: str) -> Any:
         for name in names:
             path = Path(folder, name)
             repo[path.relative_to(directory / "repo").as_posix()] = path.read_bytes()
-    return explore_prepare.CaseFiles(
+    return prepare_oracle.CaseFiles(
         agent, data.get("checkout", "subject"), data.get("files", []), repo
     ), data["agents"][agent]
 
@@ -58,11 +59,11 @@ def case_files(directory: Path, agent: str) -> Any:
 )
 def test_the_oracle_agrees_with_every_golden_it_can_model(directory: Path, agent: str) -> None:
     files, expected = case_files(directory, agent)
-    outcome = explore_prepare.oracle(files)
+    outcome = prepare_oracle.oracle(files)
     if expected == "event":
         assert outcome.defined and outcome.data is not None, outcome.reasons
         golden = (directory / "golden" / f"{agent}.json").read_text(encoding="utf-8")
-        assert serialise(explore_prepare.golden_of(agent, outcome.data)) == golden
+        assert serialise(prepare_oracle.golden_of(agent, outcome.data)) == golden
     elif outcome.defined:
         assert outcome.expect() == expected
     else:
@@ -80,10 +81,10 @@ def test_every_example_is_a_case_the_loader_accepts(
     from kaizen_conformance.cases.prepare import load_prepare_case
 
     files = explore_prepare.case_of(example)
-    outcome = explore_prepare.oracle(files)
+    outcome = prepare_oracle.oracle(files)
     repo = {f"repo/{path}": content for path, content in files.repo.items()}
     if outcome.data is not None:
-        golden = serialise(explore_prepare.golden_of(files.agent, outcome.data))
+        golden = serialise(prepare_oracle.golden_of(files.agent, outcome.data))
         repo[f"golden/{files.agent}.json"] = golden.encode("utf-8")
     out = tmp_path_factory.mktemp("written")
     case_id = explore_prepare.example_id(example)

@@ -56,6 +56,7 @@ def quietly(context: CheckContext) -> Iterator[None]:
 def explore_prepare(context: CheckContext) -> tuple[Finding | None, int]:
     """Run the budget of examples; (the shrunk failure or None, examples run)."""
     from kaizen_conformance.cases import explore_prepare as examples_of
+    from kaizen_conformance.cases.prepare_oracle import golden_of, oracle
 
     chosen_seed = int(context.settings.options.explore_seed)
     profile = context.settings.profile(ROLE)
@@ -66,7 +67,7 @@ def explore_prepare(context: CheckContext) -> tuple[Finding | None, int]:
         """The rule, message and case when prepare gets ``model`` wrong; None when right (or
         when the contract does not decide the example)."""
         case_files = examples_of.case_of(model)
-        outcome = examples_of.oracle(case_files)
+        outcome = oracle(case_files)
         if not outcome.defined:
             return None
         case_id = examples_of.example_id(model)
@@ -74,7 +75,7 @@ def explore_prepare(context: CheckContext) -> tuple[Finding | None, int]:
         files = {f"repo/{path}": content for path, content in case_files.repo.items()}
         golden_text = ""
         if outcome.data is not None:
-            golden_text = goldens.serialise(examples_of.golden_of(agent, outcome.data))
+            golden_text = goldens.serialise(golden_of(agent, outcome.data))
             files[f"{GOLDEN_DIR}/{agent}.json"] = golden_text.encode("utf-8")
         draft = case_files.case_data("an explored example", outcome.expect())
         runs[0] += 1

@@ -18,6 +18,7 @@ from types import ModuleType
 
 import mutants_explore
 import pytest
+import yaml
 from kitrun import KitRun, run_kit
 
 from kaizen_conformance.cases.loading import FIXTURES_ENV, fixtures_root
@@ -317,3 +318,39 @@ def test_a_failure_of_the_kit_while_exploring_turns_the_status_only_when_strict(
     assert explore_item(runs[0])["outcome"] == "xfailed"
     assert runs[1].result.ret == pytest.ExitCode.TESTS_FAILED
     assert explore_item(runs[1])["outcome"] == "failed"
+
+
+SWALLOWING_RESOLVER = """\
+from kaizen_conformance.reference import resolver as ref
+
+
+def resolve(hub_url, hostname, domain=None):
+    try:
+        return ref.resolve_v2(hub_url, hostname, domain)
+    except Exception:
+        return []  # a failing hub reads as an empty fleet
+"""
+
+
+def test_a_failing_hub_is_explored_and_its_case_expects_a_loud_failure(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    kit_pytester.makepyfile(swallowing_resolver=SWALLOWING_RESOLVER)
+    out = kit_pytester.path / "found"
+    run = run_kit(
+        kit_pytester,
+        *MATRIX_OPTIONS,
+        "--kaizen-resolver=swallowing_resolver:resolve",
+        "-k",
+        "explore",
+        "--kaizen-allow-incomplete",
+        "--kaizen-explore",
+        f"--kaizen-explore-out={out}",
+        subprocess=True,
+        limit=LIMIT,
+    )
+    finding = json.loads(explore_item(run)["kaizen_explore_found"])
+    assert finding["rule"] == "RES-011", finding
+    case = yaml.safe_load((Path(finding["written"]) / "case.yml").read_text(encoding="utf-8"))
+    assert case["hub"]["fault"] and case["rules"] == ["RES-011"], case
+    assert all(outcome == {"error": True} for outcome in case["expect"].values()), case

@@ -63,6 +63,22 @@ UPDATED_AT = "2026-06-17T06:19:51Z"
 # The path the hub's base URL carries (section 3: "which may carry a path"); the golden cases'
 # in-process double has none, the loopback server's has its mount's.
 BASE_PATHS = ("", "/state-hub", "/api/hub")
+# How the hub fails, now and then (RES-011: the resolver must fail loudly). A stall is left to the
+# golden cases: each would cost a whole per-call limit.
+FAULTS: tuple[dict[str, Any], ...] = (
+    {"kind": "status", "status": 500},
+    {"kind": "status", "status": 503, "body": '{"detail": "maintenance"}'},
+    {"kind": "status", "status": 404},
+    {"kind": "not-json"},
+    {"kind": "not-array"},
+    {"kind": "not-array", "body": "null"},
+    {"kind": "not-array", "body": '{"repos": []}'},
+    {"kind": "cut-off", "after_records": 0},
+    {"kind": "cut-off", "after_records": 1},
+    {"kind": "refuse"},
+    {"kind": "disconnect"},
+    {"kind": "redirect-loop", "status": 307},
+)
 # Rosters: mostly a handful of records (quick to run, and to read once shrunk), at times more.
 ROSTER_SIZES = (6, 12)
 
@@ -244,6 +260,8 @@ def examples(draw: st.DrawFn) -> dict[str, Any]:
     base_path = draw(mostly(BASE_PATHS[:1], BASE_PATHS[1:], 2))
     if base_path:
         hub["base_path"] = base_path
+    if draw(st.integers(0, 9)) == 9:
+        hub["fault"] = dict(draw(st.sampled_from(FAULTS)))
     data["hub"] = hub
     data["files"] = files
     return data
@@ -257,9 +275,12 @@ class Expectation:
     rows: list[tuple[Any, Row]]  # each record, with the row that decides it
     included: set[str] = field(default_factory=set)
     either: set[str] = field(default_factory=set)
+    error: bool = False  # the hub fails: the resolver must fail loudly (RES-011)
 
     def outcome(self) -> dict[str, Any]:
         """As a case's ``expect`` holds it (and as the resolver role's checks read it)."""
+        if self.error:
+            return {"error": True}
         outcome: dict[str, Any] = {"included": sorted(self.included)}
         if self.either:
             outcome["either"] = sorted(self.either)
@@ -274,11 +295,11 @@ class Expectation:
 
 
 def expectation(
-    records: list[Any], *, hostname: str, domain: str | None, profile: str
+    records: list[Any], *, hostname: str, domain: str | None, profile: str, error: bool = False
 ) -> Expectation:
     """The table's outcome for every record (``cases.facts.decide``, the question a golden
     failure's attribution asks too); a slug listed twice is included if any record is."""
-    decided = Expectation(profile, [])
+    decided = Expectation(profile, [], error=error)
     for record in records:
         row = decide(record, hostname=hostname, domain=domain, profile=profile).row
         decided.rows.append((record, row))
@@ -296,12 +317,20 @@ def case_data(
     """A ready case.yml: the example, the rule it breaks, and the table's outcome per profile
     the rule applies to (a profile whose outcome the case format cannot state is left out)."""
     profiles = [
-        p for p in contract.catalogue()[rule].profiles if p in expected and not expected[p].either
+        p
+        for p in contract.catalogue()[rule].profiles
+        if p in expected and (not expected[p].either or failing_hub(data))
     ]
     return {
         "description": description,
         "rules": [rule],
         "profiles": profiles,
         **{k: v for k, v in data.items() if k != "domain" or v is not None},
-        "expect": {p: {"included": sorted(expected[p].included)} for p in profiles},
+        "expect": {p: expected[p].outcome() for p in profiles},
     }
+
+
+def failing_hub(data: Mapping[str, Any]) -> bool:
+    """The example's hub fails (``hub.fault``): the resolver must fail loudly, whatever the
+    roster (RES-011)."""
+    return bool(data["hub"].get("fault"))

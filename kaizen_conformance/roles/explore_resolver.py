@@ -78,7 +78,7 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
         """The rule, message and case when the resolver gets ``data`` wrong; None when right."""
         case_id = example_id(data)
         draft = {**data, "description": "an explored example", "rules": list(covered)}
-        draft["expect"] = {"included": []}
+        draft["expect"] = {"error": True} if examples_of.failing_hub(data) else {"included": []}
         draft = {k: v for k, v in draft.items() if v is not None}
         case = resolver_case_from_data(draft, base / "cases" / case_id)
         runs[0] += 1
@@ -87,7 +87,11 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
         try:
             expected = {
                 p: examples_of.expectation(
-                    records, hostname=case.hostname, domain=case.domain, profile=p
+                    records,
+                    hostname=case.hostname,
+                    domain=case.domain,
+                    profile=p,
+                    error=case.fault is not None,
                 )
                 for p in ("v1", "v2")
             }
@@ -98,7 +102,8 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
             judgement = judge_run(case, context, run)
             whole = judgement.whole is not None
             if judgement.whole is not None:
-                rule, message = whole_rule(ours), judgement.whole[0]
+                rule = "RES-011" if case.fault is not None else whole_rule(ours)
+                message = judgement.whole[0]
             elif judgement.wrong:
                 rule = judgement.wrong[0].rules[0]
                 # the header's first line is the draft's description: what follows says what went wrong

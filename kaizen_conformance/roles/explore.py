@@ -213,9 +213,14 @@ def drive(
     return finding, tally.calls
 
 
-def write_out(context: CheckContext, finding: Finding) -> None:
+# Writes a finding's case under a directory: (out, role, case id, case data, files) -> where.
+Writer = Callable[[Path, str, str, dict[str, Any], dict[str, bytes]], Path]
+
+
+def write_out(context: CheckContext, finding: Finding, writer: Writer | None = None) -> None:
     """Write the finding as a ready case under ``--kaizen-explore-out`` (relative to the rootdir),
-    when given."""
+    when given: a case directory (``cases.explore.write_case``), or what ``writer`` writes (a
+    manifest-corpus entry for the manifest tools)."""
     from kaizen_conformance.cases.explore import write_case
 
     out_option = context.settings.options.explore_out
@@ -224,7 +229,7 @@ def write_out(context: CheckContext, finding: Finding) -> None:
     out = Path(out_option)
     if not out.is_absolute():
         out = context.settings.rootpath / out
-    where = write_case(out, finding.role, finding.case_id, finding.case, finding.files)
+    where = (writer or write_case)(out, finding.role, finding.case_id, finding.case, finding.files)
     finding.written = str(where)
 
 

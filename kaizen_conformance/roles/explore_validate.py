@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kaizen_conformance.core.checks import CheckContext, Violation
-from kaizen_conformance.roles.explore import Finding, Verdict, drive, scratch
+from kaizen_conformance.roles.explore import Finding, Verdict, drive, scratch, write_out
 
 if TYPE_CHECKING:
     from kaizen_conformance.cases.corpus import ManifestEntry
@@ -120,20 +120,7 @@ def explore_manifest_tool(
     finally:
         shutil.rmtree(base, ignore_errors=True)
     if finding is not None:
-        write_entry_out(context, finding)
+        from kaizen_conformance.cases.explore_manifests import write_entry
+
+        write_out(context, finding, write_entry)
     return finding, run
-
-
-def write_entry_out(context: CheckContext, finding: Finding) -> None:
-    """Write the finding as a corpus entry under ``--kaizen-explore-out`` (relative to the
-    rootdir), when given."""
-    from kaizen_conformance.cases.explore_manifests import write_entry
-
-    out_option = context.settings.options.explore_out
-    if not out_option:
-        return
-    out = Path(out_option)
-    if not out.is_absolute():
-        out = context.settings.rootpath / out
-    where = write_entry(out, finding.role, finding.case_id, finding.case, finding.files)
-    finding.written = str(where)

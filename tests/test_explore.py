@@ -235,6 +235,17 @@ def test_exploration_options_are_checked(
     result.stderr.fnmatch_lines([message])
 
 
+def test_an_ini_budget_that_is_no_number_is_a_message_naming_the_key(
+    pytester: pytest.Pytester,
+) -> None:
+    # '²' is a digit to str.isdigit, yet no number to int()
+    pytester.makeini("[pytest]\nkaizen_explore = true\nkaizen_explore_examples = ²\n")
+    result = pytester.runpytest("--pyargs", "kaizen_conformance", "--kaizen-reference")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*kaizen_explore_examples*'²' is not a number of examples*"])
+    assert "Traceback" not in result.stderr.str()
+
+
 def test_the_kit_imports_hypothesis_only_when_exploring(kit_pytester: pytest.Pytester) -> None:
     kit_pytester.makeconftest(
         "import sys\n"

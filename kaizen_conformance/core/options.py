@@ -53,10 +53,15 @@ def text(value: str) -> str:
 
 def example_count(value: str) -> str:
     """argparse ``type=`` for an exploration budget: a whole number of examples, 1 to 100000."""
-    if not value.strip().isdigit() or not 1 <= int(value) <= 100_000:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a number of examples between 1 and 100000"
-        )
+    problem = argparse.ArgumentTypeError(
+        f"{value!r} is not a number of examples between 1 and 100000"
+    )
+    try:
+        count = int(value)  # a digit int() cannot read ('²') is no number either
+    except ValueError:
+        raise problem from None
+    if not 1 <= count <= 100_000:
+        raise problem
     return value.strip()
 
 

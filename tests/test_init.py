@@ -242,7 +242,7 @@ def test_a_hanging_init_fails_within_the_limit_and_the_run_goes_on(
     run.result.stdout.fnmatch_lines(
         [
             "case empty-checkout: timed out on a checkout without .kaizen/, where it must write the scaffold",
-            "still running after 1 s, the per-call limit (--kaizen-timeout): killed with its process group*",
+            "still running after 1 s, the per-call limit (--kaizen-timeout): killed with every process it started*",
         ]
     )
     run.result.stdout.fnmatch_lines(

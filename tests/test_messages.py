@@ -303,7 +303,7 @@ def test_a_time_limit_from_the_ini_file_is_named_as_such(pytester: pytest.Pytest
     result.stdout.fnmatch_lines(
         [
             "case minimal: no verdict within the per-call limit: still running after 0.5 s, the "
-            "per-call limit (ini kaizen_timeout): killed with its process group*"
+            "per-call limit (ini kaizen_timeout): killed with every process it started*"
         ]
     )
     result.stdout.no_fnmatch_line(HIDDEN)

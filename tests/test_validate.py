@@ -179,7 +179,7 @@ def test_a_hanging_validator_fails_its_case_within_the_limit_and_the_run_goes_on
     run.result.stdout.fnmatch_lines(
         [
             "case version-true: no verdict within the per-call limit: still running after 1 s, the per-call limit "
-            "(--kaizen-timeout); the call was abandoned (a thread cannot be killed)",
+            "(--kaizen-timeout); the call was stopped",
         ]
     )
 
@@ -193,7 +193,7 @@ def test_a_hanging_command_is_killed_at_the_limit(kit_pytester: pytest.Pytester)
     run.result.stdout.fnmatch_lines(
         [
             "case minimal: no verdict within the per-call limit: still running after 1 s, the per-call limit "
-            "(--kaizen-timeout): killed with its process group*"
+            "(--kaizen-timeout): killed with every process it started*"
         ]
     )
 

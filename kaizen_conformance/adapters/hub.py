@@ -37,7 +37,7 @@ from kaizen_conformance.cases.hub import Params
 from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import FailureKind
 from kaizen_conformance.core.targets import TargetError, load_target
-from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit
+from kaizen_conformance.runtime.calls import CallOutcome, call_in_thread
 
 if TYPE_CHECKING:
     from kaizen_conformance.core.settings import Settings
@@ -325,7 +325,7 @@ class HubDriver:
                 return self.await_result(produced)
             return produced
 
-        return call_with_limit(invoke, self.limit, label)
+        return call_in_thread(invoke, self.limit, label)
 
     def await_result(self, awaitable: Any) -> Any:
         async def wait() -> Any:
@@ -543,7 +543,7 @@ class WsgiDriver(HubDriver):
                 location(headers),
             )
 
-        outcome = call_with_limit(get, self.limit, f"hub {request_line(params)}")
+        outcome = call_in_thread(get, self.limit, f"hub {request_line(params)}")
         if outcome.timed_out:
             return self.timed_out(params, outcome.seconds)
         if outcome.error is not None:
@@ -586,7 +586,7 @@ class UrlDriver(HubDriver):
                 )
 
         # httpx's timeout bounds each phase; the thread bounds the whole exchange (a trickling body).
-        outcome = call_with_limit(get, self.limit + 0.5, f"hub {request_line(params)}")
+        outcome = call_in_thread(get, self.limit + 0.5, f"hub {request_line(params)}")
         if outcome.timed_out or isinstance(outcome.error, httpx.TimeoutException):
             return self.timed_out(params, outcome.seconds)
         if isinstance(outcome.error, httpx.HTTPError):

@@ -171,10 +171,23 @@ def call_tool(
 
     attempts: list[str] = []
     with redirect_stdout(stdout), redirect_stderr(stderr):
+        # what the call printed is captured inside its process, and comes home with it
         if offline:
-            outcome, attempts = sandbox.call_offline(invoke, settings.timeout, label)
+            outcome, attempts = sandbox.call_offline(
+                invoke,
+                settings.timeout,
+                label,
+                memory_mib=settings.memory_mib,
+                carry=[stdout, stderr],
+            )
         else:
-            outcome = call_with_limit(invoke, settings.timeout, label)
+            outcome = call_with_limit(
+                invoke,
+                settings.timeout,
+                label,
+                memory_mib=settings.memory_mib,
+                carry=[stdout, stderr],
+            )
     run = ToolRun(
         "callable",
         status=_call_status(outcome),
@@ -186,15 +199,17 @@ def call_tool(
         network_attempts=attempts,
         enforcement="Python audit hook (in-process)" if offline else "",
     )
-    if outcome.timed_out:
+    if outcome.over_memory:
+        run.how = outcome.limit_text(settings.timeout, settings.origin("timeout"))
+    elif outcome.timed_out:
+        ended = "stopped" if outcome.isolated else "abandoned (a thread cannot be killed)"
         run.how = (
             f"still running after {settings.timeout:g} s, the per-call limit "
-            f"({settings.origin('timeout')}); "
-            "the call was abandoned (a thread cannot be killed)"
+            f"({settings.origin('timeout')}); the call was {ended}"
         )
     elif outcome.failed:
         error = outcome.error
-        run.error_type = type(error).__name__
+        run.error_type = outcome.error_type
         run.message = "\n".join(part for part in (str(error), stderr.text()) if part)
         run.error_tail = "\n".join(outcome.error_text.splitlines()[-6:])[: HEAD * 4]
         run.how = f"raised {run.error_type}: {quote_head(str(error), len(str(error)))}"
@@ -204,7 +219,7 @@ def call_tool(
 
 
 def _call_status(outcome: CallOutcome) -> str:
-    if outcome.timed_out:
+    if outcome.over_limit:
         return TIMED_OUT
     return FAILED if outcome.failed else SUCCEEDED
 
@@ -234,7 +249,11 @@ def run_tool(
     enforcement = ""
     if offline:
         guarded = sandbox.run_command_offline(
-            argv, limit=settings.timeout, scratch=scratch(), env=dict(os.environ)
+            argv,
+            limit=settings.timeout,
+            scratch=scratch(),
+            env=dict(os.environ),
+            memory_mib=settings.memory_mib,
         )
         outcome, attempts, enforcement = (
             guarded.outcome,
@@ -242,7 +261,9 @@ def run_tool(
             guarded.enforcement,
         )
     else:
-        outcome = run_command(argv, limit=settings.timeout, env=dict(os.environ))
+        outcome = run_command(
+            argv, limit=settings.timeout, env=dict(os.environ), memory_mib=settings.memory_mib
+        )
     stdout = outcome.stdout.decode("utf-8", errors="replace")
     stderr = outcome.stderr.decode("utf-8", errors="replace")
     run = ToolRun(
@@ -265,7 +286,7 @@ def run_tool(
 def _command_status(outcome: CommandOutcome) -> str:
     if outcome.start_error:
         return CRASHED
-    if outcome.timed_out:
+    if outcome.over_limit:
         return TIMED_OUT
     if outcome.returncode is not None and outcome.returncode < 0:
         return CRASHED  # killed by a signal: no answer, whatever the verdict would have been
@@ -279,9 +300,11 @@ def _command_how(outcome: CommandOutcome, settings: Settings) -> str:
     if outcome.timed_out:
         return (
             f"still running after {settings.timeout:g} s, the per-call limit "
-            f"({settings.origin('timeout')}): killed with its "
-            f"process group (command: {command})"
+            f"({settings.origin('timeout')}): killed with every process it "
+            f"started (command: {command})"
         )
+    if outcome.over_memory:
+        return f"{outcome.describe()} (command: {command})"
     if outcome.returncode is not None and outcome.returncode < 0:
         return f"killed by signal {-outcome.returncode} after {outcome.seconds:.2f} s (command: {command})"
     return f"exit {outcome.returncode} after {outcome.seconds:.2f} s (command: {command})"

@@ -227,18 +227,20 @@ def _call(
     result = PrepareResult(via="callable", enforcement=IN_PROCESS_ENFORCEMENT)
     http_attempts: list[str] = []
     with watching_opens(watch) as opened, refusing_httpx(http_attempts):
+        # the watches record inside the call's process: what they saw comes home with it
         outcome, socket_attempts = call_offline(
-            lambda: function(repo, agent), settings.timeout, label
+            lambda: function(repo, agent),
+            settings.timeout,
+            label,
+            memory_mib=settings.memory_mib,
+            carry=[opened, http_attempts],
         )
     result.network_attempts = http_attempts + socket_attempts
     result.opened = list(opened)
     result.seconds = outcome.seconds
-    if outcome.timed_out:
+    if outcome.over_limit:
         result.failed = result.timed_out = True
-        result.failure = (
-            f"did not return within the per-call limit of {settings.timeout:g} s "
-            f"({settings.origin('timeout')})"
-        )
+        result.failure = outcome.limit_text(settings.timeout, settings.origin("timeout"))
         return result
     if outcome.error is not None:
         error = outcome.error
@@ -247,8 +249,8 @@ def _call(
         notes = getattr(error, "__notes__", None)
         if notes:
             result.message += "\n" + "\n".join(str(n) for n in notes)
-        result.failure = f"raised {type(error).__name__}: {str(error)[:300]}"
-        result.crashed = crashed_call(type(error).__name__)
+        result.failure = f"raised {outcome.error_type}: {str(error)[:300]}"
+        result.crashed = crashed_call(outcome.error_type)
         return result
     value = outcome.value
     result.printed = f"{value!r:.300}"
@@ -277,7 +279,9 @@ def _run_command(
             failure=f"could not start {argv[0]!r}: no such executable "
             f"(as seen from {cwd or os.getcwd()}, PATH included)",
         )
-    guarded = run_command_offline(argv, limit=settings.timeout, scratch=scratch, cwd=cwd)
+    guarded = run_command_offline(
+        argv, limit=settings.timeout, scratch=scratch, cwd=cwd, memory_mib=settings.memory_mib
+    )
     outcome = guarded.outcome
     result = PrepareResult(
         via="command",
@@ -289,7 +293,7 @@ def _run_command(
     result.message = outcome.stderr.decode("utf-8", errors="replace")
     if not outcome.ok:
         result.failed = True
-        result.timed_out = outcome.timed_out
+        result.timed_out = outcome.over_limit
         result.never_ran = bool(outcome.start_error)
         result.crashed = result.never_ran or crashed_command(outcome.returncode, result.message)
         result.failure = outcome.describe()

@@ -53,7 +53,9 @@ class ResolverResult:
     )
     problem: str | None = None  # what is wrong with the output (shape, or stdout not a JSON array)
     failed: bool = False  # failed loudly: raised, or exited non-zero
-    timed_out: bool = False  # still running at the per-call limit
+    timed_out: bool = (
+        False  # ran past a per-call limit: still running at the time limit, or out of memory
+    )
     broken: str = (
         ""  # could not be run at all (a command that does not start): never a loud failure
     )
@@ -125,7 +127,7 @@ def _invoke(settings: Settings, hub_url: str, hostname: str, domain: str | None)
 
     def invoke() -> Any:
         produced = function(hub_url, hostname, domain)
-        # A generator does its work lazily: consume it inside the time limit.
+        # A generator does its work lazily: consume it inside the time limit (and the call's process).
         if isinstance(produced, Iterable) and not isinstance(produced, (str, bytes, Mapping)):
             return list(produced)
         return produced
@@ -135,17 +137,14 @@ def _invoke(settings: Settings, hub_url: str, hostname: str, domain: str | None)
 
 def _from_call(via: str, hub_url: str, outcome: Any, settings: Settings) -> ResolverResult:
     result = ResolverResult(via, hub_url, seconds=outcome.seconds)
-    if outcome.timed_out:
+    if outcome.over_limit:
         result.timed_out = True
-        result.failure = (
-            f"did not return within the per-call limit of {settings.timeout:g} s "
-            f"({settings.origin('timeout')})"
-        )
+        result.failure = outcome.limit_text(settings.timeout, settings.origin("timeout"))
         return result
     if outcome.failed:
         tail = "\n".join(outcome.error_text.splitlines()[-6:])
         result.failed = True
-        result.error_type = type(outcome.error).__name__
+        result.error_type = outcome.error_type
         result.failure = f"raised {result.error_type}: {outcome.error}\n{tail}"
         return result
     result.answer = f"returned {outcome.value!r:.300}"
@@ -164,8 +163,13 @@ def call_resolver(
     origin = closed_port_url()
     hub_url = origin + double.base_path
     with respx_transport(double, origin, stall_limit=settings.timeout):
+        # the double answers inside the call's process: what it saw there comes home
         outcome = call_with_limit(
-            _invoke(settings, hub_url, hostname, domain), settings.timeout, label
+            _invoke(settings, hub_url, hostname, domain),
+            settings.timeout,
+            label,
+            memory_mib=settings.memory_mib,
+            carry=[double.requests],
         )
         double.release()
     return _from_call("respx", hub_url, outcome, settings)
@@ -184,7 +188,10 @@ def call_resolver_server(
     with hub.mount(double) as mounted:
         hub_url = mounted + double.base_path
         outcome = call_with_limit(
-            _invoke(settings, hub_url, hostname, domain), settings.timeout, label
+            _invoke(settings, hub_url, hostname, domain),
+            settings.timeout,
+            label,
+            memory_mib=settings.memory_mib,
         )
     result = _from_call("server", hub_url, outcome, settings)
     result.strays = hub.strays_since(mark)
@@ -277,7 +284,10 @@ def run_command_resolver(
         fields = command_fields(hub_url, hostname, domain)
         argv = command_argv(settings.command("resolver"), fields)
         outcome = run_command(
-            argv, limit=settings.timeout, env=command_env(fields, settings.profile("resolver"))
+            argv,
+            limit=settings.timeout,
+            env=command_env(fields, settings.profile("resolver")),
+            memory_mib=settings.memory_mib,
         )
     result = ResolverResult(
         "command", hub_url, seconds=outcome.seconds, strays=hub.strays_since(mark)
@@ -293,8 +303,12 @@ def run_command_resolver(
         result.failure = (
             f"did not exit within the per-call limit of {settings.timeout:g} s "
             f"({settings.origin('timeout')}); "
-            f"killed with its process group. stderr ends {tail(outcome, 'stderr')}"
+            f"killed with every process it started. stderr ends {tail(outcome, 'stderr')}"
         )
+        return result
+    if outcome.over_memory:
+        result.timed_out = True
+        result.failure = outcome.describe()
         return result
     if outcome.returncode != 0:
         result.failed = True

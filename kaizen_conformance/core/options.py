@@ -47,6 +47,20 @@ def positive_seconds(value: str) -> str:
     return value
 
 
+def memory_mib(value: str) -> str:
+    """argparse ``type=`` for a memory budget: whole MiB, 64 to 1048576 (1 TiB)."""
+    problem = argparse.ArgumentTypeError(
+        f"{value!r} is not a number of MiB between 64 and 1048576 (for example 2048)"
+    )
+    try:
+        mib = int(value)  # a digit int() cannot read ('²') is no number either
+    except ValueError:
+        raise problem from None
+    if not 64 <= mib <= 1 << 20:
+        raise problem
+    return value
+
+
 def text(value: str) -> str:
     return value
 
@@ -223,6 +237,15 @@ OPTIONS: tuple[Option, ...] = (
         "per-call time limit in seconds for any implementation call; default 15",
         positive_seconds,
         "15",
+    ),
+    Option(
+        "--kaizen-memory",
+        "kit",
+        "setting",
+        "memory budget in MiB for any implementation call (a command, or an in-process call in its "
+        "own process); a call that needs more is stopped and fails over-limit; default 2048",
+        memory_mib,
+        "2048",
     ),
     Option("--kaizen-strict", "kit", "switch", "SHOULD rules that are not met fail the run"),
     Option(

@@ -89,6 +89,7 @@ class OptionValues:
     list_cmd: str | None
     reference: bool
     timeout: str
+    memory: str
     strict: bool
     allow_incomplete: bool
     report: str | None
@@ -124,6 +125,8 @@ class Settings:
     strict: bool
     hub_double: str
     rootpath: Path
+    # MiB any implementation call may use (--kaizen-memory); 0 leaves calls unbounded
+    memory_mib: int = 2048
     options: OptionValues = field(default_factory=lambda: OptionValues.from_table({}))
     # Option.attribute -> where its value came from: the flag, "ini kaizen_x", "default" or the
     # reference switch (for what --kaizen-reference supplied)

@@ -1,19 +1,43 @@
-"""Running untrusted commands: bounded in time and output, the whole process group cleaned up."""
+"""Running untrusted commands: bounded in time, memory and output; nothing they start outlives them.
+
+On Linux a command is started by a *warden*: a child forked from the kit that takes a session
+of its own, becomes a subreaper (so even a double-forked ``setsid`` daemon stays below it),
+starts the command with the memory bound (``RLIMIT_DATA``), waits at most the time limit, and
+then ends every process left below it before it exits. The kit reads the command's output
+until every copy of the pipes is closed, which, with the whole tree ended, is at once: no
+grandchild holding a pipe can keep the kit waiting. Elsewhere the command runs in a session
+of its own and its process group is killed, which a daemon that calls ``setsid`` escapes.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pickle
+import resource
+import select
 import shutil
 import signal
 import subprocess
-import threading
 import time
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import Any
+
+from kaizen_conformance.runtime import processes
 
 MAX_OUTPUT = 4 << 20  # bytes kept per stream; the rest is drained and counted, not stored
+MIB = 1 << 20
+BACKSTOP = 10.0  # seconds past the limit after which the kit ends a warden that did not report
+# What runtimes print when an allocation fails under the bound (Python, glibc, C++, V8, Go, JVM)
+OUT_OF_MEMORY_WORDS = (
+    b"MemoryError",
+    b"Cannot allocate memory",
+    b"out of memory",
+    b"bad_alloc",
+    b"OutOfMemoryError",
+)
 
 
 @dataclass
@@ -29,10 +53,18 @@ class CommandOutcome:
     timed_out: bool = False
     seconds: float = 0.0
     start_error: str = ""
+    over_memory: bool = False  # it failed for want of memory under the budget (``memory_mib``)
+    memory_mib: int = 0
+    peak_mib: float = 0.0  # the largest resident size the command reached, where known
 
     @property
     def ok(self) -> bool:
         return self.returncode == 0 and not self.timed_out and not self.start_error
+
+    @property
+    def over_limit(self) -> bool:
+        """It ran past the time limit, or failed for want of memory under the budget."""
+        return self.timed_out or self.over_memory
 
     def head(self, stream: str = "stdout", limit: int = 300) -> str:
         """The first bytes of a stream, printable, with its full size: for failure messages."""
@@ -47,7 +79,12 @@ class CommandOutcome:
         if self.start_error:
             return f"could not start {self.argv[0]!r}: {self.start_error}"
         if self.timed_out:
-            return f"still running after {self.seconds:.1f} s: killed with its process group at the per-call limit"
+            return f"still running after {self.seconds:.1f} s: killed with every process it started at the per-call limit"
+        if self.over_memory:
+            return (
+                f"ran out of its memory budget of {self.memory_mib} MiB (--kaizen-memory): exit "
+                f"{self.returncode} after {self.seconds:.2f} s; stderr {self.head('stderr')}"
+            )
         return f"exit {self.returncode} after {self.seconds:.2f} s; stderr {self.head('stderr')}"
 
 
@@ -79,35 +116,207 @@ def unstartable(
     return "" if shutil.which(program, path=path) else "not found on PATH"
 
 
-def _drain(stream: IO[bytes], keep: bytearray, counter: list[int]) -> None:
-    for block in iter(lambda: stream.read(65536), b""):
-        counter[0] += len(block)
-        room = MAX_OUTPUT - len(keep)
-        if room > 0:
-            keep.extend(block[:room])
-    stream.close()
-
-
-def kill_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
 def run_command(
     argv: Sequence[str],
     *,
     limit: float,
     env: Mapping[str, str] | None = None,
     cwd: str | os.PathLike[str] | None = None,
+    memory_mib: int = 0,
+    deny_sockets: bool = False,
 ) -> CommandOutcome:
-    """Run ``argv`` (no shell) in its own session; kill the whole group at ``limit`` seconds.
+    """Run ``argv`` (no shell) bounded by ``limit`` seconds and ``memory_mib`` MiB (0: unbounded).
 
-    Output is drained continuously (a chatty command never blocks on a full pipe) and kept up
-    to MAX_OUTPUT bytes per stream. Whatever the command left running in its process group is
-    killed when it exits, so no process outlives the check.
+    Output is read continuously (a chatty command never blocks on a full pipe) and kept up to
+    MAX_OUTPUT bytes per stream. When the command exits or reaches the limit, every process it
+    left running is ended, so nothing outlives the check. ``deny_sockets`` refuses the command
+    every network socket (``runtime.nosockets``), for the roles that must stay offline.
     """
-    outcome = CommandOutcome(list(argv))
+    outcome = CommandOutcome(list(argv), memory_mib=memory_mib)
     started = time.perf_counter()
+    limits = _limits(memory_mib, deny_sockets)
+    if processes.tree_reachable() and hasattr(os, "fork"):
+        _run_warded(outcome, argv, limit, env, cwd, limits)
+    else:
+        _run_in_group(outcome, argv, limit, env, cwd, limits)
+    outcome.seconds = time.perf_counter() - started
+    outcome.over_memory = _out_of_memory(outcome)
+    return outcome
+
+
+def _limits(memory_mib: int, deny_sockets: bool) -> Callable[[], None] | None:
+    """What the command's own process applies to itself before it becomes the command."""
+    if not memory_mib and not deny_sockets:
+        return None
+    install: Callable[[], None] | None = None
+    if deny_sockets:
+        from kaizen_conformance.runtime import nosockets
+
+        if nosockets.socket_filter_available():
+            install = nosockets.install_socket_filter
+
+    def apply() -> None:
+        if memory_mib:
+            hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+            budget = memory_mib * MIB
+            if hard == resource.RLIM_INFINITY or budget < hard:
+                resource.setrlimit(resource.RLIMIT_DATA, (budget, hard))
+        if install is not None:
+            install()
+
+    return apply
+
+
+def _out_of_memory(outcome: CommandOutcome) -> bool:
+    if not outcome.memory_mib or outcome.ok or outcome.timed_out or outcome.start_error:
+        return False
+    if outcome.peak_mib >= 0.8 * outcome.memory_mib:
+        return True
+    return any(word in outcome.stderr[-4096:] for word in OUT_OF_MEMORY_WORDS)
+
+
+def _keep(into: bytearray, counter: list[int], block: bytes) -> None:
+    counter[0] += len(block)
+    room = MAX_OUTPUT - len(into)
+    if room > 0:
+        into.extend(block[:room])
+
+
+def _fork() -> int:
+    with warnings.catch_warnings():
+        # Python 3.12+ warns on fork() in a threaded process; the warden only starts the command.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return os.fork()
+
+
+def _run_warded(
+    outcome: CommandOutcome,
+    argv: Sequence[str],
+    limit: float,
+    env: Mapping[str, str] | None,
+    cwd: str | os.PathLike[str] | None,
+    limits: Callable[[], None] | None,
+) -> None:
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    report_r, report_w = os.pipe()
+    warden = _fork()
+    if warden == 0:
+        for fd in (out_r, err_r, report_r):
+            os.close(fd)
+        _warden(argv, limit, env, cwd, limits, (out_w, err_w, report_w))
+    for fd in (out_w, err_w, report_w):
+        os.close(fd)
+    kept: dict[int, bytearray] = {fd: bytearray() for fd in (out_r, err_r, report_r)}
+    sizes: dict[int, list[int]] = {fd: [0] for fd in (out_r, err_r)}
+    open_fds = [out_r, err_r, report_r]
+    deadline = time.perf_counter() + limit + BACKSTOP
+    try:
+        while open_fds and time.perf_counter() < deadline:
+            ready, _, _ = select.select(open_fds, [], [], max(0.0, deadline - time.perf_counter()))
+            for fd in ready:
+                block = os.read(fd, 65536)
+                if not block:
+                    open_fds.remove(fd)
+                elif fd == report_r:
+                    kept[fd].extend(block)
+                else:
+                    _keep(kept[fd], sizes[fd], block)
+    finally:
+        for fd in (out_r, err_r, report_r):
+            os.close(fd)
+        if open_fds:  # the warden never finished: end it and all below it
+            processes.end_tree(warden)
+        _collect(warden)
+    outcome.stdout, outcome.stderr = bytes(kept[out_r]), bytes(kept[err_r])
+    outcome.stdout_size, outcome.stderr_size = sizes[out_r][0], sizes[err_r][0]
+    report: dict[str, Any] = {"timed_out": True}
+    with contextlib.suppress(Exception):
+        report = pickle.loads(bytes(kept[report_r]))
+    outcome.start_error = str(report.get("start_error", ""))
+    outcome.timed_out = bool(report.get("timed_out"))
+    outcome.returncode = None if outcome.timed_out else report.get("returncode")
+    outcome.peak_mib = float(report.get("peak_kib", 0)) / 1024
+
+
+def _collect(pid: int) -> None:
+    """Wait for a child of the kit's; one that does not end within seconds is ended."""
+    deadline = time.perf_counter() + 5
+    while time.perf_counter() < deadline:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return
+        time.sleep(0.001)
+    processes.end_tree(pid)
+    os.waitpid(pid, 0)
+
+
+def _warden(
+    argv: Sequence[str],
+    limit: float,
+    env: Mapping[str, str] | None,
+    cwd: str | os.PathLike[str] | None,
+    limits: Callable[[], None] | None,
+    pipes: tuple[int, int, int],
+) -> None:
+    """The warden's whole life: start the command, wait, end everything below, report, exit."""
+    out_w, err_w, report_w = pipes
+    report: dict[str, Any] = {}
+    try:
+        os.setsid()
+        processes.become_subreaper()
+        started = time.perf_counter()
+        try:
+            command = subprocess.Popen(
+                list(argv),
+                stdin=subprocess.DEVNULL,
+                stdout=out_w,
+                stderr=err_w,
+                env=dict(env) if env is not None else None,
+                cwd=cwd,
+                preexec_fn=limits,  # the warden has a single thread: a fork there is safe
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            report["start_error"] = f"{type(exc).__name__}: {exc}"
+        else:
+            os.close(out_w)
+            os.close(err_w)
+            status, peak_kib = _wait(command.pid, started + limit)
+            report["timed_out"] = status is None
+            if status is not None:
+                report["returncode"] = os.waitstatus_to_exitcode(status)
+                report["peak_kib"] = peak_kib
+    except BaseException as exc:  # noqa: BLE001 - the warden must reach os._exit
+        report.setdefault("start_error", f"the kit's warden failed: {type(exc).__name__}: {exc}")
+    finally:
+        with contextlib.suppress(BaseException):
+            processes.end_descendants(os.getpid(), reap=True)
+        with contextlib.suppress(BaseException):
+            os.write(report_w, pickle.dumps(report))
+        os._exit(0)
+
+
+def _wait(pid: int, deadline: float) -> tuple[int | None, int]:
+    """The command's wait status and peak resident KiB, or (None, 0) at ``deadline``."""
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage.ru_maxrss
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return None, 0
+        time.sleep(min(left, 0.002))
+
+
+def _run_in_group(
+    outcome: CommandOutcome,
+    argv: Sequence[str],
+    limit: float,
+    env: Mapping[str, str] | None,
+    cwd: str | os.PathLike[str] | None,
+    limits: Callable[[], None] | None,
+) -> None:
+    """Where no warden can be had: the command in a session of its own, its group killed."""
     try:
         process = subprocess.Popen(
             list(argv),
@@ -117,31 +326,36 @@ def run_command(
             env=dict(env) if env is not None else None,
             cwd=cwd,
             start_new_session=True,
+            preexec_fn=limits,  # resource limits only, set in the child before exec
         )
-    except OSError as exc:
+    except (OSError, subprocess.SubprocessError) as exc:
         outcome.start_error = f"{type(exc).__name__}: {exc}"
-        return outcome
-    kept = (bytearray(), bytearray())
-    sizes = ([0], [0])
-    readers = [
-        threading.Thread(
-            target=_drain, args=(stream, kept[i], sizes[i]), daemon=True, name="kaizen-drain"
-        )
-        for i, stream in enumerate((process.stdout, process.stderr))
-    ]
-    for reader in readers:
-        reader.start()
+        return
+    assert process.stdout is not None and process.stderr is not None
+    streams = {
+        process.stdout.fileno(): (bytearray(), [0]),
+        process.stderr.fileno(): (bytearray(), [0]),
+    }
+    open_fds = list(streams)
+    deadline = time.perf_counter() + limit
+    while open_fds and time.perf_counter() < deadline:
+        ready, _, _ = select.select(open_fds, [], [], max(0.0, deadline - time.perf_counter()))
+        for fd in ready:
+            block = os.read(fd, 65536)
+            if block:
+                _keep(*streams[fd], block)
+            else:
+                open_fds.remove(fd)
     try:
-        process.wait(timeout=limit)
+        process.wait(timeout=max(0.0, deadline - time.perf_counter()))
     except subprocess.TimeoutExpired:
         outcome.timed_out = True
-    finally:
-        kill_group(process)
-        process.wait()
-        for reader in readers:
-            reader.join(5)
-    outcome.seconds = time.perf_counter() - started
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    process.stdout.close()
+    process.stderr.close()
     outcome.returncode = None if outcome.timed_out else process.returncode
-    outcome.stdout, outcome.stderr = bytes(kept[0]), bytes(kept[1])
-    outcome.stdout_size, outcome.stderr_size = sizes[0][0], sizes[1][0]
-    return outcome
+    (out, out_size), (err, err_size) = streams.values()
+    outcome.stdout, outcome.stderr = bytes(out), bytes(err)
+    outcome.stdout_size, outcome.stderr_size = out_size[0], err_size[0]

@@ -123,6 +123,7 @@ def run_command_offline(
     scratch: Path,
     env: Mapping[str, str] | None = None,
     cwd: str | os.PathLike[str] | None = None,
+    memory_mib: int = 0,
 ) -> GuardedCommand:
     """Run a command with no network: a fresh network namespace where possible, plus the audit hook.
 
@@ -136,16 +137,29 @@ def run_command_offline(
         # inside `unshare` a missing program would read as exit 127, like a rejection: say it plainly
         outcome = CommandOutcome(list(argv), start_error=f"no such program {program!r} ({missing})")
         return GuardedCommand(outcome, [], enforcement_note())
-    outcome = run_command([*netns_prefix(), *argv], limit=limit, env=guarded_env, cwd=cwd)
+    outcome = run_command(
+        [*netns_prefix(), *argv], limit=limit, env=guarded_env, cwd=cwd, memory_mib=memory_mib
+    )
     attempts = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     return GuardedCommand(outcome, attempts, enforcement_note())
 
 
 def call_offline(
-    function: Callable[[], Any], limit: float, label: str
+    function: Callable[[], Any],
+    limit: float,
+    label: str,
+    *,
+    memory_mib: int = 0,
+    carry: Sequence[Any] = (),
 ) -> tuple[CallOutcome, list[str]]:
-    """Call an in-process implementation within the limit, refusing and recording network use."""
+    """Call an in-process implementation within the limits, refusing and recording network use.
+
+    The guard is set in the kit before the call's process starts, so it holds there too; the
+    attempts it records there come home with ``carry``.
+    """
     attempts: list[str] = []
     with offline(attempts):
-        outcome = call_with_limit(function, limit, label)
+        outcome = call_with_limit(
+            function, limit, label, memory_mib=memory_mib, carry=[attempts, *carry]
+        )
     return outcome, attempts

@@ -79,6 +79,7 @@ def build(config: pytest.Config) -> Settings:
         targets=targets,
         profiles=profiles,
         timeout=float(options.timeout),
+        memory_mib=int(options.memory),
         strict=options.strict,
         hub_double=options.hub_double,
         rootpath=config.rootpath,

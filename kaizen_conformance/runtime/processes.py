@@ -1,0 +1,152 @@
+"""Process trees of untrusted calls: find every descendant, and end them all.
+
+A command (or an in-process call run in a child process) may start processes of its own, and
+a daemon that double-forks and calls ``setsid`` leaves both the call's process group and its
+parent. On Linux the process that runs the call is made a *child subreaper*
+(``PR_SET_CHILD_SUBREAPER``): an orphan below it is re-parented to it, never to init, so
+walking its children from ``/proc`` finds every process the call left behind, whatever
+session or group it moved to. Elsewhere only the process group can be reached; the docs say so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+PR_SET_CHILD_SUBREAPER = 36  # <linux/prctl.h>
+KILL_ROUNDS = 20  # a fork bomb races the walk; each round stops what it finds before killing
+
+
+@lru_cache(maxsize=1)
+def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
+
+
+def become_subreaper() -> bool:
+    """Make this process adopt its orphaned descendants (Linux); whether that took effect."""
+    libc = _libc()
+    if libc is None:
+        return False
+    return bool(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+
+
+def tree_reachable() -> bool:
+    """Whether every descendant can be found and ended here, not only the process group."""
+    return _libc() is not None and Path("/proc/self/stat").exists()
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of ``pid``, from ``/proc`` (empty where ``/proc`` says nothing)."""
+    found: list[int] = []
+    tasks = Path(f"/proc/{pid}/task")
+    try:
+        threads = list(tasks.iterdir())
+    except OSError:
+        return found
+    listed = False
+    for thread in threads:
+        try:
+            text = (thread / "children").read_text()
+        except OSError:
+            continue
+        listed = True
+        found.extend(int(word) for word in text.split())
+    if not listed:  # a kernel without CONFIG_PROC_CHILDREN: read every process's parent
+        found = [child for child, parent in _parents().items() if parent == pid]
+    return found
+
+
+def _parents() -> dict[int, int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses; split after the last ')'
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 1:
+            parents[int(entry.name)] = int(fields[1])
+    return parents
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie has ended; only its parent's wait remains)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2 :][:1] not in ("Z", "X")
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below ``pid``, parents before their children."""
+    found: list[int] = []
+    frontier = [pid]
+    while frontier:
+        below = [child for parent in frontier for child in children(parent) if _alive(child)]
+        found.extend(below)
+        frontier = below
+    return found
+
+
+def _signal(pid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signum)
+
+
+def end_descendants(pid: int, *, reap: bool = False) -> int:
+    """Stop, then kill, every process below ``pid``; returns how many were found.
+
+    Stopping first keeps a process from starting new ones while the tree is walked; the walk
+    repeats until it finds nothing (bounded, for a fork bomb). ``reap`` collects the dead when
+    this process is ``pid`` itself, their subreaper (never in the kit's own process, whose
+    other children are not the kit's to wait for).
+    """
+    ended = 0
+    for _ in range(KILL_ROUNDS):
+        below = descendants(pid)
+        if not below:
+            break
+        for child in below:
+            _signal(child, signal.SIGSTOP)
+        for child in below:
+            _signal(child, signal.SIGKILL)
+        ended += len(below)
+        if reap:
+            reap_children()
+    return ended
+
+
+def reap_children() -> None:
+    """Collect every exited child of this process (orphans adopted as a subreaper included)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def end_tree(pid: int) -> None:
+    """End ``pid`` and everything below it (its process group too), without waiting for it."""
+    _signal(pid, signal.SIGSTOP)
+    if tree_reachable():
+        end_descendants(pid)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+    _signal(pid, signal.SIGKILL)

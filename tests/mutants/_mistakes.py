@@ -16,6 +16,15 @@ def walk(value, depth=0):
     return 1
 
 
+def expand(value):
+    """A deep copy of a parsed document, aliases expanded: an alias bomb's expansion, built whole."""
+    if isinstance(value, dict):
+        return {key: expand(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [expand(item) for item in value]
+    return value
+
+
 # What each role's command receives after the module (the kit fills the placeholders).
 COMMAND_ARGUMENTS = {
     "init": "{repo}",

@@ -328,7 +328,7 @@ def test_a_hanging_prepare_fails_within_the_limit_and_the_run_goes_on(
     assert item(run, "PRE-008[unknown-and-disabled/ghost]").outcome == "failed"
     run.result.stdout.fnmatch_lines(
         [
-            "case minimal/coach: expected an event; prepare did not return within the per-call limit of 1 s (--kaizen-timeout)"
+            "case minimal/coach: expected an event; prepare did not return within the per-call limit of 1 s (--kaizen-timeout); the call was stopped"
         ]
     )
 

@@ -17,13 +17,13 @@ from kaizen_conformance.core.stash import KIT_CHANGES, START_DIGESTS, settings_o
 def start(config: pytest.Config) -> None:
     """Take the baseline of the kit's files (refusing an install that differs from its RECORD),
     and the digests the reports carry, before any implementation can run."""
+    settings = settings_of(config)
+    if not settings.targets or hasattr(config, "workerinput"):
+        return  # before any import: a run that configures no role loads nothing of the kit
     from kaizen_conformance.cases.integrity import InstallChanged, take_baseline
     from kaizen_conformance.cases.loading import fixtures_root
     from kaizen_conformance.reports.files import reports_wanted, start_digests
 
-    settings = settings_of(config)
-    if not settings.targets or hasattr(config, "workerinput"):
-        return
     try:
         baseline = take_baseline(fixtures_root())
     except InstallChanged as changed:

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 import yaml  # noqa: F401 - before pytester snapshots sys.modules
 from kitrun import TESTS_DIR
+
+from kaizen_conformance.cases import locations
+from kaizen_conformance.cases.loading import FIXTURES_ENV
 
 # pytester's in-process runs drop the modules they imported afterwards. A yaml imported first
 # inside such a run would be imported anew by the next run, while the kit's cached loaders
@@ -22,3 +28,15 @@ def _not_an_xdist_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """The kit's own tests may run under -n 2; the runs they start must not think they are workers."""
     for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def fixtures_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The prepare fixtures copied to a scratch tree the kit reads instead (so tests may break them)."""
+    root = tmp_path / "fixtures"
+    shutil.copytree(locations.fixtures_dir() / "prepare", root / "prepare", symlinks=True)
+    for other in locations.fixtures_dir().iterdir():
+        if other.name != "prepare":
+            (root / other.name).symlink_to(other)
+    monkeypatch.setenv(FIXTURES_ENV, str(root))
+    return root / "prepare"

@@ -8,14 +8,15 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from kitrun import run_kit
+from syrupy.data import Snapshot, SnapshotCollection
 
 from kaizen_conformance import contract
-from kaizen_conformance.cases import locations, prepare
-from kaizen_conformance.cases.loading import FIXTURES_ENV
+from kaizen_conformance.cases import goldens, locations, prepare
 
 REFERENCE = "--kaizen-prepare=kaizen_conformance.reference.prepare:prepare"
 SOURCE_FIXTURES = locations.fixtures_dir()
@@ -29,18 +30,6 @@ GOLDENS = [
 def syrupy_is_not_an_xdist_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """Under ``-n 2`` the kit runs inside a worker: syrupy would skip its report and unused detection."""
     monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
-
-
-@pytest.fixture
-def fixtures_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The prepare fixtures copied to a scratch tree the kit reads instead (so tests may break them)."""
-    root = tmp_path / "fixtures"
-    shutil.copytree(SOURCE_FIXTURES / "prepare", root / "prepare", symlinks=True)
-    for other in SOURCE_FIXTURES.iterdir():
-        if other.name != "prepare":
-            (root / other.name).symlink_to(other)
-    monkeypatch.setenv(FIXTURES_ENV, str(root))
-    return root / "prepare"
 
 
 # --------------------------------------------------------------------------- what the goldens hold
@@ -386,3 +375,84 @@ def test_a_project_with_kaizen_options_in_its_ini_still_updates_its_own_snapshot
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines(["*1 snapshot generated.*"])
     assert list(pytester.path.glob("__snapshots__/*.ambr"))
+
+
+# --------------------------------------------------------------------------- whatever path reached the suite
+
+
+SORTS_MEMORY_WRONG = "--kaizen-prepare=mutants.prepare.sorts_memory_ignoring_case:prepare"
+REFUSED_FROM_A_MUTANT = (
+    "*kaizen-conformance: --snapshot-update regenerates the prepare goldens from the reference "
+    "implementation only, not from --kaizen-prepare=mutants.prepare.sorts_memory_ignoring_case:prepare; "
+    "run pytest --pyargs kaizen_conformance --kaizen-reference --snapshot-update -k PRE-002"
+)
+
+
+def golden_bytes(prepare_fixtures: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in prepare_fixtures.glob("*/golden/*.json")}
+
+
+def suite_reexported(pytester: pytest.Pytester) -> str:
+    """A project's own test module that re-exports the kit's prepare suite."""
+    pytester.makepyfile(test_ours="from kaizen_conformance.suite.test_prepare import *  # noqa\n")
+    return "test_ours.py"
+
+
+def suite_symlinked(pytester: pytest.Pytester) -> str:
+    """A symlink to the suite's file, whose path does not name the kit."""
+    from kaizen_conformance.suite import test_prepare
+
+    (pytester.path / "test_linked.py").symlink_to(test_prepare.__file__)
+    return "test_linked.py"
+
+
+@pytest.mark.parametrize("reach", [suite_reexported, suite_symlinked])
+def test_snapshot_update_from_a_wrong_prepare_is_refused_whatever_path_reached_the_suite(
+    kit_pytester: pytest.Pytester, fixtures_copy: Path, reach: Callable[[pytest.Pytester], str]
+) -> None:
+    before = golden_bytes(fixtures_copy)
+    result = kit_pytester.runpytest(
+        reach(kit_pytester), SORTS_MEMORY_WRONG, "--snapshot-update", "-p", "no:cacheprovider"
+    )
+    assert result.ret == pytest.ExitCode.INTERRUPTED  # refused while collecting: nothing ran
+    result.stdout.fnmatch_lines([REFUSED_FROM_A_MUTANT])
+    result.stdout.no_fnmatch_line("*CONFORMS*")
+    assert golden_bytes(fixtures_copy) == before
+
+
+def test_an_installed_kit_refuses_snapshot_update_through_a_module_reexporting_the_suite(
+    kit_pytester: pytest.Pytester, fixtures_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(locations, "is_source_checkout", lambda: False)
+    before = golden_bytes(fixtures_copy)
+    result = kit_pytester.runpytest(
+        suite_reexported(kit_pytester), REFERENCE, "--snapshot-update", "-p", "no:cacheprovider"
+    )
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
+        [
+            "*kaizen-conformance: --snapshot-update would rewrite the prepare goldens inside the installed package*"
+        ]
+    )
+    assert golden_bytes(fixtures_copy) == before
+
+
+def test_the_golden_extension_itself_refuses_to_write_and_reads_what_was_held(
+    tmp_path: Path,
+) -> None:
+    golden = tmp_path / "coach.json"
+    golden.write_text("on disk now\n", encoding="utf-8")
+    extension = goldens.PreparedGoldens.holding(golden, "held\n", "no: run the regenerate command")
+    assert (
+        extension().read_snapshot_data_from_location(
+            snapshot_location=str(golden), snapshot_name="x", session_id="s"
+        )
+        == "held\n"
+    )
+    collection = SnapshotCollection(location=str(golden))
+    collection.add(Snapshot(name="coach", data="written\n"))
+    with pytest.raises(goldens.GoldenWriteRefused, match="run the regenerate command"):
+        extension.write_snapshot_collection(snapshot_collection=collection)
+    with pytest.raises(goldens.GoldenWriteRefused):
+        extension().delete_snapshots(snapshot_location=str(golden), snapshot_names={"coach"})
+    assert golden.read_text(encoding="utf-8") == "on disk now\n"

@@ -5,12 +5,18 @@ Each golden is ``fixtures/prepare/<case>/golden/<agent>.json``: the event with `
 left out (the contract does not fix them), keys sorted, UTF-8. An installed kit reads them from
 its wheel.
 
+The goldens are read once, at collection, before any implementation runs, and PRE-002 judges
+against those bytes held in memory (``PreparedGoldens.holding``): an implementation that
+writes into the installed fixtures cannot rewrite the answer it is judged against.
+
 Three syrupy defaults would hurt a kit that ships its goldens, and ``PreparedGoldens``
 changes each: snapshots are found by case, not next to a test file (no ``__snapshots__``
 directory tied to the suite module); discovery reports nothing, so goldens a partial run does
 not compare never count as "unused" (which fails the run, and with ``--snapshot-update``
-deletes them); and where goldens may be rewritten at all is decided at configure time
-(``session/snapshot_guard.py``): only from a source checkout, only from the reference.
+deletes them); and the extension itself refuses to write a golden unless the run may
+(``write_refusal``: only from a source checkout, only from the reference), however the run
+reached the suite. The session refuses such a run earlier still, at configure time, where the
+command line shows it (``session/snapshot_guard.py``).
 """
 
 from __future__ import annotations
@@ -18,35 +24,111 @@ from __future__ import annotations
 import copy
 import difflib
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from syrupy.data import SnapshotCollections
 from syrupy.extensions.json import JSONSnapshotExtension
 
+if TYPE_CHECKING:
+    from syrupy.data import SnapshotCollection
+
+    from kaizen_conformance.core.settings import RoleTarget
+
 ID, TIME, ROOT = "<id>", "<time>", "<repo>"
 COMPARED_ENVELOPE = ("specversion", "type", "subject", "datacontenttype", "id", "time", "data")
 MAX_EXACT_INTEGER = 2**53
+REFERENCE_MODULE = "kaizen_conformance.reference.prepare"
+REGENERATE = "pytest --pyargs kaizen_conformance --kaizen-reference --snapshot-update -k PRE-002"
+
+
+class GoldenWriteRefused(Exception):
+    """A golden would be written (or deleted) by a run that may not: the message says why and the fix."""
+
+
+def is_reference(target: RoleTarget) -> bool:
+    return target.is_reference or REFERENCE_MODULE in target.spec
+
+
+def write_refusal(flag: str, target: RoleTarget | None) -> str:
+    """Why ``flag`` may not rewrite the prepare goldens in this run; '' when it may.
+
+    Goldens are the contract: they change only in a source checkout of the kit (an update would
+    rewrite, and could delete, files inside an installed package) and only from the reference.
+    """
+    from kaizen_conformance.cases import locations
+
+    if not locations.is_source_checkout():
+        return (
+            f"kaizen-conformance: {flag} would rewrite the prepare goldens inside the installed package "
+            f"({locations.fixtures_dir() / 'prepare'}); installed goldens are read-only.\n"
+            "Update your own project's snapshots in a run that does not collect the kit's suite (without "
+            "--pyargs kaizen_conformance). Goldens change only with the contract, from a source checkout of "
+            f"kaizen-conformance: {REGENERATE}"
+        )
+    if target is None or not is_reference(target):
+        named = target.named if target is not None else "no configured prepare"
+        return (
+            f"kaizen-conformance: {flag} regenerates the prepare goldens from the reference implementation "
+            f"only, not from {named}; run {REGENERATE}"
+        )
+    return ""
 
 
 class PreparedGoldens(JSONSnapshotExtension):
-    """JSON goldens at paths the prepare role registers per case and agent."""
+    """JSON goldens of one case and agent, read from the bytes the kit held before prepare ran.
 
-    locations: ClassVar[dict[str, str]] = {}
+    Use ``holding``: it makes the class for one golden (syrupy instantiates extensions itself,
+    without arguments, so what the extension knows travels on the class).
+    """
+
+    path: ClassVar[str] = ""
+    text: ClassVar[str | None] = None  # the golden as read at collection; None: there was none
+    refusal: ClassVar[str] = "kaizen-conformance: no golden is held by this extension"
 
     @classmethod
-    def register(cls, key: str, path: Path) -> str:
-        cls.locations[key] = str(path)
-        return key
+    def holding(cls, path: Path, text: str | None, refusal: str) -> type[PreparedGoldens]:
+        """The extension for the golden at ``path`` whose text was read at collection.
+
+        ``refusal`` is why this run may not write it ('' when it may: a source checkout
+        regenerating from the reference).
+        """
+        attributes = {"path": str(path), "text": text, "refusal": refusal}
+        return type(cls.__name__, (cls,), attributes)
+
+    @classmethod
+    def refuse_writes(cls) -> None:
+        """Raise ``GoldenWriteRefused`` unless this run may write the golden."""
+        if cls.refusal:
+            raise GoldenWriteRefused(cls.refusal)
 
     @classmethod
     def get_location(cls, *, test_location: Any, index: Any) -> str:
-        return cls.locations[str(index)]
+        return cls.path
 
     @classmethod
     def dirname(cls, *, test_location: Any) -> str:
         from kaizen_conformance.cases.loading import fixtures_root
 
         return str(fixtures_root() / "prepare")
+
+    def read_snapshot_data_from_location(
+        self, *, snapshot_location: str, snapshot_name: str, session_id: str
+    ) -> str | None:
+        """The golden as the kit read it before any implementation ran, never the disk now."""
+        return self.text if snapshot_location == self.path else None
+
+    @classmethod
+    def write_snapshot_collection(
+        cls, *, snapshot_collection: SnapshotCollection, name_order: dict[str, int] | None = None
+    ) -> None:
+        cls.refuse_writes()
+        super().write_snapshot_collection(
+            snapshot_collection=snapshot_collection, name_order=name_order
+        )
+
+    def delete_snapshots(self, *, snapshot_location: str, snapshot_names: set[str]) -> None:
+        self.refuse_writes()
+        super().delete_snapshots(snapshot_location=snapshot_location, snapshot_names=snapshot_names)
 
     def discover_snapshots(
         self, *, test_location: Any, ignore_extensions: list[str] | None = None
@@ -57,6 +139,15 @@ class PreparedGoldens(JSONSnapshotExtension):
     @classmethod
     def matches_test_location(cls, *, test_location: Any, snapshot_location: str) -> bool:
         return True  # goldens belong to cases, not to the suite module that compares them
+
+
+def read_golden(path: Path) -> str | None:
+    """A golden's text as syrupy reads it (None when there is none): read at collection."""
+    try:
+        with path.open(encoding="utf-8", newline=None) as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
 
 
 def integral_floats_as_int(value: Any) -> Any:

@@ -131,8 +131,9 @@ class Settings:
     # Option.attribute -> where its value came from: the flag, "ini kaizen_x", "default" or the
     # reference switch (for what --kaizen-reference supplied)
     origins: Mapping[str, str] = field(default_factory=dict)
-    # whether syrupy may write goldens in this run (--snapshot-update, checked by the session)
-    snapshot_update: bool = False
+    # the syrupy option asking to write goldens in this run ('' for none; --snapshot-update or
+    # --snapshot-update-new-only), set by the session; whether it may is cases.goldens.write_refusal
+    snapshot_update: str = ""
     loaded: dict[str, Any] = field(default_factory=dict)
     expectations: list[Any] = field(default_factory=list)
     # --kaizen-extra-cases resolved (relative to where it was given) and checked, or None

@@ -6,6 +6,7 @@ import the session that put them there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,3 +23,10 @@ EXPLORE = pytest.StashKey[str]()
 
 def settings_of(config: pytest.Config) -> Settings:
     return config.stash[SETTINGS]
+
+
+# Set at configure, in the controller, when a role is configured: the end check of the kit's own
+# files (the paths changed since the run started), and what the reports carry about the kit's
+# data as it was before any implementation ran (fixtures and catalogue digests).
+KIT_CHANGES = pytest.StashKey[Callable[[], list[str]]]()
+START_DIGESTS = pytest.StashKey[dict[str, Any]]()

@@ -59,6 +59,30 @@ def fixtures_field(settings: Settings) -> dict[str, Any]:
     return field
 
 
+def start_digests(settings: Settings) -> dict[str, Any]:
+    """The report's digests of the catalogue and fixtures, taken at configure (before any
+    implementation ran): the report names the data that judged the run, not what is on disk after."""
+    return {
+        "catalogue_digest": tree_digest(CONTRACT_DIR, skip_code=True),
+        "fixtures": fixtures_field(settings),
+    }
+
+
+def reports_wanted(options: Any) -> bool:
+    """Whether this run writes any report (JSON, Markdown, badge, or GitHub's step summary)."""
+    return bool(
+        options.report
+        or options.report_md
+        or options.badge
+        or os.environ.get("GITHUB_STEP_SUMMARY")
+    )
+
+
+def integrity_field(changed: list[str] | None) -> dict[str, Any]:
+    """``integrity``: whether the kit's own files were checked from start to end, and which changed."""
+    return {"checked": changed is not None, "changed": changed or []}
+
+
 def normaliser(config: pytest.Config) -> Any:
     """Replace this run's temporary directories in messages, so reports compare across runs."""
     try:
@@ -76,20 +100,22 @@ def normaliser(config: pytest.Config) -> Any:
 
 
 def build_report(
-    config: pytest.Config, items: list[ItemResult], summaries: list[RoleSummary]
+    config: pytest.Config,
+    items: list[ItemResult],
+    summaries: list[RoleSummary],
+    kit_changed: list[str] | None = None,
 ) -> dict[str, Any]:
-    from kaizen_conformance.core.stash import settings_of
+    from kaizen_conformance.core.stash import START_DIGESTS, settings_of
 
     settings = settings_of(config)
     normalise = normaliser(config)
+    digests = config.stash.get(START_DIGESTS, None) or start_digests(settings)
     return {
         "format": REPORT_FORMAT,
         "kit": {"name": "kaizen-conformance", "version": __version__},
-        "contract": {
-            "version": CONTRACT_VERSION,
-            "catalogue_digest": tree_digest(CONTRACT_DIR, skip_code=True),
-        },
-        "fixtures": fixtures_field(settings),
+        "contract": {"version": CONTRACT_VERSION, "catalogue_digest": digests["catalogue_digest"]},
+        "fixtures": digests["fixtures"],
+        "integrity": integrity_field(kit_changed),
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "strict": settings.strict,
         "claim": {
@@ -205,6 +231,15 @@ def markdown(report: dict[str, Any]) -> str:
     not pass before the ones that did, and the roles nobody configured in one line."""
     version = f"contract v{report['contract']['version']}, kit {report['kit']['version']}"
     lines = [f"## kaizen conformance ({version})", ""]
+    changed = report.get("integrity", {}).get("changed") or []
+    if changed:
+        lines += [
+            f"**No verdict of this run stands: the kit's own files changed during it** ({len(changed)} "
+            "changed; a kit error, not a verdict on the implementation):",
+            "",
+            *[f"- `{path}`" for path in changed[:20]],
+            "",
+        ]
     configured = [r for r in report["roles"] if report["claim"][r]["implementation"]]
     unconfigured = [r for r in report["roles"] if r not in configured]
     if configured:
@@ -271,9 +306,13 @@ BADGE_COLOUR: dict[RoleVerdict, str] = {
 }
 
 
-def badge(role: str, data: dict[str, Any], claim: dict[str, Any]) -> dict[str, Any]:
+def badge(
+    role: str, data: dict[str, Any], claim: dict[str, Any], kit_changed: bool = False
+) -> dict[str, Any]:
     """A shields.io endpoint badge: label 'kaizen resolver v2', message '23/23'."""
     label = f"kaizen {role}" + (f" {claim['profile']}" if claim["profile"] else "")
+    if kit_changed:  # no verdict of the run stands: never a green badge
+        return {"schemaVersion": 1, "label": label, "message": "kit changed", "color": "red"}
     message = (
         "configuration error"
         if data["verdict"] == "configuration-error"
@@ -290,7 +329,10 @@ def badge(role: str, data: dict[str, Any], claim: dict[str, Any]) -> dict[str, A
 
 
 def write_reports(
-    config: pytest.Config, items: list[ItemResult], summaries: list[RoleSummary]
+    config: pytest.Config,
+    items: list[ItemResult],
+    summaries: list[RoleSummary],
+    kit_changed: list[str] | None = None,
 ) -> list[str]:
     """Write whatever reports were asked for; return lines for the terminal saying where."""
     from kaizen_conformance.core.stash import settings_of
@@ -298,10 +340,10 @@ def write_reports(
     settings = settings_of(config)
     options = settings.options
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    wanted = options.report or options.report_md or options.badge or step_summary
-    if not wanted:
+    if not reports_wanted(options):
         return []
-    report = build_report(config, items, summaries)
+    report = build_report(config, items, summaries, kit_changed)
+    void = bool(kit_changed)
     notes = []
     if options.report:
         notes.append(
@@ -329,7 +371,7 @@ def write_reports(
                 notes.append(
                     _write(
                         target.replace("{role}", role),
-                        json.dumps(badge(role, report["roles"][role], report["claim"][role]))
+                        json.dumps(badge(role, report["roles"][role], report["claim"][role], void))
                         + "\n",
                         "badge",
                         settings.origin("badge"),
@@ -345,7 +387,8 @@ def write_reports(
             notes.append(
                 _write(
                     target,
-                    json.dumps(badge(role, report["roles"][role], report["claim"][role])) + "\n",
+                    json.dumps(badge(role, report["roles"][role], report["claim"][role], void))
+                    + "\n",
                     "badge",
                     settings.origin("badge"),
                 )

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from kaizen_conformance.core.checks import CONFIGURATION_ERROR_PROPERTY, FAILURE_KIND_PROPERTY
-from kaizen_conformance.core.stash import settings_of
+from kaizen_conformance.core.stash import KIT_CHANGES, settings_of
 from kaizen_conformance.core.vocabulary import FAILING, level
 from kaizen_conformance.reports.summary import (
     XDIST_HEADER,
@@ -20,6 +20,7 @@ from kaizen_conformance.reports.summary import (
     ItemResult,
     RoleSummary,
     exit_status,
+    kit_changed_lines,
     outcome_of,
     role_lines,
     stale_expectations,
@@ -124,6 +125,11 @@ class ConformanceReporter:
 
         self.report_notes = []
         settings = settings_of(self.config)
+        # last of all (after syrupy wrote what it may): what changed in the kit since the start
+        check = self.config.stash.get(KIT_CHANGES, None)
+        kit_changed = check() if check is not None else None
+        if kit_changed:
+            self.report_notes += kit_changed_lines(kit_changed)
         summaries = self.summaries()
         stale = stale_expectations(settings.expectations, self.results())
         if stale:
@@ -135,7 +141,7 @@ class ConformanceReporter:
             ]
         # After every other reason to fail: the line says the status the run really ends with.
         status, self.exit_line = exit_status(
-            summaries, int(session.exitstatus), settings.options.allow_incomplete
+            summaries, int(session.exitstatus), settings.options.allow_incomplete, kit_changed
         )
         session.exitstatus = status
-        self.report_notes += write_reports(self.config, self.results(), summaries)
+        self.report_notes += write_reports(self.config, self.results(), summaries, kit_changed)

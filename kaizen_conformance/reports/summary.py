@@ -399,7 +399,10 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
 
 
 def exit_status(
-    summaries: list[RoleSummary], current: int, allow_incomplete: bool
+    summaries: list[RoleSummary],
+    current: int,
+    allow_incomplete: bool,
+    kit_changed: list[str] | None = None,
 ) -> tuple[int, str]:
     """The run's exit status from the roles' verdicts, and the summary line that says why.
 
@@ -409,7 +412,22 @@ def exit_status(
     (``--kaizen-expectations``) exits 0: the list was written to accept exactly those. Roles not
     configured are no claim and do not count. A status pytest set for its own reasons
     (interrupted, internal or usage error) stays.
+
+    A run during which the kit's own files changed (``kit_changed``) has no verdict at all: the
+    files that judged it are not the ones it started with. It exits 1 (a kit error, not a
+    verdict on the implementation), whatever the roles' verdicts say.
     """
+    if kit_changed:
+        status = (
+            int(current)
+            if current not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+            else int(pytest.ExitCode.TESTS_FAILED)
+        )
+        return status, (
+            f"kaizen exit status {status}: the kit's own files changed during the run "
+            f"({counted(len(kit_changed), 'file')}, listed above): no verdict of this run stands "
+            "(a kit error, not a verdict on the implementation)"
+        )
     judged = [s for s in summaries if s.configured]
     if not judged or current not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         return current, ""
@@ -452,6 +470,18 @@ def exit_status(
     if not reasons:  # pytest's own failures: a check that errored, a stale known failure
         reasons = ["failures or errors outside the verdicts above"]
     return status, f"kaizen exit status {int(status)}: {'; '.join(reasons)}"
+
+
+def kit_changed_lines(changed: list[str], limit: int = 20) -> list[str]:
+    """The terminal's words for a kit changed during the run, file by file."""
+    lines = [
+        "kaizen: the kit's own files changed during this run, so no verdict above stands "
+        "(a kit error, not a verdict on the implementation; reinstall the kit if it is installed):"
+    ]
+    lines += [f"  {path}" for path in changed[:limit]]
+    if len(changed) > limit:
+        lines.append(f"  (+{len(changed) - limit} more)")
+    return lines
 
 
 def stale_expectations(expectations: list[Any], items: list[ItemResult]) -> list[Any]:

@@ -56,11 +56,16 @@ BOUNDARY_RULES = ("PRE-005", "PRE-006")
 
 @dataclass(frozen=True)
 class Invocation:
-    """prepare(repo, agent) on one case: what it must do is ``expect``."""
+    """prepare(repo, agent) on one case: what it must do is ``expect``.
+
+    ``golden`` is the golden event's text as read at collection, before any implementation ran
+    (None when there is none): PRE-002 judges against it, never against the disk at check time.
+    """
 
     case: PrepareCase
     agent: str
     expect: Expectation
+    golden: str | None = None
 
     @property
     def id(self) -> str:
@@ -68,8 +73,13 @@ class Invocation:
 
 
 def invocations() -> list[Invocation]:
+    """Every invocation, each golden read now: collection comes before any implementation runs."""
+    from kaizen_conformance.cases.goldens import read_golden
+
     return [
-        Invocation(case, agent, expect)
+        Invocation(
+            case, agent, expect, read_golden(case.golden(agent)) if expect.is_event else None
+        )
         for case in prepare_cases()
         for agent, expect in case.agents.items()
     ]
@@ -77,6 +87,8 @@ def invocations() -> list[Invocation]:
 
 def collect(settings: Settings) -> list[Check]:
     updating = settings.snapshot_update
+    if updating:
+        refuse_golden_writes(settings)
     checks = []
     for invocation in invocations():
         case, expect = invocation.case, invocation.expect
@@ -99,6 +111,19 @@ def collect(settings: Settings) -> list[Check]:
                 Check(ROLE, (rule,), invocation.id, partial(checker, invocation), case.description)
             )
     return checks
+
+
+def refuse_golden_writes(settings: Settings) -> None:
+    """A run asking syrupy to write goldens that may not, refused before anything runs.
+
+    Whatever path reached the suite (``--pyargs``, the suite's file, a symlink to it, a module
+    re-exporting it), collecting it comes here; the golden extension refuses the write too.
+    """
+    from kaizen_conformance.cases import goldens
+
+    refusal = goldens.write_refusal(settings.snapshot_update, settings.target(ROLE))
+    if refusal:
+        raise goldens.GoldenWriteRefused(refusal)
 
 
 # --------------------------------------------------------------------------- running prepare
@@ -320,26 +345,40 @@ def check_extension_names(invocation: Invocation, context: CheckContext) -> None
 
 
 def check_golden(invocation: Invocation, context: CheckContext) -> None:
-    """PRE-002: the normalised event equals the golden snapshot of this case and agent."""
+    """PRE-002: the normalised event equals the golden snapshot of this case and agent.
+
+    The golden is the text read at collection (``Invocation.golden``): what prepare wrote into the
+    kit's fixtures since cannot change its verdict (and the session reports such a change).
+    """
     from kaizen_conformance.cases import goldens
 
     run = run_of(context, invocation)
     event = require_event(run)
     payload = goldens.normalise(event, run.materialised.given)
     golden_path = invocation.case.golden(invocation.agent)
-    key = goldens.PreparedGoldens.register(invocation.id, golden_path)
-    snapshot = context.request.getfixturevalue("snapshot").use_extension(goldens.PreparedGoldens)
-    if snapshot(name=key) == payload:
+    settings = context.settings
+    extension = goldens.PreparedGoldens.holding(
+        golden_path,
+        invocation.golden,
+        goldens.write_refusal(
+            settings.snapshot_update or "--snapshot-update", settings.target(ROLE)
+        ),
+    )
+    snapshot = context.request.getfixturevalue("snapshot").use_extension(extension)
+    if snapshot.update_snapshots or getattr(snapshot, "update_new_snapshots_only", False):
+        try:
+            extension.refuse_writes()
+        except goldens.GoldenWriteRefused as refused:
+            raise Violation(str(refused), FailureKind.KIT_ERROR) from None
+    if snapshot(name=invocation.id) == payload:
         return
-    received = goldens.serialise(payload)
-    try:
-        golden_text = golden_path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise Violation(
-            f"cannot read the golden {golden_path}: {exc}", FailureKind.KIT_ERROR
-        ) from None
     raise Violation(
-        golden_difference(display(golden_path), run.materialised.given, golden_text, received)
+        golden_difference(
+            display(golden_path),
+            run.materialised.given,
+            invocation.golden or "",
+            goldens.serialise(payload),
+        )
     )
 
 

@@ -21,7 +21,7 @@ from kaizen_conformance.core.checks import (
 from kaizen_conformance.core.options import ROLES, unconfigured_reason, usage_lines
 from kaizen_conformance.core.stash import CHECK, EXPLORE, MEMO, SETTINGS, settings_of
 from kaizen_conformance.roles.registry import SUITES, setup_problem, suite
-from kaizen_conformance.session import snapshot_guard
+from kaizen_conformance.session import integrity, snapshot_guard
 from kaizen_conformance.session.settings import build
 from kaizen_conformance.session.spelling import check_ini
 
@@ -31,6 +31,7 @@ def configure(config: pytest.Config) -> None:
     config.stash[SETTINGS] = build(config)
     config.stash[MEMO] = {}
     snapshot_guard.configure(config)
+    integrity.start(config)
     from kaizen_conformance.reports.reporter import ConformanceReporter
 
     config.pluginmanager.register(ConformanceReporter(config), "kaizen-conformance-reporter")
@@ -71,6 +72,7 @@ class ConformanceItem(pytest.Function):
 
 
 def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.Item]:
+    from kaizen_conformance.cases.goldens import GoldenWriteRefused
     from kaizen_conformance.cases.loading import FixtureError
 
     settings = settings_of(collector.config)
@@ -92,6 +94,9 @@ def make_items(collector: Any, name: str, obj: Any, role: str) -> list[pytest.It
             checks = suite(role).collect(settings)
         except FixtureError as exc:
             raise collector.CollectError(f"kaizen fixture error\n{exc}") from None
+        except GoldenWriteRefused as exc:
+            # reached where configure could not see it (a symlink, a module re-exporting the suite)
+            raise collector.CollectError(str(exc)) from None
     items: list[pytest.Item] = []
     for check in checks:
         name = check.name if target is not None else f"{role}[not-configured]"

@@ -2,10 +2,12 @@
 
 Called from ``session.hooks.configure`` on every run, so it imports nothing heavy. Goldens are
 the contract: syrupy's ``--snapshot-update`` (and ``--snapshot-update-new-only``) may rewrite
-them only in a source checkout of the kit and only from the reference implementation; an
-installed kit refuses, because the update would rewrite (and could delete) files inside the
-installed package. The rule applies to runs of the kit's suite with prepare configured: a
-project that keeps kaizen options in its ini file still updates its own snapshots freely.
+them only in a source checkout of the kit and only from the reference implementation
+(``cases.goldens.write_refusal``). This module refuses such a run at configure time when its
+arguments name the kit's suite, which gives the earliest and clearest message; it is not the
+only guard: the prepare suite refuses at collection and the golden extension refuses to write,
+whatever path (a symlink, a module re-exporting the suite) reached the suite. A project that
+keeps kaizen options in its ini file still updates its own snapshots freely.
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ import pytest
 if TYPE_CHECKING:
     from kaizen_conformance.core.settings import RoleTarget, Settings
 
-REFERENCE_MODULE = "kaizen_conformance.reference.prepare"
-REGENERATE = "pytest --pyargs kaizen_conformance --kaizen-reference --snapshot-update -k PRE-002"
 UPDATE_OPTIONS = (
     ("update_snapshots", "--snapshot-update"),
     ("update_new_snapshots_only", "--snapshot-update-new-only"),
@@ -32,7 +32,7 @@ def configure(config: pytest.Config) -> None:
 
     settings = settings_of(config)
     flags = [flag for dest, flag in UPDATE_OPTIONS if config.getoption(dest, default=False)]
-    settings.snapshot_update = bool(flags)
+    settings.snapshot_update = flags[0] if flags else ""
     target = settings.target("prepare")
     if target is None or not runs_the_kit(config):
         return
@@ -58,26 +58,15 @@ def runs_the_kit(config: pytest.Config) -> bool:
     return False
 
 
-def is_reference(target: RoleTarget) -> bool:
-    return target.is_reference or REFERENCE_MODULE in target.spec
-
-
 def refuse_update(flag: str, target: RoleTarget) -> None:
-    from kaizen_conformance.cases import locations  # here: every project's run configures the kit
+    """The earliest refusal, where the command line shows the kit's suite: a usage error before
+    anything is collected. The golden extension refuses the write itself too, whatever path
+    reached the suite (``cases/goldens.py``)."""
+    from kaizen_conformance.cases import goldens  # here: every project's run configures the kit
 
-    if not locations.is_source_checkout():
-        raise pytest.UsageError(
-            f"kaizen-conformance: {flag} would rewrite the prepare goldens inside the installed package "
-            f"({locations.fixtures_dir() / 'prepare'}); installed goldens are read-only.\n"
-            "Update your own project's snapshots in a run that does not collect the kit's suite (without "
-            "--pyargs kaizen_conformance). Goldens change only with the contract, from a source checkout of "
-            f"kaizen-conformance: {REGENERATE}"
-        )
-    if not is_reference(target):
-        raise pytest.UsageError(
-            f"kaizen-conformance: {flag} regenerates the prepare goldens from the reference implementation "
-            f"only, not from {target.named}; run {REGENERATE}"
-        )
+    refusal = goldens.write_refusal(flag, target)
+    if refusal:
+        raise pytest.UsageError(refusal)
 
 
 class PrepareReportHeader:

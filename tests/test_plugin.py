@@ -64,6 +64,31 @@ def test_a_module_that_does_not_import_is_a_usage_error_naming_the_option(
     )
 
 
+def test_a_module_that_runs_its_command_line_on_import_is_a_usage_error_naming_the_option(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        cli_resolver="""
+        import argparse
+        argparse.ArgumentParser().parse_args(["--not-an-option"])
+
+        def resolve(hub_url, hostname, domain=None):
+            return []
+        """
+    )
+    result = pytester.runpytest(
+        "--pyargs", "kaizen_conformance", "--kaizen-resolver=cli_resolver:resolve"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: --kaizen-resolver=cli_resolver:resolve: importing module 'cli_resolver' raised "
+            "SystemExit: 2 (the module ends the program on import*if __name__ == '__main__'*"
+        ]
+    )
+    result.stdout.no_fnmatch_line("*INTERNALERROR*")
+
+
 def test_a_missing_function_lists_what_the_module_has(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         my_resolver="def discover(hub_url, hostname, domain=None):\n    return []\n"

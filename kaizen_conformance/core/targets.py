@@ -30,9 +30,19 @@ def load_target(spec: str, *, search: tuple[Path, ...] = ()) -> Any:
             f"cannot import module {module_name!r}: {exc}. Install the package under test "
             "(pip install -e .) or run from the directory that contains it"
         ) from None
-    except Exception as exc:  # noqa: BLE001 - the user's module may fail on import
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the user's module may fail on import
+        # SystemExit too: a module that parses sys.argv (argparse) on import exits pytest's
+        # argv; it is a usage error naming the option, never an INTERNALERROR
+        hint = (
+            " (the module ends the program on import: it probably runs its command line at import "
+            "time; guard that with `if __name__ == '__main__':`)"
+            if isinstance(exc, SystemExit)
+            else ""
+        )
         raise TargetError(
-            f"importing module {module_name!r} raised {type(exc).__name__}: {exc}"
+            f"importing module {module_name!r} raised {type(exc).__name__}: {exc}{hint}"
         ) from None
     value: Any = module
     for part in attribute.split("."):

@@ -66,6 +66,20 @@ def pytest_configure(config: pytest.Config) -> None:
     hooks.configure(config)
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from kaizen_conformance.session import lifecycle
+
+    lifecycle.finish(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist, in the controller: what a worker needs from the controller's configure."""
+    from kaizen_conformance.session import lifecycle
+
+    lifecycle.configure_node(node.config, node.workerinput)
+
+
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
     from kaizen_conformance.session import hooks
 

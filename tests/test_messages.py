@@ -272,10 +272,12 @@ def test_a_report_file_from_the_ini_file_is_named_as_such(pytester: pytest.Pytes
         "no:cacheprovider",
         "-k",
         "INI-002",
+        "--kaizen-allow-incomplete",
     )
     result.stdout.fnmatch_lines(
-        ["kaizen: JSON report NOT written: ini kaizen_report=blocker.txt/report.json: *"]
+        ["kaizen: JSON report not written: ini kaizen_report=blocker.txt/report.json: *"]
     )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
 def test_the_header_says_where_the_time_limit_came_from(pytester: pytest.Pytester) -> None:

@@ -200,7 +200,7 @@ def test_rerun_failed_with_an_unreadable_report_is_a_usage_error(pytester: pytes
     )
 
 
-def test_a_report_path_that_cannot_be_written_is_a_note_naming_the_option(
+def test_a_report_path_that_cannot_be_written_fails_the_run_naming_the_option(
     pytester: pytest.Pytester,
 ) -> None:
     (pytester.path / "taken").mkdir()
@@ -213,10 +213,10 @@ def test_a_report_path_that_cannot_be_written_is_a_note_naming_the_option(
         "--kaizen-allow-incomplete",
     )
     run.result.stdout.fnmatch_lines(
-        ["kaizen: JSON report NOT written: --kaizen-report=taken: *; give a writable file path"]
+        ["kaizen: JSON report not written: --kaizen-report=taken: Is a directory; *"]
     )
     run.result.stdout.no_fnmatch_line("*INTERNALERROR*")
-    assert run.result.ret == 0
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
 
 
 def test_markdown_puts_failures_first_and_unconfigured_roles_on_one_line() -> None:

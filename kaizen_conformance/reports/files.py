@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -21,9 +22,17 @@ import pytest
 from kaizen_conformance import CONTRACT_VERSION, __version__
 from kaizen_conformance.cases.loading import fixtures_root
 from kaizen_conformance.contract.catalogue import CONTRACT_DIR
+from kaizen_conformance.core.options import ROLES
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.core.vocabulary import FAILING, RoleVerdict
 from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, RoleSummary, fix_lines
+from kaizen_conformance.reports.writing import (
+    append_file,
+    fix_for,
+    reason_of,
+    remove_stale,
+    replace_file,
+)
 
 REPORT_FORMAT = 1
 
@@ -328,84 +337,117 @@ def badge(
     }
 
 
+@dataclass(frozen=True)
+class UnwrittenReport:
+    """A requested report that could not be written: which, where, why, and the fix."""
+
+    what: str  # "JSON report"
+    named: str  # "--kaizen-report=out/report.json"
+    reason: str  # the OS's words: "No space left on device"
+    fix: str
+
+    def line(self) -> str:
+        return f"kaizen: {self.what} not written: {self.named}: {self.reason}; {self.fix}"
+
+
+@dataclass
+class WrittenReports:
+    """What writing the reports did: lines saying where each went, and the reports that failed.
+
+    Any failure makes the run exit non-zero (``summary.with_unwritten_reports``); the others are
+    written all the same.
+    """
+
+    notes: list[str] = field(default_factory=list)
+    failures: list[UnwrittenReport] = field(default_factory=list)
+
+    def write(
+        self, path_text: str, text: str, what: str, option: str, *, append: bool = False
+    ) -> None:
+        """Write one report; a path that cannot be written is a failure naming it, not a crash."""
+        path = Path(path_text)
+        try:
+            (append_file if append else replace_file)(path, text.encode("utf-8"))
+        except OSError as error:
+            self.failures.append(
+                UnwrittenReport(what, f"{option}={path_text}", reason_of(error), fix_for(error))
+            )
+            return
+        if not append:
+            self.notes.append(f"kaizen: {what} written to {path}")
+
+
+def report_paths(settings: Settings) -> list[str]:
+    """Every file the run's report options name (a ``{role}`` badge once per role)."""
+    options = settings.options
+    badges = (
+        [options.badge.replace("{role}", role) for role in ROLES]
+        if options.badge and "{role}" in options.badge
+        else [options.badge]
+    )
+    return [path for path in (options.report, options.report_md, *badges) if path]
+
+
+def clear_stale_reports(settings: Settings) -> None:
+    """Remove the reports an earlier run left at this run's report paths.
+
+    Called as the run starts: a run that dies before writing its own leaves no report, rather
+    than an earlier run's verdict under this run's name.
+    """
+    for path in report_paths(settings):
+        remove_stale(Path(path))
+
+
 def write_reports(
     config: pytest.Config,
     items: list[ItemResult],
     summaries: list[RoleSummary],
     kit_changed: list[str] | None = None,
-) -> list[str]:
-    """Write whatever reports were asked for; return lines for the terminal saying where."""
+) -> WrittenReports:
+    """Write whatever reports were asked for; say where, and which could not be written."""
     from kaizen_conformance.core.stash import settings_of
 
     settings = settings_of(config)
     options = settings.options
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    written = WrittenReports()
     if not reports_wanted(options):
-        return []
+        return written
     report = build_report(config, items, summaries, kit_changed)
     void = bool(kit_changed)
-    notes = []
     if options.report:
-        notes.append(
-            _write(
-                options.report,
-                json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-                "JSON report",
-                settings.origin("report"),
-            )
+        written.write(
+            options.report,
+            json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+            "JSON report",
+            settings.origin("report"),
         )
     text = markdown(report)
     if options.report_md:
-        notes.append(
-            _write(options.report_md, text, "Markdown summary", settings.origin("report_md"))
-        )
+        written.write(options.report_md, text, "Markdown summary", settings.origin("report_md"))
     if step_summary:
-        note = _write(step_summary, text, "GitHub step summary", "GITHUB_STEP_SUMMARY", mode="a")
-        if "NOT written" in note:
-            notes.append(note)
+        # appended to, as GitHub documents it; said only when it fails
+        written.write(step_summary, text, "GitHub step summary", "GITHUB_STEP_SUMMARY", append=True)
     if options.badge:
         target = options.badge
         roles = list(report["roles"])
         if "{role}" in target:
-            for role in roles:
-                notes.append(
-                    _write(
-                        target.replace("{role}", role),
-                        json.dumps(badge(role, report["roles"][role], report["claim"][role], void))
-                        + "\n",
-                        "badge",
-                        settings.origin("badge"),
-                    )
-                )
+            chosen = roles
         else:
             configured = [r for r in roles if report["claim"][r]["configured"]] or roles
-            role = configured[0]
+            chosen = configured[:1]
             if len(configured) > 1:
-                notes.append(
-                    f"kaizen: several roles ran; the badge shows {role} (use '{{role}}' in {settings.origin('badge')} for one each)"
+                written.notes.append(
+                    f"kaizen: several roles ran; the badge shows {chosen[0]} (use '{{role}}' in {settings.origin('badge')} for one each)"
                 )
-            notes.append(
-                _write(
-                    target,
-                    json.dumps(badge(role, report["roles"][role], report["claim"][role], void))
-                    + "\n",
-                    "badge",
-                    settings.origin("badge"),
-                )
+        for role in chosen:
+            written.write(
+                target.replace("{role}", role),
+                json.dumps(badge(role, report["roles"][role], report["claim"][role], void)) + "\n",
+                "badge",
+                settings.origin("badge"),
             )
-    return notes
-
-
-def _write(path_text: str, text: str, what: str, option: str, mode: str = "w") -> str:
-    """Write one report; a path that cannot be written is a note naming the option, not a crash."""
-    path = Path(path_text)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open(mode, encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        return f"kaizen: {what} NOT written: {option}={path_text}: {exc.strerror or exc}; give a writable file path"
-    return f"kaizen: {what} written to {path}"
+    return written
 
 
 def rules_failed_in(path_text: str, named: str) -> set[str]:

@@ -25,6 +25,7 @@ from kaizen_conformance.reports.summary import (
     role_lines,
     stale_expectations,
     summarise,
+    with_unwritten_reports,
 )
 from kaizen_conformance.roles.explore import ERROR_PROPERTY, EXPLORE_PROPERTY, FOUND_PROPERTY
 
@@ -111,6 +112,9 @@ class ConformanceReporter:
                 terminalreporter.write_line(line)
         for line in getattr(self, "report_notes", []):
             terminalreporter.write_line(line)
+        # last but the exit line: a report that was asked for and is missing, and the fix
+        for line in getattr(self, "unwritten_lines", []):
+            terminalreporter.write_line(line, red=True)
         exit_line = getattr(self, "exit_line", "")
         if exit_line:
             terminalreporter.write_line(exit_line)
@@ -143,5 +147,10 @@ class ConformanceReporter:
         status, self.exit_line = exit_status(
             summaries, int(session.exitstatus), settings.options.allow_incomplete, kit_changed
         )
+        written = write_reports(self.config, self.results(), summaries, kit_changed)
+        self.report_notes += written.notes
+        self.unwritten_lines = [failure.line() for failure in written.failures]
+        status, self.exit_line = with_unwritten_reports(
+            status, self.exit_line, [failure.named for failure in written.failures]
+        )
         session.exitstatus = status
-        self.report_notes += write_reports(self.config, self.results(), summaries, kit_changed)

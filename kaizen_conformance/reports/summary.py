@@ -484,6 +484,25 @@ def kit_changed_lines(changed: list[str], limit: int = 20) -> list[str]:
     return lines
 
 
+def with_unwritten_reports(status: int, line: str, unwritten: list[str]) -> tuple[int, str]:
+    """The exit status and its line once requested reports (``unwritten``, each named as
+    ``--kaizen-report=PATH``) could not be written.
+
+    A CI job may keep, publish or compare the report files, so one missing must fail the run; it
+    is an error of the run's set-up, not a verdict, so a run that would exit 0 exits 4 (pytest's
+    usage error), and any other status stays. The verdicts keep their place in the line.
+    """
+    if not unwritten:
+        return status, line
+    if status == pytest.ExitCode.OK:
+        status = pytest.ExitCode.USAGE_ERROR
+    reasons = [
+        f"report not written ({', '.join(unwritten)}), an error of the run's set-up, not a verdict",
+        *([line.split(": ", 1)[1]] if line else []),
+    ]
+    return status, f"kaizen exit status {int(status)}: {'; '.join(reasons)}"
+
+
 def stale_expectations(expectations: list[Any], items: list[ItemResult]) -> list[Any]:
     """Known failures whose checks all passed: the list must shrink when a failure is fixed."""
     stale = []

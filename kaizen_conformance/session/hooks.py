@@ -21,7 +21,7 @@ from kaizen_conformance.core.checks import (
 from kaizen_conformance.core.options import ROLES, unconfigured_reason, usage_lines
 from kaizen_conformance.core.stash import CHECK, EXPLORE, MEMO, SETTINGS, settings_of
 from kaizen_conformance.roles.registry import SUITES, setup_problem, suite
-from kaizen_conformance.session import integrity, snapshot_guard
+from kaizen_conformance.session import integrity, lifecycle, snapshot_guard
 from kaizen_conformance.session.settings import build
 from kaizen_conformance.session.spelling import check_ini
 
@@ -32,6 +32,7 @@ def configure(config: pytest.Config) -> None:
     config.stash[MEMO] = {}
     snapshot_guard.configure(config)
     integrity.start(config)
+    lifecycle.start(config)
     from kaizen_conformance.reports.reporter import ConformanceReporter
 
     config.pluginmanager.register(ConformanceReporter(config), "kaizen-conformance-reporter")
@@ -218,7 +219,15 @@ def require_a_role(config: pytest.Config, items: list[pytest.Item]) -> None:
     if settings.options.rerun_failed:
         from kaizen_conformance.reports.files import rules_failed_in
 
-        failed = rules_failed_in(settings.options.rerun_failed, settings.named("rerun_failed"))
+        # read at configure time in a run of the kit: the file may be the report this run rewrites
+        known = lifecycle.rerun_rules(config)
+        failed = (
+            known
+            if known is not None
+            else frozenset(
+                rules_failed_in(settings.options.rerun_failed, settings.named("rerun_failed"))
+            )
+        )
         keep: list[pytest.Item] = []
         dropped: list[pytest.Item] = []
         for item in items:

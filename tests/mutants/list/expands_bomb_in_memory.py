@@ -12,7 +12,13 @@ ROLE = "list"
 KILLS = ("LST-002",)
 KIND = "over-limit"  # LST-002: a hostile manifest is an error within the call's limits
 MESSAGE = r"ran out of its memory budget of 64 MiB \(--kaizen-memory\)"
-OPTIONS = ["--kaizen-list={module}:list_agents", "--kaizen-memory=64", "--kaizen-timeout=30", "-k", "LST-002 and laughs"]
+OPTIONS = [
+    "--kaizen-list={module}:list_agents",
+    "--kaizen-memory=64",
+    "--kaizen-timeout=30",
+    "-k",
+    "LST-002 and laughs",
+]
 
 _list = lister(lambda agents: agents)
 

@@ -12,7 +12,13 @@ ROLE = "validate"
 KILLS = ("SCH-004",)
 KIND = "over-limit"
 MESSAGE = r"ran out of its memory budget of 64 MiB \(--kaizen-memory\)"
-OPTIONS = [command_option("validate"), "--kaizen-memory=64", "--kaizen-timeout=30", "-k", "SCH-004 and laughs"]
+OPTIONS = [
+    command_option("validate"),
+    "--kaizen-memory=64",
+    "--kaizen-timeout=30",
+    "-k",
+    "SCH-004 and laughs",
+]
 
 
 _validate = validator()

@@ -91,6 +91,7 @@ class OptionValues:
     timeout: str
     strict: bool
     allow_incomplete: bool
+    require_offline_sandbox: bool
     report: str | None
     report_md: str | None
     badge: str | None

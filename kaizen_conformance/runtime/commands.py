@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO
 
+from kaizen_conformance.runtime import nosockets
+
 MAX_OUTPUT = 4 << 20  # bytes kept per stream; the rest is drained and counted, not stored
 
 
@@ -99,14 +101,31 @@ def run_command(
     limit: float,
     env: Mapping[str, str] | None = None,
     cwd: str | os.PathLike[str] | None = None,
+    deny_sockets: bool = False,
 ) -> CommandOutcome:
     """Run ``argv`` (no shell) in its own session; kill the whole group at ``limit`` seconds.
 
     Output is drained continuously (a chatty command never blocks on a full pipe) and kept up
     to MAX_OUTPUT bytes per stream. Whatever the command left running in its process group is
     killed when it exits, so no process outlives the check.
+
+    ``deny_sockets`` installs the seccomp socket filter (``runtime.nosockets``) in the child
+    between fork and exec. That takes ``preexec_fn``, which subprocess warns is unsafe with
+    threads (a lock held by another thread at fork stays held in the child): the filter is built
+    in this process beforehand, so the child only calls prctl() twice. preexec_fn also rules out
+    vfork; measured with a 300 MB parent, a command costs about 10 ms more (a wrapper process
+    that installs the filter and execs would cost about 30 ms). A filter that cannot be
+    installed is a start error: the command never runs unfiltered.
     """
     outcome = CommandOutcome(list(argv))
+    preexec = None
+    if deny_sockets:
+        try:
+            nosockets.prepare_socket_filter()
+        except OSError as exc:
+            outcome.start_error = f"cannot refuse sockets here: {exc}"
+            return outcome
+        preexec = nosockets.install_socket_filter
     started = time.perf_counter()
     try:
         process = subprocess.Popen(
@@ -117,7 +136,11 @@ def run_command(
             env=dict(env) if env is not None else None,
             cwd=cwd,
             start_new_session=True,
+            preexec_fn=preexec,  # see above: the filter must be the child's
         )
+    except subprocess.SubprocessError as exc:  # preexec_fn raised: the filter did not install
+        outcome.start_error = f"cannot refuse sockets in the command: {exc}"
+        return outcome
     except OSError as exc:
         outcome.start_error = f"{type(exc).__name__}: {exc}"
         return outcome

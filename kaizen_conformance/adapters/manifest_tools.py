@@ -9,7 +9,7 @@ list of agents. ``repo`` is the checkout's absolute path, as a string.
 Whatever the tool does (returns, raises, hangs, dies on a signal, prints megabytes) becomes a
 ``ToolRun`` whose every text is bounded, so that failure messages stay readable and the run
 goes on. validate and list run offline (VAL-003, LST-003): network use is refused and
-recorded; init is not held to that, so it runs unguarded.
+recorded (``adapters.offline`` says how); init is not held to that, so it runs unguarded.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kaizen_conformance.adapters.offline import offline_enforcement
 from kaizen_conformance.core.checks import FailureKind, crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import sandbox
@@ -197,7 +198,9 @@ def call_tool(
         stderr_size=stderr.size,
         returned=outcome.value,
         network_attempts=attempts,
-        enforcement="Python audit hook (in-process)" if offline else "",
+        enforcement=(offline_enforcement(role, "callable") or {}).get("note", "")
+        if offline
+        else "",
     )
     if outcome.over_memory:
         run.how = outcome.limit_text(settings.timeout, settings.origin("timeout"))

@@ -6,8 +6,9 @@ Both roads end in one ``PrepareResult``: the event (as JSON data), or how prepar
 Offline (PRE-005). In-process, the call runs under the kit's audit hook, which refuses and
 records any socket connect, DNS lookup or bind of the process (a raw socket included), and
 under respx, which refuses and records any httpx request before it reaches a socket (so the
-report names the URL). A command runs in a fresh network namespace where the machine allows
-it, with an audit hook injected into Python commands; the result says which applied.
+report names the URL). A command runs in a fresh network namespace and under the seccomp
+socket filter where the machine allows them, with an audit hook injected into Python commands
+(``runtime.sandbox``); the result says which applied, in the words of ``adapters.offline``.
 
 Reads of files prepare must never read (PRE-004): in-process, an audit hook records every
 open of a watched file; for any implementation the role also watches access times.
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kaizen_conformance.adapters.offline import offline_enforcement
 from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
@@ -31,9 +33,6 @@ from kaizen_conformance.runtime import audit
 from kaizen_conformance.runtime.commands import command_argv, unstartable
 from kaizen_conformance.runtime.sandbox import call_offline, run_command_offline
 
-IN_PROCESS_ENFORCEMENT = (
-    "Python audit hook (socket connect, DNS, bind: raw sockets included) + respx (httpx requests)"
-)
 EVENT_TYPE = "kaizen.schedule.prepared"
 
 
@@ -224,7 +223,9 @@ def _call(
     settings: Settings, repo: str, agent: str, *, watch: Sequence[Path], label: str
 ) -> PrepareResult:
     function = settings.implementation("prepare")
-    result = PrepareResult(via="callable", enforcement=IN_PROCESS_ENFORCEMENT)
+    enforcement = offline_enforcement("prepare", "callable")
+    assert enforcement is not None  # prepare has an offline rule
+    result = PrepareResult(via="callable", enforcement=enforcement["note"])
     http_attempts: list[str] = []
     with watching_opens(watch) as opened, refusing_httpx(http_attempts):
         # the watches record inside the call's process: what they saw comes home with it

@@ -255,6 +255,13 @@ OPTIONS: tuple[Option, ...] = (
         "exit 0 when a role is INCOMPLETE (rules deselected or skipped); without it INCOMPLETE exits 1",
     ),
     Option(
+        "--kaizen-require-offline-sandbox",
+        "kit",
+        "switch",
+        "a prepare, validate or list command that this machine can hold offline only with the "
+        "Python audit hook (no network namespace, no seccomp filter) is a configuration error",
+    ),
+    Option(
         "--kaizen-report",
         "kit",
         "file",

@@ -92,6 +92,7 @@ class OptionValues:
     memory: str
     strict: bool
     allow_incomplete: bool
+    require_offline_sandbox: bool
     report: str | None
     report_md: str | None
     badge: str | None

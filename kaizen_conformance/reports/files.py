@@ -33,6 +33,7 @@ from kaizen_conformance.reports.writing import (
     remove_stale,
     replace_file,
 )
+from kaizen_conformance.runtime.sandbox import AUDIT_HOOK_ONLY
 
 REPORT_FORMAT = 1
 
@@ -139,6 +140,7 @@ def build_report(
             s.role: {
                 "verdict": s.verdict,
                 **({"configuration_error": s.configuration_error} if s.configuration_error else {}),
+                **({"enforcement": s.enforcement} if s.enforcement else {}),
                 "rules_passed": s.passed,
                 "rules_total": len(s.rules),
                 "rules": [
@@ -235,6 +237,12 @@ def failure_kinds_by_rule(report: dict[str, Any]) -> dict[str, dict[str, int]]:
     return kinds
 
 
+def hook_only(role_data: dict[str, Any]) -> str:
+    """Beside a role's verdict: that no sandbox held its command offline, only the audit hook."""
+    enforcement = role_data.get("enforcement") or {}
+    return f" ({AUDIT_HOOK_ONLY})" if enforcement.get("network") == "audit-hook-only" else ""
+
+
 def markdown(report: dict[str, Any]) -> str:
     """A summary people read: the configured roles' verdicts first, each role's rules that did
     not pass before the ones that did, and the roles nobody configured in one line."""
@@ -258,7 +266,7 @@ def markdown(report: dict[str, Any]) -> str:
             profile = f" {claim['profile']}" if claim["profile"] else ""
             lines.append(
                 f"| {role}{profile} | `{claim['implementation']['spec']}` | "
-                f"{HEADLINE[data['verdict']].split(':')[0]} | "
+                f"{HEADLINE[data['verdict']].split(':')[0]}{hook_only(data)} | "
                 f"{data['rules_passed']}/{data['rules_total']} |"
             )
         lines.append("")
@@ -266,7 +274,15 @@ def markdown(report: dict[str, Any]) -> str:
     for role in configured:
         data, claim = report["roles"][role], report["claim"][role]
         profile = f" {claim['profile']}" if claim["profile"] else ""
-        lines += [f"### {role}{profile}: {HEADLINE[data['verdict']].split(':')[0]}", ""]
+        lines += [
+            f"### {role}{profile}: {HEADLINE[data['verdict']].split(':')[0]}{hook_only(data)}",
+            "",
+        ]
+        if data.get("enforcement"):
+            lines += [
+                f"Offline enforcement: {data['enforcement']['network']}: {data['enforcement']['note']}.",
+                "",
+            ]
         if data.get("configuration_error"):
             # the fix, as the terminal gives it; no rule was judged, so no table of them
             lines += [

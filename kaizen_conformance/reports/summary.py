@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from kaizen_conformance import CONTRACT_VERSION, contract
+from kaizen_conformance.adapters.offline import offline_enforcement
 from kaizen_conformance.core.checks import FailureKind
 from kaizen_conformance.core.options import ROLES
 from kaizen_conformance.core.vocabulary import (
@@ -26,6 +27,7 @@ from kaizen_conformance.core.vocabulary import (
     Verdict,
 )
 from kaizen_conformance.reports.identity import identity
+from kaizen_conformance.runtime.sandbox import AUDIT_HOOK_ONLY
 
 XDIST_HEADER = re.compile(r"^\[gw\d+\] .*\n")
 LABEL: dict[Verdict, str] = {
@@ -151,6 +153,16 @@ class RoleSummary:
     configuration_error: str = ""  # what stopped the role before any rule was judged, and the fix
     explored: ExploredResult | None = None
     explore_strict: bool = False  # --kaizen-explore-strict: a failure explored turns the verdict
+    # how the role's offline rule is enforced ({"network", "note"}), for a configured role that has one
+    enforcement: dict[str, str] | None = None
+
+    @property
+    def hook_only(self) -> str:
+        """ " (offline rules judged by the Python audit hook only)" beside the verdict of a
+        command neither a network namespace nor the seccomp filter held offline; else ""."""
+        if self.enforcement and self.enforcement["network"] == "audit-hook-only":
+            return f" ({AUDIT_HOOK_ONLY})"
+        return ""
 
     @property
     def verdict(self) -> RoleVerdict:
@@ -236,6 +248,7 @@ def summarise(
             if target is not None
             else None
         )
+        enforcement = offline_enforcement(role, target.kind) if target is not None else None
         stopped = next((i.configuration_error for i in mine if i.configuration_error), "")
         if not stopped and role in explored:
             stopped = explored[role].configuration_error  # met by the exploration item first
@@ -254,6 +267,7 @@ def summarise(
                 stopped,
                 explored.get(role),
                 bool(settings.options.explore_strict),
+                enforcement,
             )
         )
     return summaries
@@ -394,7 +408,7 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
         lines.extend(summary.explored.lines())
         if summary.explored.outcome == "found" and not summary.explore_strict:
             lines.append(f"{'':13}(apart from the verdict: --kaizen-explore-strict makes it count)")
-    lines.append(f"  verdict: {headline}")
+    lines.append(f"  verdict: {headline}{summary.hook_only}")
     return lines
 
 

@@ -54,12 +54,14 @@ def setup_problem(context: CheckContext, role: str) -> str:
     """Why the run, as configured, cannot judge ``role`` at all, with the fix; "" when it can.
 
     Asked once per role before its first check: a command whose program is missing or not
-    executable, then the role module's own ``preflight`` (the resolver's hub double). Each
-    would otherwise fail every check of the role the same way, and say nothing about a rule.
+    executable, an offline sandbox demanded (``--kaizen-require-offline-sandbox``) that the
+    machine cannot give, then the role module's own ``preflight`` (the resolver's hub double).
+    Each would otherwise fail every check of the role the same way, and say nothing about a rule.
     """
+    from kaizen_conformance.adapters.offline import sandbox_problem
     from kaizen_conformance.adapters.programs import missing_program
 
-    problem = missing_program(context.settings, role)
+    problem = missing_program(context.settings, role) or sandbox_problem(context.settings, role)
     if problem:
         return problem
     preflight = getattr(suite(role), "preflight", None)

@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kaizen_conformance.runtime import processes
+from kaizen_conformance.runtime import nosockets, processes
 
 MIB = 1 << 20
 EXIT_GRACE = 5.0  # seconds the kit waits for a child that has answered to end itself
@@ -119,16 +119,22 @@ def call_with_limit(
     *,
     memory_mib: int = 0,
     carry: Sequence[Any] = (),
+    deny_sockets: bool = False,
 ) -> CallOutcome:
     """Call ``function`` bounded by ``limit`` seconds and ``memory_mib`` MiB (0: unbounded).
 
     ``carry`` lists objects the call fills in for the kit (lists of requests seen, network
     attempts, captured output): in a child process their contents are sent home when the call
     ends and put back into the kit's own objects. The value returned must be picklable.
+    ``deny_sockets`` puts the call's process under the socket filter (``runtime.nosockets``).
     """
     if not isolation_available():
         return call_in_thread(function, limit, label)
-    return _call_in_child(function, limit, memory_mib, carry)
+    install = None
+    if deny_sockets:
+        nosockets.prepare_socket_filter()  # built here: the child only installs it
+        install = nosockets.install_socket_filter
+    return _call_in_child(function, limit, memory_mib, carry, install)
 
 
 def call_in_thread(function: Callable[[], Any], limit: float, label: str) -> CallOutcome:
@@ -200,7 +206,13 @@ def _data_bytes() -> int:
     return 0
 
 
-def _child(function: Callable[[], Any], answer: int, memory_mib: int, carry: Sequence[Any]) -> None:
+def _child(
+    function: Callable[[], Any],
+    answer: int,
+    memory_mib: int,
+    carry: Sequence[Any],
+    install: Callable[[], None] | None,
+) -> None:
     """The call's process: run, answer through ``answer``, end everything below, exit."""
     status = 0
     try:
@@ -211,6 +223,8 @@ def _child(function: Callable[[], Any], answer: int, memory_mib: int, carry: Seq
             budget = _data_bytes() + memory_mib * MIB
             if hard == resource.RLIM_INFINITY or budget < hard:
                 resource.setrlimit(resource.RLIMIT_DATA, (budget, hard))
+        if install is not None:
+            install()
         payload: dict[str, Any]
         try:
             payload = {"value": function()}
@@ -274,7 +288,11 @@ def _fork() -> int:
 
 
 def _call_in_child(
-    function: Callable[[], Any], limit: float, memory_mib: int, carry: Sequence[Any]
+    function: Callable[[], Any],
+    limit: float,
+    memory_mib: int,
+    carry: Sequence[Any],
+    install: Callable[[], None] | None,
 ) -> CallOutcome:
     outcome = CallOutcome(memory_mib=memory_mib, isolated=True)
     started = time.perf_counter()
@@ -282,7 +300,7 @@ def _call_in_child(
     pid = _fork()
     if pid == 0:
         os.close(read_end)
-        _child(function, write_end, memory_mib, carry)
+        _child(function, write_end, memory_mib, carry, install)
     os.close(write_end)
     received = bytearray()
     try:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kaizen_conformance.runtime import processes
+from kaizen_conformance.runtime import nosockets, processes
 
 MAX_OUTPUT = 4 << 20  # bytes kept per stream; the rest is drained and counted, not stored
 MIB = 1 << 20
@@ -129,10 +129,20 @@ def run_command(
 
     Output is read continuously (a chatty command never blocks on a full pipe) and kept up to
     MAX_OUTPUT bytes per stream. When the command exits or reaches the limit, every process it
-    left running is ended, so nothing outlives the check. ``deny_sockets`` refuses the command
-    every network socket (``runtime.nosockets``), for the roles that must stay offline.
+    left running is ended, so nothing outlives the check.
+
+    ``deny_sockets`` installs the seccomp socket filter (``runtime.nosockets``) in the command's
+    own process between fork and exec, with the memory bound. The filter is built in this process
+    beforehand, so the child only calls prctl() twice. A filter that cannot be installed is a
+    start error: the command never runs unfiltered.
     """
     outcome = CommandOutcome(list(argv), memory_mib=memory_mib)
+    if deny_sockets:
+        try:
+            nosockets.prepare_socket_filter()
+        except OSError as exc:
+            outcome.start_error = f"cannot refuse sockets here: {exc}"
+            return outcome
     started = time.perf_counter()
     limits = _limits(memory_mib, deny_sockets)
     if processes.tree_reachable() and hasattr(os, "fork"):
@@ -148,12 +158,7 @@ def _limits(memory_mib: int, deny_sockets: bool) -> Callable[[], None] | None:
     """What the command's own process applies to itself before it becomes the command."""
     if not memory_mib and not deny_sockets:
         return None
-    install: Callable[[], None] | None = None
-    if deny_sockets:
-        from kaizen_conformance.runtime import nosockets
-
-        if nosockets.socket_filter_available():
-            install = nosockets.install_socket_filter
+    install = nosockets.install_socket_filter if deny_sockets else None
 
     def apply() -> None:
         if memory_mib:
@@ -326,9 +331,12 @@ def _run_in_group(
             env=dict(env) if env is not None else None,
             cwd=cwd,
             start_new_session=True,
-            preexec_fn=limits,  # resource limits only, set in the child before exec
+            preexec_fn=limits,  # resource limits and the socket filter, set before exec
         )
-    except (OSError, subprocess.SubprocessError) as exc:
+    except subprocess.SubprocessError as exc:  # preexec_fn raised: a limit did not install
+        outcome.start_error = f"cannot bound the command or refuse it sockets: {exc}"
+        return
+    except OSError as exc:
         outcome.start_error = f"{type(exc).__name__}: {exc}"
         return
     assert process.stdout is not None and process.stderr is not None

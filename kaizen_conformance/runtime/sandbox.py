@@ -1,10 +1,18 @@
 """Enforcing the boundary rules: offline (no network) and, with ``runtime.trees``, read-only.
 
 In-process, a Python audit hook sees every socket connect, DNS lookup and bind of the
-process; while a guard is active it refuses them and records the attempt. For commands the
-same hook is injected through ``sitecustomize`` (Python commands), and where the machine
-allows it the command also runs in a fresh network namespace with no interfaces but a
-down loopback (``unshare --net``), which catches any language. Reports say which applied.
+process; while a guard is active it refuses them and records the attempt. A command gets, in
+layers, as many of these as the machine allows:
+
+- a fresh network namespace with no interface up (``unshare --net``): no address is reachable;
+- the seccomp socket filter (``runtime.nosockets``): ``socket()`` is refused for every family
+  but netlink, in any language, which also keeps host unix-domain sockets out of reach (a
+  namespace leaves those reachable: they are paths on the file system);
+- the audit hook injected through ``sitecustomize``, which makes a Python command's attempts
+  visible (``python -I`` skips it; the two layers above do not depend on it).
+
+The first two enforce; only the third records what was tried. ``enforcement_for`` says which
+applied, in the words every report uses.
 """
 
 from __future__ import annotations
@@ -17,10 +25,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from kaizen_conformance.runtime import audit
-from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit
+from kaizen_conformance.runtime import audit, nosockets
+from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit, isolation_available
 from kaizen_conformance.runtime.commands import CommandOutcome, run_command, unstartable
 
 NETWORK_EVENTS = {
@@ -58,15 +66,22 @@ import sys as _sys
 
 _LOG = _os.environ.get("KAIZEN_NETWORK_LOG")
 _EVENTS = {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.bind", "socket.sendto"}
+# Creating an internet socket is recorded too: under the seccomp filter socket() itself fails,
+# so a raw socket's connect would never be seen. (Not AF_UNIX: socketpair() raises the same event.)
+_INTERNET = (2, 10)  # AF_INET, AF_INET6
 
 
 def _kaizen_offline(event, args):
-    if event in _EVENTS:
+    if event == "socket.__new__" and len(args) > 1 and args[1] in _INTERNET:
+        detail = "socket.__new__(family=%d)" % args[1]
+    elif event in _EVENTS:
         detail = "%s%r" % (event, args[1:] if event in ("socket.connect", "socket.bind", "socket.sendto") else args)
-        if _LOG:
-            with open(_LOG, "a", encoding="utf-8") as handle:
-                handle.write(detail[:200] + "\\n")
-        raise ConnectionRefusedError("kaizen-conformance: network access is forbidden here")
+    else:
+        return
+    if _LOG:
+        with open(_LOG, "a", encoding="utf-8") as handle:
+            handle.write(detail[:200] + "\\n")
+    raise ConnectionRefusedError("kaizen-conformance: network access is forbidden here")
 
 
 _sys.addaudithook(_kaizen_offline)
@@ -84,9 +99,21 @@ def offline_command_env(directory: Path, base_env: dict[str, str]) -> tuple[dict
     return env, log
 
 
-@lru_cache(maxsize=1)
+# For testing the fallbacks on a machine that has both layers: set to 1, the kit behaves as on a
+# runner without a network namespace, or without the seccomp filter.
+NO_NETNS_ENV = "KAIZEN_CONFORMANCE_NO_NETNS"
+NO_SECCOMP_ENV = "KAIZEN_CONFORMANCE_NO_SECCOMP"
+
+
 def netns_prefix() -> tuple[str, ...]:
     """``unshare`` words that run a command with no network, or () where the machine forbids it."""
+    if os.environ.get(NO_NETNS_ENV) == "1":
+        return ()
+    return _unshare_words()
+
+
+@lru_cache(maxsize=1)
+def _unshare_words() -> tuple[str, ...]:
     unshare = shutil.which("unshare")
     if unshare is None:
         return ()
@@ -100,11 +127,66 @@ def netns_prefix() -> tuple[str, ...]:
     return ()
 
 
+def socket_filter() -> bool:
+    """Whether commands get the seccomp socket filter on this machine."""
+    if os.environ.get(NO_SECCOMP_ENV) == "1":
+        return False
+    return nosockets.socket_filter_available()
+
+
+Network = Literal["namespace", "seccomp", "audit-hook-only", "in-process"]
+AUDIT_HOOK_ONLY = "offline rules judged by the Python audit hook only"
+
+_NAMESPACE = "network namespace (unshare --net: no interface up)"
+_FILTER = (
+    "seccomp socket filter (socket() refused for every family but netlink: host unix sockets too)"
+)
+_INJECTED = "Python audit hook in Python commands (records what they try; python -I skips it)"
+
+
+def enforcement_for(kind: str, *, in_child: bool = False) -> dict[str, str]:
+    """How the offline rules are enforced for an implementation of ``kind`` on this machine.
+
+    ``network``: ``namespace`` (a network namespace, with the filter and the hook where they
+    apply), ``seccomp`` (the filter, no namespace), ``audit-hook-only`` (neither: only Python
+    programs are held offline) or ``in-process`` (a callable, under the audit hook of the kit's
+    own interpreter). ``note`` says it in one line, as every report prints it. ``in_child``
+    is for an in-process call run in a forked child, which gets the filter as a command does.
+    """
+    in_child = in_child or (kind != "command" and isolation_available() and socket_filter())
+    if kind != "command" and not in_child:
+        return {
+            "network": "in-process",
+            "note": "Python audit hook in the kit's interpreter (socket connect, DNS, bind, "
+            "raw sockets included; code outside Python, such as a C library's own sockets, is not seen)",
+        }
+    namespace = kind == "command" and bool(netns_prefix())
+    seccomp = socket_filter()
+    hook = (
+        _INJECTED
+        if kind == "command"
+        else "Python audit hook (records what it tries), in the call's own process forked from the kit"
+    )
+    network: Network
+    if namespace:
+        network = "namespace"
+        layers = [_NAMESPACE, _FILTER if seccomp else "", hook]
+        if not seccomp:
+            layers.append("host unix-domain sockets stay reachable (no seccomp filter here)")
+    elif seccomp:
+        network, layers = "seccomp", [_FILTER, hook, "no network namespace on this machine"]
+    else:
+        network = "audit-hook-only"
+        layers = [
+            f"{AUDIT_HOOK_ONLY}: a program in another language, or python -I, is not held "
+            "offline (neither a network namespace nor the seccomp filter on this machine)"
+        ]
+    return {"network": network, "note": " + ".join(layer for layer in layers if layer)}
+
+
 def enforcement_note() -> str:
-    """Which offline enforcement applies to commands on this machine, for reports."""
-    if netns_prefix():
-        return "network namespace (unshare --net) + Python audit hook"
-    return "Python audit hook only (no network namespace on this machine)"
+    """Which offline enforcement applies to commands on this machine, in one line."""
+    return enforcement_for("command")["note"]
 
 
 @dataclass
@@ -125,7 +207,8 @@ def run_command_offline(
     cwd: str | os.PathLike[str] | None = None,
     memory_mib: int = 0,
 ) -> GuardedCommand:
-    """Run a command with no network: a fresh network namespace where possible, plus the audit hook.
+    """Run a command with no network: a network namespace and the socket filter where the
+    machine allows them, plus the audit hook (which records a Python command's attempts).
 
     ``scratch`` is a kit-owned directory (never the repo under test) for the injected
     ``sitecustomize.py`` and the attempt log.
@@ -138,7 +221,12 @@ def run_command_offline(
         outcome = CommandOutcome(list(argv), start_error=f"no such program {program!r} ({missing})")
         return GuardedCommand(outcome, [], enforcement_note())
     outcome = run_command(
-        [*netns_prefix(), *argv], limit=limit, env=guarded_env, cwd=cwd, memory_mib=memory_mib
+        [*netns_prefix(), *argv],
+        limit=limit,
+        env=guarded_env,
+        cwd=cwd,
+        deny_sockets=socket_filter(),
+        memory_mib=memory_mib,
     )
     attempts = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     return GuardedCommand(outcome, attempts, enforcement_note())
@@ -155,11 +243,18 @@ def call_offline(
     """Call an in-process implementation within the limits, refusing and recording network use.
 
     The guard is set in the kit before the call's process starts, so it holds there too; the
-    attempts it records there come home with ``carry``.
+    attempts it records there come home with ``carry``. Where the call runs in a child process
+    and the machine allows it, that process also gets the socket filter, which holds code
+    outside Python (a C library's own sockets) offline as well.
     """
     attempts: list[str] = []
     with offline(attempts):
         outcome = call_with_limit(
-            function, limit, label, memory_mib=memory_mib, carry=[attempts, *carry]
+            function,
+            limit,
+            label,
+            memory_mib=memory_mib,
+            carry=[attempts, *carry],
+            deny_sockets=socket_filter(),
         )
     return outcome, attempts

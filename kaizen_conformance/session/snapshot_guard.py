@@ -79,12 +79,10 @@ class PrepareReportHeader:
         target = self.settings.target("prepare")
         if target is None:
             return []
-        if target.kind == "command":
-            from kaizen_conformance.runtime.sandbox import enforcement_note
+        from kaizen_conformance.adapters.offline import offline_enforcement
 
-            how = enforcement_note()
-        else:
-            from kaizen_conformance.adapters.prepare import IN_PROCESS_ENFORCEMENT
-
-            how = IN_PROCESS_ENFORCEMENT
-        return [f"kaizen prepare offline enforcement (PRE-005): {how}"]
+        record = offline_enforcement("prepare", target.kind)
+        assert record is not None  # prepare has an offline rule
+        return [
+            f"kaizen prepare offline enforcement (PRE-005): {record['network']}: {record['note']}"
+        ]

@@ -99,7 +99,7 @@ def read_bounded(path: Path, limit: int = MAX_REPORT_BYTES) -> bytes:
         if not stat.S_ISREG(info.st_mode):  # swapped for something else since the stat
             raise CompareError(source, _not_regular(info.st_mode))
         chunks: list[bytes] = []
-        size = 0
+        size = info.st_size if info.st_size > limit else 0  # too large: no need to read it
         while size <= limit:
             chunk = os.read(descriptor, min(1 << 20, limit + 1 - size))
             if not chunk:

@@ -8,6 +8,7 @@ from typing import Any
 
 from kaizen_conformance import __version__, contract
 from kaizen_conformance.core.options import OPTIONS
+from kaizen_conformance.reports.compare_load import MAX_REPORT_BYTES
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -192,24 +193,27 @@ def print_lint(report: Any) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    """Many teams' --kaizen-report files on one page (HTML), in Markdown and as JSON."""
+    """Many teams' --kaizen-report files on one page (HTML), in Markdown and as JSON.
+
+    A file that cannot be compared is one line on stderr and on the page, which is made from the
+    others (exit 1: the page is not the whole fleet); with nothing left to compare, nothing is
+    written (exit 2)."""
     from pathlib import Path
 
-    from kaizen_conformance.reports.compare import (
-        CompareError,
-        compare,
-        load_reports,
-        write_outputs,
-    )
+    from kaizen_conformance.reports.compare import compare, load_reports, write_outputs
 
-    try:
-        reports, notes = load_reports(args.reports)
-    except CompareError as exc:
-        print(f"kaizen-conformance compare: {exc}", file=sys.stderr)
+    reading = load_reports(args.reports)
+    for line in [*reading.notes, *map(str, reading.unread)]:
+        print(f"kaizen-conformance compare: {line}", file=sys.stderr)
+    if not reading.reports:
+        if not reading.unread:
+            print(
+                "kaizen-conformance compare: no reports given: name --kaizen-report files or "
+                "directories of them",
+                file=sys.stderr,
+            )
         return 2
-    for note in notes:
-        print(f"kaizen-conformance compare: {note}", file=sys.stderr)
-    comparison = compare(reports, contract_url=args.contract_url)
+    comparison = compare(reading.reports, contract_url=args.contract_url, unread=reading.unread)
     try:
         paths = write_outputs(comparison, Path(args.output))
     except OSError as exc:
@@ -221,6 +225,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return 2
     for path in paths:
         print(f"wrote {path}")
+    if reading.unread:
+        print(
+            f"kaizen-conformance compare: {len(reading.unread)} file(s) could not be compared "
+            "(listed on the page); the page shows the others",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -273,7 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="put many --kaizen-report files side by side: index.html, compare.md, compare.json",
         description="Rules x implementations per role, the newest report of each implementation "
-        "as a column, with a history for implementations given more than once.",
+        "as a column, with a history for implementations given more than once. Only regular "
+        f"files of at most {MAX_REPORT_BYTES // (1024 * 1024)} MiB are read; a file that cannot "
+        "be compared is named on stderr and on the page, which is made from the others (exit "
+        "status 1; 2 when none can be compared).",
     )
     compare.add_argument(
         "reports", nargs="+", help="--kaizen-report JSON files, or directories holding them"

@@ -20,8 +20,9 @@ from kaizen_conformance.reports.compare_markdown import markdown
 
 
 def comparison_of(tmp_path: Path) -> dict[str, Any]:
-    reports, _ = load_reports([str(p) for p in write_fleet(tmp_path / "reports")])
-    result = compare(reports)
+    reading = load_reports([str(p) for p in write_fleet(tmp_path / "reports")])
+    assert reading.unread == []
+    result = compare(reading.reports)
     contract.validator("compare").validate(result)
     return result
 
@@ -104,8 +105,7 @@ def test_a_rule_the_claimed_profile_leaves_out_is_not_a_failure(tmp_path: Path) 
     }
     for name, data in reports.items():
         (tmp_path / name).write_text(json.dumps(data))
-    loaded, _ = load_reports([str(tmp_path)])
-    hub = role(compare(loaded), "hub")
+    hub = role(compare(load_reports([str(tmp_path)]).reports), "hub")
     v2_only = next(r.id for r in contract.rules_for("hub") if r.profiles == ("v2",))
     assert cell(hub, v2_only, "old-hub") == {"verdict": "not-in-profile"}
     assert cell(hub, v2_only, "new-hub")["verdict"] == "passed"
@@ -117,14 +117,14 @@ def test_markdown_has_a_verdict_row_per_role_symbols_and_words_and_the_history(
     text = markdown(comparison_of(tmp_path))
     lines = text.splitlines()
     assert "> ⚠ Not all alike: 2 contract versions among these reports (1.0, 1.1)." in lines
-    assert "| rule | level | kaizen-agentic 0.9.2 | legacy_validator |" in lines
+    assert "| rule | level | kaizen-agentic 0.9.2 | legacy\\_validator |" in lines
     assert "| **verdict** | | **✗ DOES NOT CONFORM** 8/10 | **✓ CONFORMS** 9/9 |" in lines
     assert (
         "| [VAL-004](CONTRACT.md#val-004) | SHOULD | ! not met (1): `yes-as-boolean` | "
         "∅ not in this contract version |"
     ) in lines
     assert (
-        "- ⚠ legacy_validator: contract 1.0, not 1.1: rules differ; kit 0.0.9, not 0.1.0; "
+        "- ⚠ legacy\\_validator: contract 1.0, not 1.1: rules differ; kit 0.0.9, not 0.1.0; "
         "other fixture cases: verdicts were reached on different cases (not comparable as equal)."
     ) in lines
     assert "### History: activity-core (resolver v2)" in lines
@@ -216,11 +216,11 @@ def test_a_report_with_no_role_configured_is_a_note_not_a_column(tmp_path: Path)
     empty["claim"]["init"].update(configured=False, implementation=None)
     empty["roles"]["init"]["verdict"] = "not-configured"
     (tmp_path / "empty.json").write_text(json.dumps(empty))
-    loaded, notes = load_reports([str(tmp_path / "empty.json")])
-    assert notes == [
+    reading = load_reports([str(tmp_path / "empty.json")])
+    assert reading.notes == [
         f"{tmp_path / 'empty.json'}: no role was configured in this run, so it adds no column"
     ]
-    assert compare(loaded)["roles"] == []
+    assert compare(reading.reports)["roles"] == []
 
 
 def test_a_missing_file_and_an_empty_directory_are_errors(

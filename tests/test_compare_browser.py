@@ -1,5 +1,6 @@
 """The comparison page in a real browser (headless Chromium driven by Playwright): what a person
-sees in the cells, the filters by click and by keyboard, no console errors; a screenshot is kept.
+sees in the cells, the filters by click and by keyboard, no console errors and no violation of
+the page's Content-Security-Policy, which the browser enforces; a screenshot is kept.
 
 No browser is ever downloaded: the test uses the system's Chromium (``.ci/run`` installs
 Debian's ``chromium``) and is SKIPPED, with the reason, where there is none.
@@ -55,7 +56,7 @@ def page(tmp_path: Path) -> Iterator[Any]:
         try:
             tab = context.new_page()
             errors: list[str] = []
-            tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            tab.on("console", lambda m: errors.append(m.text) if logged_error(m) else None)
             tab.on("pageerror", lambda e: errors.append(str(e)))
             tab.set_default_timeout(10_000)
             tab.goto((tmp_path / "site" / "index.html").as_uri())
@@ -63,6 +64,12 @@ def page(tmp_path: Path) -> Iterator[Any]:
             assert errors == [], "the page logged errors"
         finally:
             context.close()
+
+
+def logged_error(message: Any) -> bool:
+    """A console error, or any message about the Content-Security-Policy (a blocked style or
+    script is how a broken hash shows)."""
+    return bool(message.type == "error" or "Content Security Policy" in message.text)
 
 
 def visible_columns(page: Any, role: str) -> list[str]:
@@ -144,5 +151,49 @@ def test_without_script_the_page_is_whole(tmp_path: Path) -> None:
                 tab.locator("section.role tbody tr:visible").count()
                 == tab.locator("section.role tbody tr").count()
             )
+        finally:
+            browser.close()
+
+
+def test_the_policy_is_enforced_and_hostile_report_text_stays_text(tmp_path: Path) -> None:
+    """The page's own style and script run under its policy and nothing else does: report text
+    that is markup shows as text, and a script put into the page by other means is refused."""
+    from test_compare_hostile import HOSTILE, hostile_fleet
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("no chromium on PATH: install Debian's chromium (.ci/run does)")
+    hostile_fleet(tmp_path / "reports")
+    assert main(["compare", str(tmp_path / "reports"), "-o", str(tmp_path / "site")]) == 0
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            tab = browser.new_page()
+            messages: list[str] = []
+            dialogs: list[str] = []
+            tab.on("console", lambda m: messages.append(m.text) if logged_error(m) else None)
+            tab.on("pageerror", lambda e: messages.append(str(e)))
+            tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            tab.goto((tmp_path / "site" / "index.html").as_uri())
+            assert messages == [], "the page's own style and script are allowed"
+            assert tab.locator("#filters").is_visible(), "its script ran"
+            background = tab.locator("th.rv-conforms").first.evaluate(
+                "e => getComputedStyle(e).backgroundColor"
+            )
+            assert background == "rgb(227, 244, 225)", "its style applied"
+            heads = tab.locator("#role-resolver thead th[data-column]").all_inner_texts()
+            assert any(HOSTILE.split("\n")[1] in head for head in heads), "markup shown as text"
+            assert tab.locator("img").count() == 0 and dialogs == []
+            tab.evaluate(
+                "() => { const s = document.createElement('script');"
+                " s.textContent = 'window.injected = true'; document.body.appendChild(s); }"
+            )
+            assert tab.evaluate("() => window.injected === undefined"), (
+                "an injected script is refused"
+            )
+            assert any("Content Security Policy" in m for m in messages), messages
         finally:
             browser.close()

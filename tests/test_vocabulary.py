@@ -8,7 +8,8 @@ import pytest
 
 from kaizen_conformance import contract
 from kaizen_conformance.core import vocabulary
-from kaizen_conformance.core.options import OPTIONS
+from kaizen_conformance.core.options import OPTIONS, ROLES
+from kaizen_conformance.reports.compare_markdown import CELL, ROLE_VERDICT
 from kaizen_conformance.reports.files import BADGE_COLOUR
 from kaizen_conformance.reports.summary import COUNT_LABEL, HEADLINE, LABEL, SHOWN_ORDER
 
@@ -31,9 +32,19 @@ def test_the_report_schema_allows_exactly_the_vocabularies() -> None:
     assert set(_enum(*role, "verdict")) == set(vocabulary.ROLE_VERDICTS)
 
 
+def test_the_compare_schema_allows_every_word_a_report_can_carry() -> None:
+    """compare.json holds any report's verdicts (configuration-error too) for every role."""
+    defs = contract.schema("compare")["$defs"]
+    assert set(defs["role-verdict"]["enum"]) == set(vocabulary.ROLE_VERDICTS)
+    assert set(defs["cell-verdict"]["enum"]) == set(CELL)
+    assert set(defs["role"]["enum"]) == set(ROLES)
+
+
 def test_every_table_covers_its_vocabulary() -> None:
     assert set(LABEL) == set(COUNT_LABEL) == set(SHOWN_ORDER) == set(vocabulary.VERDICTS)
     assert set(HEADLINE) == set(BADGE_COLOUR) == set(vocabulary.ROLE_VERDICTS)
+    assert set(ROLE_VERDICT) == set(vocabulary.ROLE_VERDICTS)
+    assert set(CELL) == {*vocabulary.VERDICTS, "not-in-contract", "not-in-profile"}
     assert vocabulary.FAILING.issubset(vocabulary.OUTCOME_ORDER)
     assert {option.kind for option in OPTIONS} <= set(vocabulary.OPTION_KINDS)
 

@@ -3,14 +3,17 @@
 Each team's CI writes its own report; ``kaizen-conformance compare`` reads them all and builds one
 comparison (``compare.schema.json``), which the HTML page and the Markdown summary render. The
 comparison is honest: a column made by another kit, contract or fixture tree than the role's
-newest says so, and a rule that one report's contract did not have reads "not in this contract
-version", never as a failure. Reports of older kits (without the newer optional fields) load;
-reading and checking them is ``compare_load``'s.
+newest says so, a column whose verdict its own rule rows contradict says that
+(``compare_consistency``), and a rule that one report's contract did not have reads "not in this
+contract version", never as a failure. Reports of older kits (without the newer optional fields)
+load; reading and checking them, and naming the files that cannot be compared, is
+``compare_load``'s.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,10 +23,16 @@ from kaizen_conformance import CONTRACT_VERSION, __version__, contract
 from kaizen_conformance.core.options import ROLES
 from kaizen_conformance.core.settings import REFERENCE_ORIGINS
 from kaizen_conformance.core.vocabulary import FAILING
-from kaizen_conformance.reports.compare_load import CompareError, LoadedReport, load_reports
+from kaizen_conformance.reports.compare_consistency import contradictions
+from kaizen_conformance.reports.compare_load import (
+    CompareError,
+    LoadedReport,
+    Reading,
+    load_reports,
+)
 from kaizen_conformance.reports.identity import default_name
 
-__all__ = ["CompareError", "LoadedReport", "compare", "load_reports", "write_outputs"]
+__all__ = ["CompareError", "LoadedReport", "Reading", "compare", "load_reports", "write_outputs"]
 
 COMPARE_FORMAT = 1
 DEFAULT_CONTRACT_URL = "CONTRACT.md"
@@ -31,8 +40,9 @@ MESSAGE_LIMIT = 400
 
 
 def version_key(version: str) -> tuple[int, ...]:
-    """``"1.10"`` after ``"1.9"``: versions compare by their numbers, not as text."""
-    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
+    """``"1.10"`` after ``"1.9"``: versions compare by their numbers, not as text (ASCII digits
+    only: ``"²"`` is a digit to ``str.isdigit`` but not to ``int``)."""
+    return tuple(int(part) if re.fullmatch(r"[0-9]+", part) else 0 for part in version.split("."))
 
 
 def implementation_of(claim: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +62,7 @@ def implementation_of(claim: dict[str, Any]) -> dict[str, Any]:
 def _column(report_id: str, loaded: LoadedReport, role: str) -> dict[str, Any]:
     data = loaded.data
     role_data = data["roles"][role]
-    return {
+    column: dict[str, Any] = {
         "report": report_id,
         "implementation": implementation_of(data["claim"][role]),
         "profile": data["claim"][role]["profile"],
@@ -64,7 +74,13 @@ def _column(report_id: str, loaded: LoadedReport, role: str) -> dict[str, Any]:
         "rules_passed": role_data["rules_passed"],
         "rules_total": role_data["rules_total"],
         "differences": [],
+        "contradictions": contradictions(data, role),
     }
+    # Optional, absent in reports that do not carry them: shown only where present.
+    for name in ("configuration_error", "enforcement"):
+        if name in role_data:
+            column[name] = role_data[name]
+    return column
 
 
 def _differences(columns: list[dict[str, Any]], reports: dict[str, LoadedReport]) -> None:
@@ -196,9 +212,14 @@ def _history(
     }
 
 
-def compare(loaded: list[LoadedReport], contract_url: str = DEFAULT_CONTRACT_URL) -> dict[str, Any]:
+def compare(
+    loaded: list[LoadedReport],
+    contract_url: str = DEFAULT_CONTRACT_URL,
+    unread: list[CompareError] | None = None,
+) -> dict[str, Any]:
     """The comparison (``compare.schema.json``): per role, the newest run of each implementation
-    as a column, and a history for each implementation given more than once."""
+    as a column, a history for each implementation given more than once, and the files that
+    could not be compared (``unread``), each with what is wrong."""
     ids = [f"r{index + 1}" for index in range(len(loaded))]
     reports = dict(zip(ids, loaded, strict=True))
     roles = []
@@ -237,6 +258,9 @@ def compare(loaded: list[LoadedReport], contract_url: str = DEFAULT_CONTRACT_URL
                 "strict": report.data["strict"],
             }
             for report_id, report in reports.items()
+        ],
+        "unread": [
+            {"source": problem.source, "problem": problem.problem} for problem in unread or []
         ],
         "mixed": _mixed(reports),
         "roles": roles,

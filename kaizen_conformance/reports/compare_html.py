@@ -4,17 +4,33 @@ The page's frame, style and script are data files in ``reports/templates/``, inl
 time, so the page works from ``file://`` and any static host. It is readable without its script
 (the filters only hide) and without colour (every verdict is a symbol and a word); its tables
 are real tables with ``<th scope>``, and failing cases open in ``<details>``.
+
+Every value from a report is escaped, and the page carries a strict Content-Security-Policy:
+nothing loads from anywhere, and only the page's own ``<style>`` and ``<script>`` blocks run,
+named by their SHA-256 (computed here, over the exact text inlined). A report that got markup
+past the escaping still could not run a script or fetch anything.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from html import escape
 from pathlib import Path
 from string import Template
 from typing import Any
 
 from kaizen_conformance.core.options import ROLES
-from kaizen_conformance.reports.compare_markdown import CELL, ROLE_VERDICT, rule_link
+from kaizen_conformance.reports.compare_markdown import (
+    CELL,
+    CONTRADICTED,
+    ENFORCEMENT_TITLE,
+    ROLE_VERDICT,
+    cell_label,
+    enforcement_text,
+    rule_link,
+    verdict_label,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PROFILED = ("hub", "resolver")
@@ -22,6 +38,28 @@ PROFILED = ("hub", "resolver")
 
 def _template(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def csp_source(block: str) -> str:
+    """``'sha256-…'``: the CSP source that allows exactly this inline block's text."""
+    digest = hashlib.sha256(block.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def content_security_policy(style: str, script: str) -> str:
+    """Nothing from anywhere (``default-src 'none'``); the inline style and script by hash only,
+    so no injected block, attribute handler or ``javascript:`` URL runs; no ``<base>``, no form
+    submission."""
+    return (
+        f"default-src 'none'; style-src {csp_source(style)}; script-src {csp_source(script)}; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+def _verdict_class(prefix: str, verdict: str, known: dict[str, str]) -> str:
+    """``v-failed``: the class that colours a verdict; a word the kit does not know gets
+    ``v-unknown``, so no text from a report becomes a class name."""
+    return f"{prefix}-{verdict if verdict in known else 'unknown'}"
 
 
 def _radios(name: str, values: list[tuple[str, str]]) -> str:
@@ -45,34 +83,69 @@ def _column_head(role: str, index: int, column: dict[str, Any]) -> str:
         f"<span class=meta>version {escape(impl['version'])}</span>" if impl["version"] else ""
     )
     profile = f"profile {column['profile']} · " if column["profile"] else ""
-    differences = ""
-    if column["differences"]:
-        items = "".join(f"<li>{escape(d)}</li>" for d in column["differences"])
-        differences = (
-            f'<ul class="differences" aria-label="Not comparable as equal">'
-            f"<li><strong>⚠ not made like the newest:</strong></li>{items}</ul>"
-        )
+    enforcement = (
+        f"<span class=meta>{ENFORCEMENT_TITLE} "
+        f"{escape(enforcement_text(column['enforcement']))}</span>"
+        if column.get("enforcement")
+        else ""
+    )
+    stopped = (
+        f'<span class="meta configuration-error">{escape(column["configuration_error"])}</span>'
+        if column.get("configuration_error")
+        else ""
+    )
+    contradicted = column.get("contradictions") or []
+    classes = _verdict_class("rv", column["verdict"], ROLE_VERDICT)
+    if contradicted:
+        classes += " contradicted"
     return (
         f'<th scope="col" data-column="{index}"{_profile_attr(role, column)} '
-        f'class="rv-{column["verdict"]}" title="{escape(impl["spec"])}">'
+        f'class="{classes}" title="{escape(impl["spec"])}">'
         f"{escape(impl['name'])}{version}"
         f"<span class=meta>{escape(profile)}kit {escape(column['kit_version'])} · "
         f"contract {escape(column['contract_version'])}</span>"
-        f"<span class=meta><time>{escape(column['date'])}</time></span>"
-        f'<span class="verdict">{ROLE_VERDICT[column["verdict"]]} '
-        f"{column['rules_passed']}/{column['rules_total']}</span>{differences}</th>"
+        f"<span class=meta><time>{escape(column['date'])}</time></span>{enforcement}"
+        f'<span class="verdict">{escape(verdict_label(column["verdict"]))} '
+        f"{column['rules_passed']}/{column['rules_total']}</span>{stopped}"
+        + _notes(
+            "contradictions",
+            "The verdict contradicts the report's own rules",
+            f"{CONTRADICTED} (shown as the report gives it):",
+            contradicted,
+        )
+        + _notes(
+            "differences",
+            "Not comparable as equal",
+            "⚠ not made like the newest:",
+            column["differences"],
+        )
+        + "</th>"
+    )
+
+
+def _notes(css: str, label: str, title: str, notes: list[str]) -> str:
+    """A column head's list of warnings under a bold title; nothing when there are none."""
+    if not notes:
+        return ""
+    items = "".join(f"<li>{escape(note)}</li>" for note in notes)
+    return (
+        f'<ul class="{css}" aria-label="{escape(label)}">'
+        f"<li><strong>{escape(title)}</strong></li>{items}</ul>"
     )
 
 
 def _cell(role: str, index: int, column: dict[str, Any], cell: dict[str, Any]) -> str:
     verdict = cell["verdict"]
-    label = escape(CELL[verdict])
+    label = escape(cell_label(verdict))
     cases = (
         f' <span class="cases">{cell["cases_passed"]}/{cell["cases_total"]} cases</span>'
         if "cases_total" in cell
         else ""
     )
-    attrs = f'data-column="{index}"{_profile_attr(role, column)} class="v-{verdict}"'
+    attrs = (
+        f'data-column="{index}"{_profile_attr(role, column)} '
+        f'class="{_verdict_class("v", verdict, CELL)}"'
+    )
     failures = cell.get("failures") or []
     if not failures:
         return f"<td {attrs}>{label}{cases}</td>"
@@ -91,7 +164,7 @@ def _cell(role: str, index: int, column: dict[str, Any], cell: dict[str, Any]) -
 
 
 def _role_section(comparison: dict[str, Any], role: dict[str, Any]) -> str:
-    name = role["role"]
+    name = escape(role["role"])
     columns = role["columns"]
     heads = "".join(_column_head(name, i, c) for i, c in enumerate(columns))
     rows = []
@@ -101,10 +174,10 @@ def _role_section(comparison: dict[str, Any], role: dict[str, Any]) -> str:
             for i, (c, cell) in enumerate(zip(columns, rule["cells"], strict=True))
         )
         rows.append(
-            f'<tr data-level="{rule["level"]}"><th scope="row">'
-            f'<a href="{escape(rule_link(comparison, rule))}">{rule["id"]}</a>'
+            f'<tr data-level="{escape(rule["level"])}"><th scope="row">'
+            f'<a href="{escape(rule_link(comparison, rule))}">{escape(rule["id"])}</a>'
             f'<span class="rule-text">{escape(rule["text"])}</span></th>'
-            f"<td>{rule['level']}</td>{cells}</tr>"
+            f"<td>{escape(rule['level'])}</td>{cells}</tr>"
         )
     return (
         f'<section class="role" id="role-{name}" data-role="{name}" aria-labelledby="h-{name}">'
@@ -124,17 +197,20 @@ def _history_section(index: int, history: dict[str, Any]) -> str:
         f'<th scope="col"><time>{escape(r["date"])}</time>'
         + (f'<span class="meta">version {escape(r["version"])}</span>' if r["version"] else "")
         + f'<span class="meta">contract {escape(r["contract_version"])}</span>'
-        f'<span class="verdict">{ROLE_VERDICT[r["verdict"]]}</span></th>'
+        f'<span class="verdict">{escape(verdict_label(r["verdict"]))}</span></th>'
         for r in history["runs"]
     )
     rows = "".join(
-        f'<tr data-level="{rule["level"]}"><th scope="row">{rule["id"]}</th>'
-        + "".join(f'<td class="v-{v}">{escape(CELL[v])}</td>' for v in rule["verdicts"])
+        f'<tr data-level="{escape(rule["level"])}"><th scope="row">{escape(rule["id"])}</th>'
+        + "".join(
+            f'<td class="{_verdict_class("v", v, CELL)}">{escape(cell_label(v))}</td>'
+            for v in rule["verdicts"]
+        )
         + "</tr>"
         for rule in history["rules"]
     )
     return (
-        f'<section class="history" id="history-{index}" data-role="{history["role"]}" '
+        f'<section class="history" id="history-{index}" data-role="{escape(history["role"])}" '
         f'aria-labelledby="hh-{index}"><h2 id="hh-{index}">{escape(heading)}</h2>'
         f'<div class="scroll" tabindex="0" role="region" aria-labelledby="hh-{index}">'
         f"<table><caption>{escape(heading)}: verdict per rule over time, oldest first</caption>"
@@ -145,7 +221,7 @@ def _history_section(index: int, history: dict[str, Any]) -> str:
 
 def html(comparison: dict[str, Any]) -> str:
     """The whole page, every value escaped, the style and script inlined."""
-    roles = [r["role"] for r in comparison["roles"]]
+    roles = [escape(r["role"]) for r in comparison["roles"]]
     mixed = ""
     if comparison["mixed"]:
         items = "".join(f"<li>{escape(note)}</li>" for note in comparison["mixed"])
@@ -154,19 +230,33 @@ def html(comparison: dict[str, Any]) -> str:
             "These reports were not all made the same way; columns that differ from their role's "
             f"newest say how.</p><ul>{items}</ul></div>"
         )
+    unread = ""
+    if comparison.get("unread"):
+        items = "".join(
+            f"<li><code>{escape(u['source'])}</code>: {escape(u['problem'])}</li>"
+            for u in comparison["unread"]
+        )
+        unread = (
+            '<div class="warning unread" role="note"><p><strong>⚠ Not compared.</strong> '
+            "These files could not be compared; the page is made from the others.</p>"
+            f"<ul>{items}</ul></div>"
+        )
     sources = "".join(
         f"<li><code>{escape(r['source'])}</code>: {escape(r['generated_at'])}, kit "
         f"{escape(r['kit_version'])}, contract {escape(r['contract_version'])}"
         f"{', strict' if r['strict'] else ''}</li>"
         for r in comparison["reports"]
     )
+    style = _template("compare.css")
+    script = _template("compare.js")
     page = Template(_template("compare.html")).substitute(
+        csp=escape(content_security_policy(style, script)),
         title="kaizen conformance across the fleet",
         kit_version=escape(comparison["kit"]["version"]),
         generated_at=escape(comparison["generated_at"]),
         report_count=len(comparison["reports"]),
         contract_url=escape(comparison["contract_url"]),
-        mixed=mixed,
+        mixed=unread + mixed,
         nav="".join(f'<li><a href="#role-{r}">{r}</a></li>' for r in roles)
         + ('<li><a href="#history-0">history</a></li>' if comparison["history"] else ""),
         role_filter=_radios("role", [("", "all"), *((r, r) for r in ROLES if r in roles)]),
@@ -176,7 +266,7 @@ def html(comparison: dict[str, Any]) -> str:
         roles="".join(_role_section(comparison, role) for role in comparison["roles"]),
         history="".join(_history_section(i, h) for i, h in enumerate(comparison["history"])),
         sources=f"<ul>{sources}</ul>",
-        style=_template("compare.css"),
-        script=_template("compare.js"),
+        style=style,
+        script=script,
     )
     return page

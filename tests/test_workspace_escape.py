@@ -323,3 +323,31 @@ def test_the_writer_itself_never_follows_a_link_in_the_workspace(
         materialise_files([entry], workspace, source, "$.files")
     assert str(refused.value).startswith(f"{source}: at $.files[0]: ")
     assert snapshot(sentinel) == before
+
+
+def test_a_refusal_while_the_workspace_is_made_is_a_fixture_error_in_the_run(
+    pytester: pytest.Pytester,
+) -> None:
+    """With the load-time check of committed links switched off, the writer still refuses, and
+    the run reports that as a fixture error naming the file and the fix, not a traceback."""
+    sentinel = sentinel_dir(pytester.path)
+    before = snapshot(sentinel)
+    tree = extra_cases(pytester.path, [{"path": "repos/alpha/x.pth", "text": "import os"}])
+    (tree / "resolver" / CASE_ID / "repos" / "alpha").symlink_to(sentinel)
+    pytester.makeconftest(
+        "from kaizen_conformance.cases import workspace\n"
+        "workspace.refuse_committed_links = lambda *args: None\n"
+    )
+    result = run_extra(pytester, tree)
+    output = result.stdout.str()
+    assert result.ret == 1
+    assert "Traceback" not in output and "request = <FixtureRequest" not in output
+    result.stdout.fnmatch_lines(
+        [
+            "kaizen fixture error",
+            f"{tree}/resolver/{CASE_ID}/case.yml: at $.files[[]0[]]: repos/alpha/x.pth: "
+            f"repos/alpha is a symbolic link in the workspace: {THROUGH}",
+            "  fix: make that path a real directory *",
+        ]
+    )
+    assert snapshot(sentinel) == before

@@ -256,7 +256,7 @@ class WorkspaceWriter:
     workspace: Workspace
     source: Path
     root_fd: int
-    copies: dict[Path, bytes] = field(default_factory=dict)
+    copies: dict[str, bytes] = field(default_factory=dict)  # by copy: name, for one source
 
     @classmethod
     @contextmanager
@@ -366,13 +366,14 @@ class WorkspaceWriter:
 
     def copy_source(self, item: Planned) -> bytes | Path:
         """The copy's bytes (read once when small: a generated group copies one file thousands of times)."""
-        origin = copy_origin(item.entry["copy"], self.source, f"{item.where}.copy")
-        if origin in self.copies:
-            return self.copies[origin]
+        name = str(item.entry["copy"])
+        if name in self.copies:
+            return self.copies[name]
+        origin = copy_origin(name, self.source, f"{item.where}.copy")
         if origin.stat().st_size > COPY_CACHE_LIMIT:
             return origin
-        self.copies[origin] = origin.read_bytes()
-        return self.copies[origin]
+        self.copies[name] = origin.read_bytes()
+        return self.copies[name]
 
 
 def write_file(workspace: Workspace, path: Path, content: bytes, source: Path, where: str) -> None:
@@ -384,7 +385,11 @@ def write_file(workspace: Workspace, path: Path, content: bytes, source: Path, w
             with writer.parent(item) as parent:
                 writer.write(parent, parts[-1], item, content)
         except OSError as exc:
-            raise writer.refuse(item, f"cannot be written: {exc.strerror or exc}", fix="") from None
+            raise writer.refuse(
+                item,
+                f"cannot be written: {exc.strerror or exc}",
+                fix="make the directories on this path real directories, not links (files: or repos/)",
+            ) from None
 
 
 # --------------------------------------------------------------------------- checked at load

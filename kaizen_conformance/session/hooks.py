@@ -281,6 +281,7 @@ def run_check(request: pytest.FixtureRequest) -> None:
     check = request.node.stash[CHECK]
     settings = settings_of(request.config)
     context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])
+    refused: FixtureError | None = None
     try:
         check.run(context)
         return
@@ -288,14 +289,16 @@ def run_check(request: pytest.FixtureRequest) -> None:
         message = f"{check.headline()}\ncase {check.case}: {violation}"
         record_failure_kind(request.node, violation.kind)
     except FixtureError as error:
-        # a case refused while its workspace is made (what loading cannot see): no verdict, and
-        # the error names the file and the fix, without a traceback from inside the kit
-        record_failure_kind(request.node, FailureKind.KIT_ERROR)
-        pytest.fail(f"kaizen fixture error\n{error}", pytrace=False)
+        # a case refused while its workspace is made (what loading cannot see): no verdict; the
+        # error names the file and the fix, without a traceback from inside the kit
+        refused = error
     except Exception:
         # not a judgement of the implementation: the kit itself failed (the traceback says where)
         record_failure_kind(request.node, FailureKind.KIT_ERROR)
         raise
+    if refused is not None:
+        record_failure_kind(request.node, FailureKind.KIT_ERROR)
+        pytest.fail(f"kaizen fixture error\n{refused}", pytrace=False)
     # outside the except block, so the report carries the violation alone, not a chained traceback
     if check.level == "SHOULD" and not settings.strict:
         pytest.xfail(f"SHOULD not met (fails only with --kaizen-strict): {message}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from kaizen_conformance import __version__, contract
@@ -45,7 +46,6 @@ def cmd_new_case(args: argparse.Namespace) -> int:
     import re
     import shlex
     import shutil
-    from pathlib import Path
 
     from kaizen_conformance.cases import locations
     from kaizen_conformance.cases.loading import EXTRA_ROLES
@@ -73,10 +73,11 @@ def cmd_new_case(args: argparse.Namespace) -> int:
     else:
         into = kit_fixtures if source_tree else Path("kaizen-cases").resolve()
     shipped = into == kit_fixtures
-    if shipped and not source_tree:
+    refusal = read_only_into(into, kit_fixtures, source_tree)
+    if refusal:
         print(
-            f"kaizen-conformance: {into} holds the installed kit's fixtures, which are read-only; "
-            "give --into DIR and run the case with --kaizen-extra-cases=DIR",
+            f"kaizen-conformance: --into {into} {refusal}; give --into DIR outside the kit "
+            "(such as --into kaizen-cases) and run the case with --kaizen-extra-cases=DIR",
             file=sys.stderr,
         )
         return 2
@@ -111,6 +112,21 @@ def cmd_new_case(args: argparse.Namespace) -> int:
     if not shipped:
         print(f"lint it: kaizen-conformance check-fixtures {shlex.quote(str(into))}")
     return 0
+
+
+def read_only_into(into: Path, kit_fixtures: Path, source_tree: bool) -> str:
+    """Why ``new-case --into`` must not write at ``into`` (resolved), or "".
+
+    An installed kit's package (its fixtures included) is replaced by every upgrade and may be
+    shared by every project of the machine: a case scaffolded there is lost, or run by others.
+    """
+    from kaizen_conformance.cases import locations
+
+    if not source_tree and into.is_relative_to(kit_fixtures.resolve()):
+        return f"is inside the installed kit's fixtures {kit_fixtures}, which are read-only"
+    if into.is_relative_to(locations.PACKAGE_DIR):
+        return f"is inside the kit's package {locations.PACKAGE_DIR}, which an install or upgrade replaces"
+    return ""
 
 
 def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
@@ -148,7 +164,6 @@ def run_pytest(args: list[str]) -> int:
 def cmd_check_fixtures(args: argparse.Namespace) -> int:
     """Lint the fixture tree: every problem, each naming its file, JSON path and fix; non-zero if any."""
     import os
-    from pathlib import Path
 
     from kaizen_conformance.cases.loading import FIXTURES_ENV
 

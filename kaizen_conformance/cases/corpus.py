@@ -12,16 +12,18 @@ from kaizen_conformance.cases.loading import (
     WORKSPACE_PLACEHOLDERS,
     FixtureError,
     check_against,
-    check_files_entries,
     check_placeholders,
     check_rule_ids,
     fixtures_root,
     read_yaml,
 )
 from kaizen_conformance.cases.workspace import (
+    Declared,
     Workspace,
+    check_declared,
     generated_bytes,
     materialise_files,
+    write_file,
 )
 
 # --------------------------------------------------------------------------- manifest corpus
@@ -50,10 +52,10 @@ class ManifestEntry:
     def place(self, workspace: Workspace, checkout: Path) -> None:
         """Make ``checkout`` with this manifest at ``.kaizen/schedule.yml`` (plus its extra files)."""
         checkout.mkdir(parents=True, exist_ok=True)
-        manifest_path = checkout / ".kaizen" / "schedule.yml"
         if self.file is not None or self.generate is not None:
-            manifest_path.parent.mkdir(exist_ok=True)
-            manifest_path.write_bytes(self.content(workspace))
+            where = f"$[{self.id}].file"
+            manifest = checkout / ".kaizen" / "schedule.yml"
+            write_file(workspace, manifest, self.content(workspace), self.source, where)
         materialise_files(self.files, workspace, self.source, f"$[{self.id}].files")
 
     def content(self, workspace: Workspace | None = None) -> bytes:
@@ -91,6 +93,15 @@ def _manifest_corpus(root: Path) -> tuple[ManifestEntry, ...]:
             )
         seen.add(row["id"])
         check_rule_ids(row["rules"], source, f"{where}.rules")
+        if "file" in row and not (source.parent / row["file"]).resolve().is_relative_to(
+            root.resolve()
+        ):
+            raise FixtureError(
+                source,
+                f"file {row['file']} lies outside the fixtures directory {root}",
+                where=f"{where}.file",
+                fix="name a file relative to fixtures/manifests/, inside the fixtures directory",
+            )
         if "file" in row and not (source.parent / row["file"]).is_file():
             raise FixtureError(
                 source,
@@ -117,7 +128,14 @@ def _manifest_corpus(root: Path) -> tuple[ManifestEntry, ...]:
                     fix="remove template: true, or store the file as UTF-8",
                 ) from None
             check_placeholders(text, WORKSPACE_PLACEHOLDERS, template, f"{where}.file")
-        check_files_entries(row.get("files", []), source, f"{where}.files", WORKSPACE_PLACEHOLDERS)
+        manifest_bytes = (
+            int(row["generate"]["size"])
+            if "generate" in row
+            else (source.parent / row["file"]).stat().st_size
+            if "file" in row
+            else 0
+        )
+        check_declared(source, [Declared(f"{where}.files", row.get("files", []))], manifest_bytes)
         entries.append(
             ManifestEntry(
                 id=row["id"],

@@ -19,17 +19,21 @@ from typing import Any
 
 from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus, refuse_corpus_ids
 from kaizen_conformance.cases.loading import (
-    WORKSPACE_PLACEHOLDERS,
     FixtureError,
     case_dirs,
     case_file,
     check_against,
-    check_files_entries,
     fixtures_root,
     read_yaml,
     role_base,
 )
-from kaizen_conformance.cases.workspace import Workspace, materialise_files, new_workspace
+from kaizen_conformance.cases.workspace import (
+    Declared,
+    Workspace,
+    check_declared,
+    materialise_files,
+    new_workspace,
+)
 from kaizen_conformance.contract import manifest_judge
 
 ROLE = "list"
@@ -92,7 +96,7 @@ def load_list_case(case_dir: Path) -> ListCase:
     source = case_dir / "case.yml"
     data = read_yaml(source)
     check_against("list-case", data, source)
-    check_files_entries(data.get("files", []), source, "$.files", WORKSPACE_PLACEHOLDERS)
+    check_declared(source, [Declared("$.files", data.get("files", []))], tree=case_dir / "repos")
     expect = data["expect"]
     return ListCase(
         id=case_dir.name,

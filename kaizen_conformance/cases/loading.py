@@ -232,19 +232,43 @@ def check_placeholders(value: Any, allowed: Iterable[str], path: Path, where: st
 def check_files_entries(
     entries: list[Mapping[str, Any]], path: Path, where: str, allowed: Iterable[str]
 ) -> None:
-    """Lint ``files:`` entries at load time: placeholders resolve and copy sources exist."""
+    """Lint ``files:`` entries at load time: placeholders resolve and copy sources are allowed."""
     names = tuple(allowed)
     for index, entry in enumerate(entries):
         at = f"{where}[{index}]"
         for key in ("path", "symlink", "text"):
             check_placeholders(entry.get(key), names, path, f"{at}.{key}")
-        if "copy" in entry and not (fixtures_root() / entry["copy"]).is_file():
-            raise FixtureError(
-                path,
-                f"copy source {entry['copy']} does not exist",
-                where=f"{at}.copy",
-                fix=f"name a file relative to the fixtures directory {fixtures_root()}",
-            )
+        if "copy" in entry:
+            copy_origin(entry["copy"], path, f"{at}.copy")
+
+
+def copy_origin(name: str, source: Path, where: str) -> Path:
+    """The real file a ``copy:`` entry of ``source`` (a case.yml or the corpus) reads.
+
+    ``name`` is relative to the fixtures directory in use. Its real path, every link
+    resolved, must lie in that directory or in the case's own directory: a contributed case
+    must not pull a file of the machine (``/etc/...``, ``../../..``, a link out) into the
+    workspace, where the implementation under test reads it and reports may show it.
+    """
+    root = fixtures_root().resolve()
+    own = source.parent.resolve()
+    origin = (root / name).resolve()
+    if not (origin.is_relative_to(root) or origin.is_relative_to(own)):
+        raise FixtureError(
+            source,
+            f"copy source {name} is {origin}, outside the fixtures directory and the case's own directory",
+            where=where,
+            fix=f"copy a file of the fixtures directory {root} (a path relative to it, "
+            "such as manifests/valid/minimal.yml) or of the case's own directory",
+        )
+    if not origin.is_file():
+        raise FixtureError(
+            source,
+            f"copy source {name} does not exist",
+            where=where,
+            fix=f"name a file relative to the fixtures directory {root}",
+        )
+    return origin
 
 
 def check_fixture_tree(root: Path) -> None:

@@ -35,7 +35,9 @@ from kaizen_conformance.cases.loading import (
     role_base,
 )
 from kaizen_conformance.cases.workspace import (
+    Declared,
     Workspace,
+    check_declared,
     materialise_files,
     new_workspace,
 )
@@ -265,6 +267,7 @@ def load_prepare_case(case_dir: Path) -> PrepareCase:
             "no repo/ directory: the checkout this case prepares",
             fix="add repo/ with at least .kaizen/ (see docs/prepare.md)",
         )
+    check_declared(source, [Declared("$.files", data.get("files", []))])
     agents = {name: expectation(value) for name, value in data["agents"].items()}
     created = {
         entry["path"] for entry in data.get("files", []) if "text" in entry or "copy" in entry

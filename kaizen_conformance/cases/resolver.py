@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from kaizen_conformance.cases.loading import (
     case_dirs,
     case_file,
     check_against,
-    check_files_entries,
     check_placeholders,
     check_rule_ids,
     fixtures_root,
@@ -29,8 +27,11 @@ from kaizen_conformance.cases.loading import (
     role_base,
 )
 from kaizen_conformance.cases.workspace import (
+    Declared,
     Workspace,
+    check_declared,
     materialise_files,
+    materialise_planned,
     new_workspace,
 )
 
@@ -61,51 +62,16 @@ class GeneratedGroup:
         return [fill_index(self.record, self.index(i)) for i in range(self.count)]
 
     def materialise(self, workspace: Workspace, source: Path, where: str) -> None:
-        """Create the files of every record; workspace placeholders are expanded once, {i} per record."""
-        if not self.files:
-            return
-        known = {**workspace.placeholders(), "i": INDEX}
-        templates = [
-            {
-                key: PLACEHOLDER.sub(lambda m: known[m.group(1)], value)
-                if key in ("path", "symlink", "text")
-                else value
-                for key, value in entry.items()
-            }
-            for entry in self.files
-        ]
-        copies: dict[str, bytes] = {}
-        made: set[Path] = set()
-        for i in range(self.count):
-            index = self.index(i)
-            for template in templates:
-                entry = {
-                    k: v.replace(INDEX, index) if isinstance(v, str) else v
-                    for k, v in template.items()
-                }
-                target = (
-                    Path(entry["path"])
-                    if os.path.isabs(entry["path"])
-                    else workspace.root / entry["path"]
-                )
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                if "copy" in entry:
-                    if entry["copy"] not in copies:
-                        copies[entry["copy"]] = (fixtures_root() / entry["copy"]).read_bytes()
-                    target.write_bytes(copies[entry["copy"]])
-                elif "mkdir" in entry:
-                    target.mkdir(exist_ok=True)
-                    made.add(target)
-                else:
-                    materialise_files(
-                        [{**entry, "path": str(target.relative_to(workspace.root))}],
-                        workspace,
-                        source,
-                        where,
-                        copies,
-                    )
+        """Create the files of every record, through the one path every case's files take."""
+        materialise_planned(
+            (
+                (f"{where}[{number}]", fill_index(entry, self.index(i)))
+                for i in range(self.count)
+                for number, entry in enumerate(self.files)
+            ),
+            workspace,
+            source,
+        )
 
 
 def fill_index(value: Any, index: str) -> Any:
@@ -242,9 +208,6 @@ def load_groups(hub: Mapping[str, Any], source: Path) -> tuple[GeneratedGroup, .
             )
         names.add(spec["group"])
         check_template(spec["record"], source, f"{where}.record")
-        check_files_entries(
-            spec.get("files", []), source, f"{where}.files", (*WORKSPACE_PLACEHOLDERS, "i")
-        )
         groups.append(
             GeneratedGroup(spec["group"], spec["count"], spec["record"], spec.get("files", []))
         )
@@ -369,8 +332,23 @@ def resolver_case_from_data(data: Any, case_dir: Path) -> ResolverCase:
             for host, host_path in record["host_paths"].items():
                 at = f"$.hub.records[{index}].host_paths.{host}"
                 check_placeholders(host_path, WORKSPACE_PLACEHOLDERS, source, at)
-    check_files_entries(data.get("files", []), source, "$.files", WORKSPACE_PLACEHOLDERS)
     groups = load_groups(hub, source)
+    check_declared(
+        source,
+        [
+            Declared("$.files", data.get("files", [])),
+            *(
+                Declared(
+                    f"$.hub.generate[{number}].files",
+                    group.files,
+                    group.count,
+                    (*WORKSPACE_PLACEHOLDERS, "i"),
+                )
+                for number, group in enumerate(groups)
+            ),
+        ],
+        tree=case_dir / "repos",
+    )
     generated = {group.name: group.records() for group in groups}
     records = list(hub["records"]) + [
         record for group in groups for record in generated[group.name]

@@ -290,19 +290,29 @@ def run_check(request: pytest.FixtureRequest) -> None:
     if EXPLORE in request.node.stash:
         run_explore(request)
         return
+    from kaizen_conformance.cases.loading import FixtureError
+
     check = request.node.stash[CHECK]
     settings = settings_of(request.config)
     context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])
+    refused: FixtureError | None = None
     try:
         check.run(context)
         return
     except Violation as violation:
         message = f"{check.headline()}\ncase {check.case}: {violation}"
         record_failure_kind(request.node, violation.kind)
+    except FixtureError as error:
+        # a case refused while its workspace is made (what loading cannot see): no verdict; the
+        # error names the file and the fix, without a traceback from inside the kit
+        refused = error
     except Exception:
         # not a judgement of the implementation: the kit itself failed (the traceback says where)
         record_failure_kind(request.node, FailureKind.KIT_ERROR)
         raise
+    if refused is not None:
+        record_failure_kind(request.node, FailureKind.KIT_ERROR)
+        pytest.fail(f"kaizen fixture error\n{refused}", pytrace=False)
     # outside the except block, so the report carries the violation alone, not a chained traceback
     if check.level == "SHOULD" and not settings.strict:
         pytest.xfail(f"SHOULD not met (fails only with --kaizen-strict): {message}")

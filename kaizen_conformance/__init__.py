@@ -6,6 +6,6 @@ bundled reference implementations.
 """
 
 __version__ = "0.1.0"
-CONTRACT_VERSION = "1.1"  # bumped when a contract change can turn a verdict (CHANGELOG.md)
+CONTRACT_VERSION = "1.2"  # bumped when a contract change can turn a verdict (CHANGELOG.md)
 
 __all__ = ["CONTRACT_VERSION", "__version__"]

@@ -33,7 +33,7 @@ def test_the_reference_conforms_on_every_case(kit_pytester: pytest.Pytester, opt
     ]
     run.result.stdout.fnmatch_lines(
         [
-            "init (contract v1.1): *",
+            "init (contract v1.2): *",
             "  MUST     3 rules: 3 passed, 0 failed",
             "  verdict: CONFORMS",
         ],
@@ -55,7 +55,7 @@ def test_an_unconfigured_init_role_is_skipped_and_never_passes(
     }
     run.result.stdout.fnmatch_lines(
         [
-            "init (contract v1.1): not configured",
+            "init (contract v1.2): not configured",
             "*init role not configured (not a pass): give --kaizen-init or --kaizen-init-cmd, or --kaizen-reference*",
         ]
     )
@@ -359,9 +359,9 @@ def test_validate_and_init_run_under_xdist_with_the_same_outcomes(
     } == expected
     parallel.result.stdout.fnmatch_lines(
         [
-            "validate (contract v1.1): *",
+            "validate (contract v1.2): *",
             "  verdict: CONFORMS",
-            "init (contract v1.1): *",
+            "init (contract v1.2): *",
             "  verdict: CONFORMS",
         ]
     )

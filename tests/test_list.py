@@ -39,7 +39,7 @@ def test_the_reference_callable_alone_passes_every_case_and_reads_incomplete(
     assert {i.outcome for i in items if i.name.startswith("LST-004")} == {"skipped"}
     run.result.stdout.fnmatch_lines(
         [
-            "list (contract v1.1): kaizen_conformance.reference.manifest_tools:list_agents (callable, from --kaizen-list)",
+            "list (contract v1.2): kaizen_conformance.reference.manifest_tools:list_agents (callable, from --kaizen-list)",
             "  MUST     4 rules: 3 passed, 0 failed, 1 skipped",
             "  skipped    LST-004 MUST   0/96 cases  Agreement across the kaizen-agentic commands*",
             "             why: LST-004 not judged (not a pass): the validate role is not configured "
@@ -60,7 +60,7 @@ def test_with_validate_and_prepare_the_reference_conforms(kit_pytester: pytest.P
     ]
     run.result.stdout.fnmatch_lines(
         [
-            "list (contract v1.1): kaizen_conformance.reference.manifest_tools:list_agents (callable, from --kaizen-reference)",
+            "list (contract v1.2): kaizen_conformance.reference.manifest_tools:list_agents (callable, from --kaizen-reference)",
             "  MUST     4 rules: 4 passed, 0 failed",
             "  verdict: CONFORMS",
         ],
@@ -96,7 +96,7 @@ def test_an_unconfigured_list_role_is_not_configured_and_never_passes(
     ]
     run.result.stdout.fnmatch_lines(
         [
-            "list (contract v1.1): not configured",
+            "list (contract v1.2): not configured",
             "*list role not configured (not a pass): give --kaizen-list or --kaizen-list-cmd, or --kaizen-reference*",
         ]
     )

@@ -352,7 +352,7 @@ def test_the_summary_ends_with_the_report_lines_in_order(
     result.stdout.fnmatch_lines(
         [
             "=* kaizen conformance =*",
-            f"init (contract v1.1): {REFERENCE_TOOLS}:init (callable, from --kaizen-init)",
+            f"init (contract v1.2): {REFERENCE_TOOLS}:init (callable, from --kaizen-init)",
             "  MUST     3 rules: 1 passed, 0 failed, 2 not run",
             f"  not run    INI-002 MUST   0/0 cases  {init['INI-002'].text}",
             f"  not run    INI-003 MUST   0/0 cases  {init['INI-003'].text}",

@@ -43,7 +43,7 @@ def test_the_reference_callable_conforms_on_every_case(kit_pytester: pytest.Pyte
     ]
     run.result.stdout.fnmatch_lines(
         [
-            "prepare (contract v1.1): kaizen_conformance.reference.prepare:prepare (callable, from --kaizen-prepare)",
+            "prepare (contract v1.2): kaizen_conformance.reference.prepare:prepare (callable, from --kaizen-prepare)",
             "  MUST    10 rules: 10 passed, 0 failed",
             "  SHOULD    1 rule: 1 passed, 0 failed",
             "  verdict: CONFORMS",

@@ -260,7 +260,7 @@ def test_markdown_puts_failures_first_and_unconfigured_roles_on_one_line() -> No
         ],
     }
     assert markdown(report).splitlines() == [
-        "## kaizen conformance (contract v1.1, kit 0.1.0)",
+        "## kaizen conformance (contract v1.2, kit 0.1.0)",
         "",
         "| role | implementation | verdict | rules passed |",
         "|---|---|---|---|",

@@ -32,7 +32,7 @@ def test_the_reference_callable_conforms_on_every_corpus_case(
     ]
     run.result.stdout.fnmatch_lines(
         [
-            "validate (contract v1.1): kaizen_conformance.reference.manifest_tools:validate (callable, from --kaizen-validate)",
+            "validate (contract v1.2): kaizen_conformance.reference.manifest_tools:validate (callable, from --kaizen-validate)",
             "  MUST     8 rules: 8 passed, 0 failed",
             "  SHOULD   2 rules: 2 passed, 0 failed",
             "  verdict: CONFORMS",
@@ -70,7 +70,7 @@ def test_an_unconfigured_validate_role_is_skipped_and_never_passes(
     assert items and {item.outcome for item in items} == {"skipped"}
     run.result.stdout.fnmatch_lines(
         [
-            "validate (contract v1.1): not configured",
+            "validate (contract v1.2): not configured",
             "*validate role not configured (not a pass): give --kaizen-validate or --kaizen-validate-cmd, or --kaizen-reference*",
         ]
     )
@@ -114,7 +114,7 @@ def test_a_wrong_verdict_names_the_case_and_what_the_corpus_says(
             "SCH-001 MUST: A manifest is valid iff its bytes are valid UTF-8*",
             "VAL-001 MUST: validate on a checkout accepts exactly the manifests that SCH calls valid*",
             "case version-true: accepted an invalid manifest: version: true is not the integer 1*",
-            "validate (contract v1.1): mutants.validate.accepts_version_true:validate*",
+            "validate (contract v1.2): mutants.validate.accepts_version_true:validate*",
             "  verdict: DOES NOT CONFORM",
         ]
     )

@@ -18,7 +18,14 @@ from pathlib import Path
 import pytest
 from mutants._mistakes import command_option
 
-__all__ = ["ItemOutcome", "KitRun", "command_option", "read_junit", "run_kit"]
+__all__ = ["KIT_ARGS", "ItemOutcome", "KitRun", "command_option", "read_junit", "run_kit"]
+
+# What every run of the kit's suite gets. The kit alone: schemathesis (in the test extra for
+# test_hub_schemathesis.py) adds a pytest plugin that imports, and so assert-rewrites, a module
+# at session finish. Under CPython 3.11 that compile raced an abandoned implementation thread
+# waking at the same moment ("SystemError: AST constructor recursion depth mismatch"): seen
+# once in CI.
+KIT_ARGS = ("--pyargs", "kaizen_conformance", "-p", "no:cacheprovider", "-p", "no:schemathesis")
 
 TESTS_DIR = Path(__file__).resolve().parent
 
@@ -163,20 +170,7 @@ def run_kit(
     With ``subprocess``, in a child process bounded by ``limit`` seconds (see run_bounded).
     """
     junit = pytester.path / "kit-report.xml"
-    argv = [
-        "--pyargs",
-        "kaizen_conformance",
-        "-p",
-        "no:cacheprovider",
-        # The kit alone: schemathesis (in the test extra for test_hub_schemathesis.py) adds a
-        # pytest plugin that imports, and so assert-rewrites, a module at session finish. Under
-        # CPython 3.11 that compile raced an abandoned implementation thread waking at the same
-        # moment ("SystemError: AST constructor recursion depth mismatch"): seen once in CI.
-        "-p",
-        "no:schemathesis",
-        f"--junitxml={junit}",
-        *args,
-    ]
+    argv = [*KIT_ARGS, f"--junitxml={junit}", *args]
     result = run_bounded(pytester, argv, limit) if subprocess else pytester.runpytest(*argv)
     run = KitRun(result)
     if junit.exists():

@@ -56,13 +56,7 @@ exec {python} -c "import sys; from kaizen_conformance.reference.manifest_tools i
 EXPANDS_BOMB = """\
 import yaml
 from kaizen_conformance.reference.manifest_tools import list_agents as reference
-
-def expand(value):
-    if isinstance(value, dict):
-        return {key: expand(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [expand(item) for item in value]
-    return value
+from mutants._mistakes import expand
 
 def list_agents(repo):
     with open(repo + "/.kaizen/schedule.yml", encoding="utf-8") as handle:
@@ -147,13 +141,13 @@ def test_a_double_forked_daemon_of_a_command_is_ended_and_its_pipes_cost_nothing
 
 
 def test_a_runaway_in_process_allocation_is_over_limit_on_its_rule_and_the_run_goes_on(
-    pytester: pytest.Pytester,
+    kit_pytester: pytest.Pytester,
 ) -> None:
-    pytester.makepyfile(bomb=EXPANDS_BOMB)
-    pytester.syspathinsert()
-    report = pytester.path / "report.json"
+    kit_pytester.makepyfile(bomb=EXPANDS_BOMB)
+    kit_pytester.syspathinsert()
+    report = kit_pytester.path / "report.json"
     run = run_kit(
-        pytester,
+        kit_pytester,
         "--kaizen-list=bomb:list_agents",
         "--kaizen-memory=64",
         "--kaizen-timeout=30",

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from kitrun import run_kit
+from kitrun import KIT_ARGS, run_kit
 
 from kaizen_conformance import contract
 
@@ -61,19 +61,7 @@ def child_env(pytester: pytest.Pytester) -> dict[str, str]:
 
 def kit_command(pytester: pytest.Pytester, *args: str) -> list[str]:
     basetemp = pytester.path / f"basetemp-{time.monotonic_ns()}"
-    return [
-        sys.executable,
-        "-m",
-        "pytest",
-        "--pyargs",
-        "kaizen_conformance",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:schemathesis",
-        f"--basetemp={basetemp}",
-        *args,
-    ]
+    return [sys.executable, "-m", "pytest", *KIT_ARGS, f"--basetemp={basetemp}", *args]
 
 
 def start_kit(

@@ -241,11 +241,17 @@ def test_the_reports_say_how_prepare_was_held_offline_command_and_callable(
     )
 
 
-def test_with_neither_sandbox_the_verdict_says_the_audit_hook_alone_judged(
-    kit_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def no_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kit as on a runner that allows neither a network namespace nor seccomp filters."""
     monkeypatch.setenv(sandbox.NO_NETNS_ENV, "1")
     monkeypatch.setenv(sandbox.NO_SECCOMP_ENV, "1")
+
+
+@pytest.mark.usefixtures("no_sandbox")
+def test_with_neither_sandbox_the_verdict_says_the_audit_hook_alone_judged(
+    kit_pytester: pytest.Pytester,
+) -> None:
     run = run_kit(
         kit_pytester,
         command_option("prepare", "kaizen_conformance.reference.prepare"),
@@ -266,11 +272,10 @@ def test_with_neither_sandbox_the_verdict_says_the_audit_hook_alone_judged(
     assert "(offline rules judged by the Python audit hook only)" in markdown
 
 
+@pytest.mark.usefixtures("no_sandbox")
 def test_requiring_a_sandbox_the_machine_cannot_give_is_a_configuration_error(
-    kit_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    kit_pytester: pytest.Pytester,
 ) -> None:
-    monkeypatch.setenv(sandbox.NO_NETNS_ENV, "1")
-    monkeypatch.setenv(sandbox.NO_SECCOMP_ENV, "1")
     run = run_kit(
         kit_pytester,
         command_option("prepare", "kaizen_conformance.reference.prepare"),

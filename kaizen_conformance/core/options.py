@@ -47,18 +47,24 @@ def positive_seconds(value: str) -> str:
     return value
 
 
-def memory_mib(value: str) -> str:
-    """argparse ``type=`` for a memory budget: whole MiB, 64 to 1048576 (1 TiB)."""
+def whole_number(value: str, low: int, high: int, unit: str, example: str = "") -> str:
+    """``value`` when it is a whole number of ``unit`` from ``low`` to ``high``, else argparse's error."""
+    for_example = f" (for example {example})" if example else ""
     problem = argparse.ArgumentTypeError(
-        f"{value!r} is not a number of MiB between 64 and 1048576 (for example 2048)"
+        f"{value!r} is not a number of {unit} between {low} and {high}{for_example}"
     )
     try:
-        mib = int(value)  # a digit int() cannot read ('²') is no number either
+        number = int(value)  # a digit int() cannot read ('²') is no number either
     except ValueError:
         raise problem from None
-    if not 64 <= mib <= 1 << 20:
+    if not low <= number <= high:
         raise problem
-    return value
+    return value.strip()
+
+
+def memory_mib(value: str) -> str:
+    """argparse ``type=`` for a memory budget: whole MiB, 64 to 1048576 (1 TiB)."""
+    return whole_number(value, 64, 1 << 20, "MiB", "2048")
 
 
 def text(value: str) -> str:
@@ -67,16 +73,7 @@ def text(value: str) -> str:
 
 def example_count(value: str) -> str:
     """argparse ``type=`` for an exploration budget: a whole number of examples, 1 to 100000."""
-    problem = argparse.ArgumentTypeError(
-        f"{value!r} is not a number of examples between 1 and 100000"
-    )
-    try:
-        count = int(value)  # a digit int() cannot read ('²') is no number either
-    except ValueError:
-        raise problem from None
-    if not 1 <= count <= 100_000:
-        raise problem
-    return value.strip()
+    return whole_number(value, 1, 100_000, "examples")
 
 
 def seed_value(value: str) -> str:

@@ -309,7 +309,7 @@ def _call_in_child(
         os.close(read_end)
         if outcome.timed_out:
             processes.end_tree(pid)
-        _wait_or_end(pid)
+        processes.collect(pid, EXIT_GRACE)
     outcome.seconds = time.perf_counter() - started
     if outcome.timed_out:
         return outcome
@@ -330,18 +330,6 @@ def _read_until_eof(fd: int, into: bytearray, deadline: float) -> bool:
         if not block:
             return True
         into.extend(block)
-
-
-def _wait_or_end(pid: int) -> None:
-    """Collect the child; one that does not end by itself soon after answering is ended."""
-    deadline = time.perf_counter() + EXIT_GRACE
-    while time.perf_counter() < deadline:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return
-        time.sleep(0.001)
-    processes.end_tree(pid)
-    os.waitpid(pid, 0)
 
 
 def _unpack(data: bytes, outcome: CallOutcome, carry: Sequence[Any]) -> None:

@@ -22,7 +22,7 @@ import subprocess
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kaizen_conformance.runtime import nosockets, processes
@@ -180,11 +180,39 @@ def _out_of_memory(outcome: CommandOutcome) -> bool:
     return any(word in outcome.stderr[-4096:] for word in OUT_OF_MEMORY_WORDS)
 
 
-def _keep(into: bytearray, counter: list[int], block: bytes) -> None:
-    counter[0] += len(block)
-    room = MAX_OUTPUT - len(into)
-    if room > 0:
-        into.extend(block[:room])
+@dataclass
+class Stream:
+    """What a command wrote on one pipe: the first MAX_OUTPUT bytes, and how many in all."""
+
+    kept: bytearray = field(default_factory=bytearray)
+    size: int = 0
+
+    def keep(self, block: bytes) -> None:
+        self.size += len(block)
+        room = MAX_OUTPUT - len(self.kept)
+        if room > 0:
+            self.kept.extend(block[:room])
+
+    def into(self, outcome: CommandOutcome, name: str) -> None:
+        setattr(outcome, name, bytes(self.kept))
+        setattr(outcome, f"{name}_size", self.size)
+
+
+def _read_all(streams: dict[int, Stream], deadline: float) -> bool:
+    """Read every pipe to its end; False when ``deadline`` came first."""
+    open_fds = list(streams)
+    while open_fds:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return False
+        ready, _, _ = select.select(open_fds, [], [], left)
+        for fd in ready:
+            block = os.read(fd, 65536)
+            if block:
+                streams[fd].keep(block)
+            else:
+                open_fds.remove(fd)
+    return True
 
 
 def _fork() -> int:
@@ -212,48 +240,25 @@ def _run_warded(
         _warden(argv, limit, env, cwd, limits, (out_w, err_w, report_w))
     for fd in (out_w, err_w, report_w):
         os.close(fd)
-    kept: dict[int, bytearray] = {fd: bytearray() for fd in (out_r, err_r, report_r)}
-    sizes: dict[int, list[int]] = {fd: [0] for fd in (out_r, err_r)}
-    open_fds = [out_r, err_r, report_r]
-    deadline = time.perf_counter() + limit + BACKSTOP
+    streams = {fd: Stream() for fd in (out_r, err_r, report_r)}
+    finished = False
     try:
-        while open_fds and time.perf_counter() < deadline:
-            ready, _, _ = select.select(open_fds, [], [], max(0.0, deadline - time.perf_counter()))
-            for fd in ready:
-                block = os.read(fd, 65536)
-                if not block:
-                    open_fds.remove(fd)
-                elif fd == report_r:
-                    kept[fd].extend(block)
-                else:
-                    _keep(kept[fd], sizes[fd], block)
+        finished = _read_all(streams, time.perf_counter() + limit + BACKSTOP)
     finally:
-        for fd in (out_r, err_r, report_r):
+        for fd in streams:
             os.close(fd)
-        if open_fds:  # the warden never finished: end it and all below it
+        if not finished:  # the warden never finished: end it and all below it
             processes.end_tree(warden)
-        _collect(warden)
-    outcome.stdout, outcome.stderr = bytes(kept[out_r]), bytes(kept[err_r])
-    outcome.stdout_size, outcome.stderr_size = sizes[out_r][0], sizes[err_r][0]
+        processes.collect(warden)
+    streams[out_r].into(outcome, "stdout")
+    streams[err_r].into(outcome, "stderr")
     report: dict[str, Any] = {"timed_out": True}
     with contextlib.suppress(Exception):
-        report = pickle.loads(bytes(kept[report_r]))
+        report = pickle.loads(bytes(streams[report_r].kept))
     outcome.start_error = str(report.get("start_error", ""))
     outcome.timed_out = bool(report.get("timed_out"))
     outcome.returncode = None if outcome.timed_out else report.get("returncode")
     outcome.peak_mib = float(report.get("peak_kib", 0)) / 1024
-
-
-def _collect(pid: int) -> None:
-    """Wait for a child of the kit's; one that does not end within seconds is ended."""
-    deadline = time.perf_counter() + 5
-    while time.perf_counter() < deadline:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return
-        time.sleep(0.001)
-    processes.end_tree(pid)
-    os.waitpid(pid, 0)
 
 
 def _warden(
@@ -340,20 +345,9 @@ def _run_in_group(
         outcome.start_error = f"{type(exc).__name__}: {exc}"
         return
     assert process.stdout is not None and process.stderr is not None
-    streams = {
-        process.stdout.fileno(): (bytearray(), [0]),
-        process.stderr.fileno(): (bytearray(), [0]),
-    }
-    open_fds = list(streams)
+    out, err = Stream(), Stream()
     deadline = time.perf_counter() + limit
-    while open_fds and time.perf_counter() < deadline:
-        ready, _, _ = select.select(open_fds, [], [], max(0.0, deadline - time.perf_counter()))
-        for fd in ready:
-            block = os.read(fd, 65536)
-            if block:
-                _keep(*streams[fd], block)
-            else:
-                open_fds.remove(fd)
+    _read_all({process.stdout.fileno(): out, process.stderr.fileno(): err}, deadline)
     try:
         process.wait(timeout=max(0.0, deadline - time.perf_counter()))
     except subprocess.TimeoutExpired:
@@ -364,6 +358,5 @@ def _run_in_group(
     process.stdout.close()
     process.stderr.close()
     outcome.returncode = None if outcome.timed_out else process.returncode
-    (out, out_size), (err, err_size) = streams.values()
-    outcome.stdout, outcome.stderr = bytes(out), bytes(err)
-    outcome.stdout_size, outcome.stderr_size = out_size[0], err_size[0]
+    out.into(outcome, "stdout")
+    err.into(outcome, "stderr")

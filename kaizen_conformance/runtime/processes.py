@@ -16,6 +16,7 @@ import ctypes.util
 import os
 import signal
 import sys
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -150,3 +151,15 @@ def end_tree(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
     _signal(pid, signal.SIGKILL)
+
+
+def collect(pid: int, grace: float = 5.0) -> None:
+    """Wait for a child of this process that has done its work; end it if it lingers past ``grace``."""
+    deadline = time.perf_counter() + grace
+    while time.perf_counter() < deadline:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return
+        time.sleep(0.001)
+    end_tree(pid)
+    os.waitpid(pid, 0)

@@ -25,6 +25,7 @@ import os
 import pickle
 import resource
 import select
+import signal
 import sys
 import threading
 import time
@@ -38,6 +39,8 @@ from kaizen_conformance.runtime import nosockets, processes
 
 MIB = 1 << 20
 EXIT_GRACE = 5.0  # seconds the kit waits for a child that has answered to end itself
+STOPPED = signal.SIGUSR1  # at the limit: send home what you carry, then exit
+STOP_GRACE = 0.5  # seconds a call stopped at the limit has to send what it carries
 
 
 @dataclass
@@ -213,12 +216,38 @@ def _child(
     carry: Sequence[Any],
     install: Callable[[], None] | None,
 ) -> None:
-    """The call's process: run, answer through ``answer``, end everything below, exit."""
+    """The call's process: run, answer through ``answer``, end everything below, exit.
+
+    At the time limit the kit first sends ``STOPPED`` (SIGUSR1): a call blocked in Python (on a
+    stalled hub, a sleep) then sends home what the kit asked it to carry, so that a hung call's
+    messages still say what it did (the requests it sent), before it is ended.
+    """
     status = 0
+    hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+
+    def send(payload: dict[str, Any]) -> None:
+        resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))  # room to answer
+        for stream in (sys.stdout, sys.stderr):  # what it printed reaches the kit's capture
+            with contextlib.suppress(Exception):
+                stream.flush()
+        payload["carried"] = [_state_of(thing) for thing in carry]
+        data = _pickled(payload)
+        view = memoryview(data)
+        while view:
+            written = os.write(answer, view)
+            view = view[written:]
+
+    def stopped(signum: int, frame: Any) -> None:
+        with contextlib.suppress(BaseException):
+            send({"stopped": True})
+        with contextlib.suppress(BaseException):
+            processes.end_descendants(os.getpid(), reap=True)
+        os._exit(0)
+
     try:
+        signal.signal(STOPPED, stopped)
         os.setsid()
         processes.become_subreaper()
-        hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
         if memory_mib:
             budget = _data_bytes() + memory_mib * MIB
             if hard == resource.RLIM_INFINITY or budget < hard:
@@ -234,16 +263,8 @@ def _child(
                 "error_text": "".join(traceback.format_exception(exc)).rstrip(),
                 "over_memory": _memory_error(exc),
             }
-        resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))  # room to answer
-        for stream in (sys.stdout, sys.stderr):  # what it printed reaches the kit's capture
-            with contextlib.suppress(Exception):
-                stream.flush()
-        payload["carried"] = [_state_of(thing) for thing in carry]
-        data = _pickled(payload)
-        view = memoryview(data)
-        while view:
-            written = os.write(answer, view)
-            view = view[written:]
+        signal.signal(STOPPED, signal.SIG_IGN)  # answering now: the answer is what comes home
+        send(payload)
     except BaseException:  # noqa: BLE001 - the child must reach os._exit, whatever happened
         status = 70
     finally:
@@ -305,6 +326,11 @@ def _call_in_child(
     received = bytearray()
     try:
         outcome.timed_out = not _read_until_eof(read_end, received, started + limit)
+        if outcome.timed_out:  # ask for what it carries, briefly, then end it
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, STOPPED)
+            if not _read_until_eof(read_end, received, time.perf_counter() + STOP_GRACE):
+                received.clear()
     finally:
         os.close(read_end)
         if outcome.timed_out:
@@ -312,9 +338,18 @@ def _call_in_child(
         processes.collect(pid, EXIT_GRACE)
     outcome.seconds = time.perf_counter() - started
     if outcome.timed_out:
+        _carry_home(bytes(received), carry)
         return outcome
     _unpack(bytes(received), outcome, carry)
     return outcome
+
+
+def _carry_home(data: bytes, carry: Sequence[Any]) -> None:
+    """What a call stopped at the limit carried, when it could still send it."""
+    with contextlib.suppress(Exception):
+        payload = pickle.loads(data)
+        for thing, state in zip(carry, payload.get("carried", []), strict=False):
+            _restore(thing, state)
 
 
 def _read_until_eof(fd: int, into: bytearray, deadline: float) -> bool:

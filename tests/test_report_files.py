@@ -41,12 +41,16 @@ def pytest_sessionfinish(session):
 
 # An in-process resolver that answers like the reference, except that its fourth call says it
 # started ("started" appears) and then takes SLEEP seconds: the moment to stop the run.
+# Counted in a file: each call runs in a process of its own, so a counter in memory starts afresh.
 SLOW_RESOLVER = """\
-import itertools, pathlib, time
+import pathlib, time
 from kaizen_conformance.reference import resolver as ref
-calls = itertools.count()
 def resolve(hub_url, hostname, domain=None):
-    if next(calls) == 3:
+    with open("calls", "a+") as calls:
+        calls.write("call\\n")
+        calls.seek(0)
+        count = len(calls.readlines())
+    if count == 4:
         pathlib.Path("started").touch()
         time.sleep(SLEEP)
     return ref.resolve_v2(hub_url, hostname, domain)

@@ -174,8 +174,8 @@ def call_tool(
     with redirect_stdout(stdout), redirect_stderr(stderr):
         # what the call printed is captured inside its process, and comes home with it
         if offline:
-            outcome, attempts = sandbox.call_offline(
-                invoke,
+            (outcome,), attempts = sandbox.call_offline(
+                [invoke],
                 settings.timeout,
                 label,
                 memory_mib=settings.memory_mib,

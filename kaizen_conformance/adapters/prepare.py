@@ -30,6 +30,7 @@ from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import audit
+from kaizen_conformance.runtime.calls import CallOutcome
 from kaizen_conformance.runtime.commands import command_argv, unstartable
 from kaizen_conformance.runtime.sandbox import call_offline, run_command_offline
 
@@ -65,6 +66,8 @@ class PrepareResult:
     enforcement: str = ""
     opened: list[str] = field(default_factory=list)  # watched files opened (in-process only)
     seconds: float = 0.0
+    # an in-process prepare called a second time in the same process (PRE-007), when asked
+    again: PrepareResult | None = None
 
     @property
     def outcome_text(self) -> str:
@@ -201,12 +204,16 @@ def call_prepare(
     cwd: Path | None = None,
     watch: Sequence[Path] = (),
     label: str = "prepare",
+    again: bool = False,
 ) -> PrepareResult:
     """Run the configured prepare once on ``repo`` and ``agent``, offline, within the per-call limit.
 
     ``scratch`` is a fresh kit-owned directory for a command's offline guard (commands only). A
     command runs in ``cwd``, by default pytest's own working directory, like the user's other
     commands, so that relative paths in the command line (``python tools/prepare.py``) work.
+    ``again`` calls an in-process prepare a second time in the same process, right after the
+    first (``PrepareResult.again``), for PRE-007: what the first call left in the process (a
+    cache) is there for the second, as in a long-lived service.
     """
     target = settings.target("prepare")
     assert target is not None
@@ -216,28 +223,47 @@ def call_prepare(
                 "a prepare command needs a fresh scratch directory for its offline guard"
             )
         return _run_command(settings, repo, agent, scratch=scratch, cwd=cwd)
-    return _call(settings, repo, agent, watch=watch, label=label)
+    return _call(settings, repo, agent, watch=watch, label=label, again=again)
 
 
 def _call(
-    settings: Settings, repo: str, agent: str, *, watch: Sequence[Path], label: str
+    settings: Settings,
+    repo: str,
+    agent: str,
+    *,
+    watch: Sequence[Path],
+    label: str,
+    again: bool,
 ) -> PrepareResult:
     function = settings.implementation("prepare")
-    enforcement = offline_enforcement("prepare", "callable")
-    assert enforcement is not None  # prepare has an offline rule
-    result = PrepareResult(via="callable", enforcement=enforcement["note"])
     http_attempts: list[str] = []
     with watching_opens(watch) as opened, refusing_httpx(http_attempts):
         # the watches record inside the call's process: what they saw comes home with it
-        outcome, socket_attempts = call_offline(
-            lambda: function(repo, agent),
+        outcomes, socket_attempts = call_offline(
+            [lambda: function(repo, agent)] * (2 if again else 1),
             settings.timeout,
             label,
             memory_mib=settings.memory_mib,
             carry=[opened, http_attempts],
         )
-    result.network_attempts = http_attempts + socket_attempts
-    result.opened = list(opened)
+    results = [
+        _judge_call(settings, outcome, http_attempts + socket_attempts, list(opened))
+        for outcome in outcomes
+    ]
+    if again:
+        results[0].again = results[1]
+    return results[0]
+
+
+def _judge_call(
+    settings: Settings, outcome: CallOutcome, attempts: list[str], opened: list[str]
+) -> PrepareResult:
+    """What one in-process call of prepare did, as a result the checks judge."""
+    enforcement = offline_enforcement("prepare", "callable")
+    assert enforcement is not None  # prepare has an offline rule
+    result = PrepareResult(via="callable", enforcement=enforcement["note"])
+    result.network_attempts = attempts
+    result.opened = opened
     result.seconds = outcome.seconds
     if outcome.over_limit:
         result.failed = result.timed_out = True

@@ -15,7 +15,7 @@ import os
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -161,7 +161,12 @@ def watched_tree(materialised: Materialised) -> dict[str, Any]:
 def execute(
     context: CheckContext, invocation: Invocation, materialised: Materialised | None = None
 ) -> Run:
-    """Run prepare once; on a fresh materialisation of the case unless one is given (PRE-007's second run)."""
+    """Run prepare once; on a fresh materialisation of the case unless one is given (PRE-007's second run).
+
+    An in-process prepare is called a second time in the same process on a fresh case, and that
+    answer is PRE-007's second run (``Run.again``).
+    """
+    materialised_here = materialised is None
     if materialised is None:
         try:
             materialised = invocation.case.materialise(
@@ -180,6 +185,7 @@ def execute(
         scratch=context.workspace_dir("pre-sandbox") if is_command else None,
         watch=never_read,
         label=f"prepare {invocation.id}",
+        again=materialised_here and not is_command,
     )
     root = materialised.workspace.root
     reads = [str(path.relative_to(root)) for path, stamp in armed.items() if accessed(path, stamp)]
@@ -193,6 +199,8 @@ def run_of(context: CheckContext, invocation: Invocation, attempt: int = 0) -> R
         run: Run = context.remember((ROLE, invocation.id, 0), lambda: execute(context, invocation))
         return run
     first = run_of(context, invocation)
+    if first.result.again is not None:  # called again in the first call's process
+        return replace(first, result=first.result.again)
     again: Run = context.remember(
         (ROLE, invocation.id, attempt), lambda: execute(context, invocation, first.materialised)
     )

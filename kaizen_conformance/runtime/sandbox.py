@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kaizen_conformance.runtime import audit, nosockets
-from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit, isolation_available
+from kaizen_conformance.runtime.calls import CallOutcome, call_in_sequence, isolation_available
 from kaizen_conformance.runtime.commands import CommandOutcome, run_command, unstartable
 
 NETWORK_EVENTS = {
@@ -233,28 +233,28 @@ def run_command_offline(
 
 
 def call_offline(
-    function: Callable[[], Any],
+    functions: Sequence[Callable[[], Any]],
     limit: float,
     label: str,
     *,
     memory_mib: int = 0,
     carry: Sequence[Any] = (),
-) -> tuple[CallOutcome, list[str]]:
-    """Call an in-process implementation within the limits, refusing and recording network use.
+) -> tuple[list[CallOutcome], list[str]]:
+    """Call in-process implementations in turn, in one process, refusing and recording network use.
 
-    The guard is set in the kit before the call's process starts, so it holds there too; the
-    attempts it records there come home with ``carry``. Where the call runs in a child process
+    The guard is set in the kit before the calls' process starts, so it holds there too; the
+    attempts it records there come home with ``carry``. Where the calls run in a child process
     and the machine allows it, that process also gets the socket filter, which holds code
     outside Python (a C library's own sockets) offline as well.
     """
     attempts: list[str] = []
     with offline(attempts):
-        outcome = call_with_limit(
-            function,
+        outcomes = call_in_sequence(
+            functions,
             limit,
             label,
             memory_mib=memory_mib,
             carry=[attempts, *carry],
             deny_sockets=socket_filter(),
         )
-    return outcome, attempts
+    return outcomes, attempts

@@ -1,0 +1,271 @@
+"""One or more in-process calls in a child process forked from the kit (Linux).
+
+The child takes a session of its own, becomes a subreaper (orphans it leaves stay below it),
+gets the memory bound (``RLIMIT_DATA``: the kit's own data plus the budget) and, for offline
+roles, the socket filter; then it runs each call in turn and answers each on a pipe as a
+length-prefixed pickle, with what the kit asked it to carry home. At a time limit the kit
+sends ``STOPPED`` first (a call blocked in Python sends what it carries), then ends the child
+and everything below it. ``runtime.calls`` is the API; this is how it is done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import resource
+import select
+import signal
+import sys
+import time
+import traceback
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from kaizen_conformance.runtime import processes
+from kaizen_conformance.runtime.call_outcome import CallOutcome, RaisedInCall, Unpicklable
+
+MIB = 1 << 20
+EXIT_GRACE = 5.0  # seconds the kit waits for a child that has answered to end itself
+STOPPED = signal.SIGUSR1  # at the limit: send home what you carry, then exit
+STOP_GRACE = 0.5  # seconds a call stopped at the limit has to send what it carries
+FRAME_HEADER = 8  # bytes of length before each answer on the pipe
+ENDED_WITHOUT_ANSWER = (
+    "the call's process ended without an answer (the implementation ended its own process: "
+    "os._exit, a signal, or a crash in native code)"
+)
+
+
+def _state_of(thing: Any) -> Any:
+    return list(thing) if isinstance(thing, list) else dict(vars(thing))
+
+
+def _restore(thing: Any, state: Any) -> None:
+    if isinstance(thing, list):
+        thing[:] = state
+    else:
+        vars(thing).update(state)
+
+
+def _memory_error(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, MemoryError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` itself when it survives pickling, else a stand-in with its type's name and text."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:  # noqa: BLE001 - any exception type an implementation defines
+        return RaisedInCall(str(exc), type(exc).__name__)
+
+
+def _data_bytes() -> int:
+    """This process's data segment now (``VmData``): the base the memory budget adds to."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _frame(payload: dict[str, Any], carry: Sequence[Any]) -> bytes:
+    """One answer on the pipe: its length, then the pickled payload with what is carried."""
+    payload["carried"] = [_state_of(thing) for thing in carry]
+    data = _pickled(payload)
+    return len(data).to_bytes(FRAME_HEADER, "big") + data
+
+
+def _child(
+    functions: Sequence[Callable[[], Any]],
+    answer: int,
+    memory_mib: int,
+    carry: Sequence[Any],
+    install: Callable[[], None] | None,
+) -> None:
+    """The calls' process: run each, answer each through ``answer``, end everything below, exit.
+
+    At the time limit the kit first sends ``STOPPED`` (SIGUSR1): a call blocked in Python (on a
+    stalled hub, a sleep) then sends home what the kit asked it to carry, so that a hung call's
+    messages still say what it did (the requests it sent), before it is ended.
+    """
+    status = 0
+    hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+    budget = hard
+
+    def send(payload: dict[str, Any]) -> None:
+        resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))  # room to answer
+        for stream in (sys.stdout, sys.stderr):  # what it printed reaches the kit's capture
+            with contextlib.suppress(Exception):
+                stream.flush()
+        view = memoryview(_frame(payload, carry))
+        while view:
+            written = os.write(answer, view)
+            view = view[written:]
+
+    def stopped(signum: int, frame: Any) -> None:
+        with contextlib.suppress(BaseException):
+            send({"stopped": True})
+        with contextlib.suppress(BaseException):
+            processes.end_descendants(os.getpid(), reap=True)
+        os._exit(0)
+
+    try:
+        os.setsid()
+        processes.become_subreaper()
+        if memory_mib:
+            wanted = _data_bytes() + memory_mib * MIB
+            if hard == resource.RLIM_INFINITY or wanted < hard:
+                budget = wanted
+        if install is not None:
+            install()
+        for function in functions:
+            signal.signal(STOPPED, stopped)
+            resource.setrlimit(resource.RLIMIT_DATA, (budget, hard))
+            payload: dict[str, Any]
+            try:
+                payload = {"value": function()}
+            except BaseException as exc:  # noqa: BLE001 - an implementation may raise anything
+                payload = {
+                    "error": exc,
+                    "error_text": "".join(traceback.format_exception(exc)).rstrip(),
+                    "over_memory": _memory_error(exc),
+                }
+            signal.signal(STOPPED, signal.SIG_IGN)  # answering now: the answer is what comes home
+            send(payload)
+    except BaseException:  # noqa: BLE001 - the child must reach os._exit, whatever happened
+        status = 70
+    finally:
+        with contextlib.suppress(BaseException):
+            processes.end_descendants(os.getpid(), reap=True)
+        os._exit(status)
+
+
+def _plain(value: Any, depth: int = 0) -> Any:
+    """``value`` as plain containers (a mapping proxy, a custom Mapping or tuple), for pickling."""
+    if depth > 100:
+        return value
+    if isinstance(value, Mapping):
+        return {key: _plain(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item, depth + 1) for item in value]
+    return value
+
+
+def _pickled(payload: dict[str, Any]) -> bytes:
+    if "error" in payload:
+        payload["error"] = _portable(payload["error"])
+    try:
+        return pickle.dumps(payload)
+    except Exception as exc:
+        if "value" not in payload:  # what the carried objects hold is the kit's own: plain data
+            raise
+        with contextlib.suppress(Exception):
+            return pickle.dumps({**payload, "value": _plain(payload["value"])})
+        value = payload["value"]
+        stand_in = Unpicklable(
+            f"{value!r:.500}", type(value).__name__, f"{type(exc).__name__}: {exc}"
+        )
+        return pickle.dumps({**payload, "value": stand_in})
+
+
+def _fork() -> int:
+    with warnings.catch_warnings():
+        # Python 3.12+ warns on fork() in a threaded process; the child runs only the call.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return os.fork()
+
+
+def calls_in_child(
+    functions: Sequence[Callable[[], Any]],
+    limit: float,
+    memory_mib: int,
+    carry: Sequence[Any],
+    install: Callable[[], None] | None,
+) -> list[CallOutcome]:
+    outcomes = [CallOutcome(memory_mib=memory_mib, isolated=True) for _ in functions]
+    read_end, write_end = os.pipe()
+    pid = _fork()
+    if pid == 0:
+        os.close(read_end)
+        _child(functions, write_end, memory_mib, carry, install)
+    os.close(write_end)
+    pending = bytearray()
+    stopped = False
+    try:
+        for index, outcome in enumerate(outcomes):
+            started = time.perf_counter()
+            frame = _read_frame(read_end, pending, started + limit)
+            outcome.seconds = time.perf_counter() - started
+            if frame is None:  # past the limit: ask for what it carries, briefly, then end it
+                outcome.timed_out = stopped = True
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, STOPPED)
+                _carry_home(_read_frame(read_end, pending, time.perf_counter() + STOP_GRACE), carry)
+                _not_run(outcomes[index + 1 :], "an earlier call in its process ran past its limit")
+                break
+            if not frame:
+                _not_run(outcomes[index:], ENDED_WITHOUT_ANSWER)
+                break
+            _unpack(frame, outcome, carry)
+    finally:
+        os.close(read_end)
+        if stopped:
+            processes.end_tree(pid)
+        processes.collect(pid, EXIT_GRACE)
+    return outcomes
+
+
+def _not_run(outcomes: Sequence[CallOutcome], why: str) -> None:
+    for outcome in outcomes:
+        outcome.error = RaisedInCall(why)
+        outcome.error_text = why
+
+
+def _carry_home(frame: bytes | None, carry: Sequence[Any]) -> None:
+    """What a call stopped at the limit carried, when it could still send it."""
+    with contextlib.suppress(Exception):
+        payload = pickle.loads(frame or b"")
+        for thing, state in zip(carry, payload.get("carried", []), strict=False):
+            _restore(thing, state)
+
+
+def _read_frame(fd: int, pending: bytearray, deadline: float) -> bytes | None:
+    """The next answer on ``fd``: None when ``deadline`` came first, b"" at the end of the pipe."""
+    while True:
+        if len(pending) >= FRAME_HEADER:
+            size = int.from_bytes(pending[:FRAME_HEADER], "big")
+            if len(pending) >= FRAME_HEADER + size:
+                frame = bytes(pending[FRAME_HEADER : FRAME_HEADER + size])
+                del pending[: FRAME_HEADER + size]
+                return frame
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return None
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            continue
+        block = os.read(fd, 1 << 20)
+        if not block:
+            return b""
+        pending.extend(block)
+
+
+def _unpack(data: bytes, outcome: CallOutcome, carry: Sequence[Any]) -> None:
+    payload = pickle.loads(data)
+    for thing, state in zip(carry, payload.get("carried", []), strict=False):
+        _restore(thing, state)
+    if "value" in payload:
+        outcome.value = payload["value"]
+        return
+    outcome.error = payload["error"]
+    outcome.error_text = payload.get("error_text", "")
+    outcome.over_memory = bool(payload.get("over_memory"))

@@ -12,7 +12,7 @@ import pytest
 from compare_samples import fleet, report, write_fleet
 from kitrun import run_kit
 
-from kaizen_conformance import contract
+from kaizen_conformance import CONTRACT_VERSION, contract
 from kaizen_conformance.cli import main
 from kaizen_conformance.reports.compare import compare, load_reports
 from kaizen_conformance.reports.compare_html import html
@@ -85,14 +85,14 @@ def test_an_older_report_loads_and_a_rule_its_contract_lacked_is_not_a_failure(
     assert old["implementation"]["version"] is None  # the report predates implementation names
     assert cell(validate, "VAL-004", "legacy_validator") == {"verdict": "not-in-contract"}
     assert old["differences"] == [
-        "contract 1.0, not 1.1: rules differ",
+        f"contract 1.0, not {CONTRACT_VERSION}: rules differ",
         "kit 0.0.9, not 0.1.0",
         "other fixture cases: verdicts were reached on different cases",
     ]
     new = next(c for c in validate["columns"] if c["implementation"]["name"] == "kaizen-agentic")
     assert new["differences"] == []
     assert result["mixed"] == [
-        "2 contract versions among these reports (1.0, 1.1)",
+        f"2 contract versions among these reports (1.0, {CONTRACT_VERSION})",
         "2 kit versions among these reports (0.0.9, 0.1.0)",
         f"2 fixture trees among these reports ({'a' * 12}, {'b' * 12})",
     ]
@@ -116,7 +116,7 @@ def test_markdown_has_a_verdict_row_per_role_symbols_and_words_and_the_history(
 ) -> None:
     text = markdown(comparison_of(tmp_path))
     lines = text.splitlines()
-    assert "> ⚠ Not all alike: 2 contract versions among these reports (1.0, 1.1)." in lines
+    assert f"> ⚠ Not all alike: 2 contract versions among these reports (1.0, {CONTRACT_VERSION})." in lines
     assert "| rule | level | kaizen-agentic 0.9.2 | legacy\\_validator |" in lines
     assert "| **verdict** | | **✗ DOES NOT CONFORM** 8/10 | **✓ CONFORMS** 9/9 |" in lines
     assert (
@@ -124,7 +124,7 @@ def test_markdown_has_a_verdict_row_per_role_symbols_and_words_and_the_history(
         "∅ not in this contract version |"
     ) in lines
     assert (
-        "- ⚠ legacy\\_validator: contract 1.0, not 1.1: rules differ; kit 0.0.9, not 0.1.0; "
+        f"- ⚠ legacy\\_validator: contract 1.0, not {CONTRACT_VERSION}: rules differ; kit 0.0.9, not 0.1.0; "
         "other fixture cases: verdicts were reached on different cases (not comparable as equal)."
     ) in lines
     assert "### History: activity-core (resolver v2)" in lines

@@ -235,7 +235,7 @@ def test_markdown_puts_failures_first_and_unconfigured_roles_on_one_line() -> No
 
     report = {
         "kit": {"version": "0.1.0"},
-        "contract": {"version": "1.1"},
+        "contract": {"version": "1.2"},
         "claim": {
             "resolver": {
                 "profile": "v2",

@@ -417,7 +417,7 @@ def test_network_use_in_process_is_refused_and_reported(kit_pytester: pytest.Pyt
     assert seen["SCH-001[minimal]"] == "passed"  # the refusal did not stop the validator
     run.result.stdout.fnmatch_lines(
         [
-            "case minimal: tried to use the network (Python audit hook in the kit's interpreter*): socket.getaddrinfo('127.0.0.1', 9*"
+            "case minimal: tried to use the network (Python audit hook (socket connect, DNS, bind*): socket.getaddrinfo('127.0.0.1', 9*"
         ]
     )
 

@@ -246,10 +246,13 @@ def _call(
             memory_mib=settings.memory_mib,
             carry=[opened, http_attempts],
         )
-    results = [
-        _judge_call(settings, outcome, http_attempts + socket_attempts, list(opened))
-        for outcome in outcomes
-    ]
+    results, seen = [], [0, 0, 0]
+    for outcome in outcomes:
+        # each call's share of what the watches saw (they add up over the calls of one process)
+        held = outcome.carried or [socket_attempts, opened, http_attempts]
+        mine = [list(now[start:]) for now, start in zip(held, seen, strict=True)]
+        seen = [len(now) for now in held]
+        results.append(_judge_call(settings, outcome, mine[2] + mine[0], mine[1]))
     if again:
         results[0].again = results[1]
     return results[0]

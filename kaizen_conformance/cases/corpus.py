@@ -93,14 +93,16 @@ def _manifest_corpus(root: Path) -> tuple[ManifestEntry, ...]:
             )
         seen.add(row["id"])
         check_rule_ids(row["rules"], source, f"{where}.rules")
+        # inside the corpus's own directory, seen as it really is (a fixtures tree may link to
+        # the kit's manifests/ rather than copy it)
         if "file" in row and not (source.parent / row["file"]).resolve().is_relative_to(
-            root.resolve()
+            source.parent.resolve()
         ):
             raise FixtureError(
                 source,
-                f"file {row['file']} lies outside the fixtures directory {root}",
+                f"file {row['file']} lies outside the corpus's directory {source.parent}",
                 where=f"{where}.file",
-                fix="name a file relative to fixtures/manifests/, inside the fixtures directory",
+                fix="name a file relative to fixtures/manifests/, inside that directory",
             )
         if "file" in row and not (source.parent / row["file"]).is_file():
             raise FixtureError(

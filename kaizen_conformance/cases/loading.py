@@ -246,14 +246,15 @@ def copy_origin(name: str, source: Path, where: str) -> Path:
     """The real file a ``copy:`` entry of ``source`` (a case.yml or the corpus) reads.
 
     ``name`` is relative to the fixtures directory in use. Its real path, every link
-    resolved, must lie in that directory or in the case's own directory: a contributed case
-    must not pull a file of the machine (``/etc/...``, ``../../..``, a link out) into the
-    workspace, where the implementation under test reads it and reports may show it.
+    resolved, must lie in that directory, the kit's own fixtures (which a fixtures tree may
+    link to rather than copy) or the case's own directory: a contributed case must not pull a
+    file of the machine (``/etc/...``, ``../../..``, a link out) into the workspace, where the
+    implementation under test reads it and reports may show it.
     """
     root = fixtures_root().resolve()
-    own = source.parent.resolve()
+    allowed = (root, fixtures_dir().resolve(), source.parent.resolve())
     origin = (root / name).resolve()
-    if not (origin.is_relative_to(root) or origin.is_relative_to(own)):
+    if not any(origin.is_relative_to(place) for place in allowed):
         raise FixtureError(
             source,
             f"copy source {name} is {origin}, outside the fixtures directory and the case's own directory",

@@ -6,7 +6,7 @@ both build on them without importing each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -22,6 +22,9 @@ class CallOutcome:
     over_memory: bool = False  # it needed more than the memory budget (``memory_mib``)
     memory_mib: int = 0  # the budget it ran under; 0 when unbounded (a thread)
     isolated: bool = False  # it ran in a child process (else a thread of the kit)
+    # what the objects the kit asked to carry held when this call ended (all calls so far, in
+    # a sequence): the next call's share is what was added after
+    carried: list[Any] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:

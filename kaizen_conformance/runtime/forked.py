@@ -210,12 +210,14 @@ def calls_in_child(
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, STOPPED)
                 _carry_home(_read_frame(read_end, pending, time.perf_counter() + STOP_GRACE), carry)
+                outcome.carried = [_state_of(thing) for thing in carry]
                 _not_run(outcomes[index + 1 :], "an earlier call in its process ran past its limit")
                 break
             if not frame:
                 _not_run(outcomes[index:], ENDED_WITHOUT_ANSWER)
                 break
             _unpack(frame, outcome, carry)
+            outcome.carried = [_state_of(thing) for thing in carry]
     finally:
         os.close(read_end)
         if stopped:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -31,6 +32,8 @@ from kaizen_conformance.runtime import audit, nosockets
 from kaizen_conformance.runtime.calls import CallOutcome, call_in_sequence, isolation_available
 from kaizen_conformance.runtime.commands import CommandOutcome, run_command, unstartable
 
+# Creating an internet socket is network use (not AF_UNIX: socketpair() raises the same event).
+INTERNET_FAMILIES = (socket.AF_INET, socket.AF_INET6)
 NETWORK_EVENTS = {
     "socket.connect",
     "socket.getaddrinfo",
@@ -45,15 +48,20 @@ def offline(attempts: list[str]) -> Iterator[list[str]]:
     """Refuse and record (in ``attempts``) any network use by this process while the block runs."""
 
     def refuse(event: str, args: tuple[object, ...]) -> None:
-        if event in NETWORK_EVENTS:
+        if event == "socket.__new__" and len(args) > 1 and args[1] in INTERNET_FAMILIES:
+            # under the socket filter socket() itself fails: a raw socket's connect is never seen
+            detail = f"socket.__new__(family={args[1]})"
+        elif event in NETWORK_EVENTS:
             shown = (
                 args[1:] if event in ("socket.connect", "socket.bind", "socket.sendto") else args
             )
             detail = f"{event}{shown}"
-            attempts.append(detail[:200])
-            raise ConnectionRefusedError(
-                f"kaizen-conformance: network access is forbidden here ({detail[:120]})"
-            )
+        else:
+            return
+        attempts.append(detail[:200])
+        raise ConnectionRefusedError(
+            f"kaizen-conformance: network access is forbidden here ({detail[:120]})"
+        )
 
     with audit.watching(refuse):
         yield attempts
@@ -138,35 +146,34 @@ Network = Literal["namespace", "seccomp", "audit-hook-only", "in-process"]
 AUDIT_HOOK_ONLY = "offline rules judged by the Python audit hook only"
 
 _NAMESPACE = "network namespace (unshare --net: no interface up)"
+_IN_PROCESS_HOOK = (
+    "Python audit hook (socket connect, DNS, bind and internet sockets refused and recorded; "
+    "a C library's own sockets are not seen by it)"
+)
 _FILTER = (
     "seccomp socket filter (socket() refused for every family but netlink: host unix sockets too)"
 )
 _INJECTED = "Python audit hook in Python commands (records what they try; python -I skips it)"
 
 
-def enforcement_for(kind: str, *, in_child: bool = False) -> dict[str, str]:
+def enforcement_for(kind: str) -> dict[str, str]:
     """How the offline rules are enforced for an implementation of ``kind`` on this machine.
 
     ``network``: ``namespace`` (a network namespace, with the filter and the hook where they
     apply), ``seccomp`` (the filter, no namespace), ``audit-hook-only`` (neither: only Python
-    programs are held offline) or ``in-process`` (a callable, under the audit hook of the kit's
-    own interpreter). ``note`` says it in one line, as every report prints it. ``in_child``
-    is for an in-process call run in a forked child, which gets the filter as a command does.
+    programs are held offline) or ``in-process`` (a callable: the kit's audit hook, and where
+    calls run in a process of their own, the socket filter there too). ``note`` says it in one
+    line, as every report prints it.
     """
-    in_child = in_child or (kind != "command" and isolation_available() and socket_filter())
-    if kind != "command" and not in_child:
-        return {
-            "network": "in-process",
-            "note": "Python audit hook in the kit's interpreter (socket connect, DNS, bind, "
-            "raw sockets included; code outside Python, such as a C library's own sockets, is not seen)",
-        }
+    if kind != "command":
+        if not isolation_available():
+            return {"network": "in-process", "note": _IN_PROCESS_HOOK + " in the kit's interpreter"}
+        layers = [_IN_PROCESS_HOOK, _FILTER if socket_filter() else ""]
+        note = " + ".join(layer for layer in layers if layer)
+        return {"network": "in-process", "note": f"{note}, in the call's own process"}
     namespace = kind == "command" and bool(netns_prefix())
     seccomp = socket_filter()
-    hook = (
-        _INJECTED
-        if kind == "command"
-        else "Python audit hook (records what it tries), in the call's own process forked from the kit"
-    )
+    hook = _INJECTED
     network: Network
     if namespace:
         network = "namespace"

@@ -116,7 +116,10 @@ def test_markdown_has_a_verdict_row_per_role_symbols_and_words_and_the_history(
 ) -> None:
     text = markdown(comparison_of(tmp_path))
     lines = text.splitlines()
-    assert f"> ⚠ Not all alike: 2 contract versions among these reports (1.0, {CONTRACT_VERSION})." in lines
+    assert (
+        f"> ⚠ Not all alike: 2 contract versions among these reports (1.0, {CONTRACT_VERSION})."
+        in lines
+    )
     assert "| rule | level | kaizen-agentic 0.9.2 | legacy\\_validator |" in lines
     assert "| **verdict** | | **✗ DOES NOT CONFORM** 8/10 | **✓ CONFORMS** 9/9 |" in lines
     assert (

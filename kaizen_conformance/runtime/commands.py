@@ -249,7 +249,9 @@ def _run_warded(
             os.close(fd)
         if not finished:  # the warden never finished: end it and all below it
             processes.end_tree(warden)
-        processes.collect(warden)
+            processes.collect(warden)
+        else:  # it has reported, all below it ended: let it exit in its own time
+            processes.collect_later(warden)
     streams[out_r].into(outcome, "stdout")
     streams[err_r].into(outcome, "stderr")
     report: dict[str, Any] = {"timed_out": True}

@@ -10,9 +10,9 @@ session or group it moved to. Elsewhere only the process group can be reached; t
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
-import ctypes.util
 import os
 import signal
 import sys
@@ -29,7 +29,8 @@ def _libc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        # the C library the interpreter already runs on: no search (find_library runs ldconfig)
+        return ctypes.CDLL(None, use_errno=True)
     except OSError:
         return None
 
@@ -163,3 +164,34 @@ def collect(pid: int, grace: float = 5.0) -> None:
         time.sleep(0.001)
     end_tree(pid)
     os.waitpid(pid, 0)
+
+
+# Children that have answered and are exiting: collected without waiting for them (an exit
+# tears down a copy of the kit's address space, milliseconds the next call need not wait for).
+_EXITING: dict[int, float] = {}
+
+
+def collect_later(pid: int, grace: float = 5.0) -> None:
+    """Collect ``pid`` once it has exited; end it if it still runs ``grace`` seconds from now."""
+    _EXITING[pid] = time.perf_counter() + grace
+    collect_exited()
+
+
+def collect_exited(wait: bool = False) -> None:
+    """Collect every child left to exit that has; end those past their grace (all, if ``wait``)."""
+    now = time.perf_counter()
+    for pid, deadline in list(_EXITING.items()):
+        try:
+            done, _ = os.waitpid(pid, 0 if wait and now >= deadline else os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if not done and (wait or now >= deadline):
+            end_tree(pid)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+            done = pid
+        if done:
+            del _EXITING[pid]
+
+
+atexit.register(collect_exited, wait=True)

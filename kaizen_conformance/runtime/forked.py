@@ -253,9 +253,12 @@ def _not_run(outcomes: Sequence[CallOutcome], why: str) -> None:
 def _carry_home(frame: bytes | None, carry: Sequence[Any]) -> None:
     """What a call stopped at the limit carried, when it could still send it."""
     with contextlib.suppress(Exception):
-        payload = pickle.loads(frame or b"")
-        for thing, state in zip(carry, payload.get("carried", []), strict=False):
-            _restore(thing, state)
+        _restore_all(carry, pickle.loads(frame or b""))
+
+
+def _restore_all(carry: Sequence[Any], payload: dict[str, Any]) -> None:
+    for thing, state in zip(carry, payload.get("carried", []), strict=False):
+        _restore(thing, state)
 
 
 def _read_frame(fd: int, pending: bytearray, deadline: float) -> bytes | None:
@@ -281,8 +284,7 @@ def _read_frame(fd: int, pending: bytearray, deadline: float) -> bytes | None:
 
 def _unpack(data: bytes, outcome: CallOutcome, carry: Sequence[Any]) -> None:
     payload = pickle.loads(data)
-    for thing, state in zip(carry, payload.get("carried", []), strict=False):
-        _restore(thing, state)
+    _restore_all(carry, payload)
     if "value" in payload:
         outcome.value = payload["value"]
         return

@@ -13,7 +13,6 @@ import json
 import os
 import ssl
 import sys
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeGuard
 
@@ -31,10 +30,10 @@ class HubError(RuntimeError):
     """The hub could not give a roster: fail loudly, never resolve an empty fleet (RES-011)."""
 
 
-@lru_cache(maxsize=1)
-def tls_context() -> ssl.SSLContext:
-    """One verifying TLS context per process: building one per request costs ~30 ms of CA loading."""
-    return ssl.create_default_context()
+TLS_CONTEXT = ssl.create_default_context()
+"""One verifying TLS context, made at import: building one per request costs ~30 ms of CA
+loading, and a cache filled during a call would not outlive it where each call runs in a
+process of its own (the kit's isolation)."""
 
 
 def fetch_roster(hub_url: str, domain: str | None, profile: str, timeout: float) -> list[Any]:
@@ -45,7 +44,7 @@ def fetch_roster(hub_url: str, domain: str | None, profile: str, timeout: float)
         params[FLAG] = "true"  # RES-017: ask for the pre-filtered list
     url = hub_url.rstrip("/") + "/repos/"
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False, verify=tls_context()) as client:
+        with httpx.Client(timeout=timeout, follow_redirects=False, verify=TLS_CONTEXT) as client:
             response = client.get(url, params=params)  # RES-015: GET only
     except httpx.HTTPError as exc:
         raise HubError(f"GET {url} failed: {type(exc).__name__}: {exc}") from exc

@@ -235,3 +235,22 @@ def test_the_kit_finds_every_descendant_whatever_session_it_moved_to() -> None:
     outcome = run_command(["sh", "-c", "setsid sleep 304 & sleep 0.2; echo $!"], limit=5)
     assert outcome.ok
     assert not alive(int(outcome.stdout)), "a setsid child outlived its command"
+
+
+def test_between_runs_in_the_kit_while_the_calls_process_keeps_its_state(tmp_path: Path) -> None:
+    """A sequence: the kit changes the world between calls; what the process holds stays."""
+    marker = tmp_path / "world"
+    marker.write_text("first")
+    seen: list[str] = []
+
+    def read_with_cache() -> str:
+        seen.append(marker.read_text())
+        return "|".join(seen)
+
+    def change(index: int) -> None:
+        marker.write_text(f"after {index}")
+
+    outcomes = calls.call_in_sequence([read_with_cache] * 3, 5.0, "between", between=change)
+    assert [o.value for o in outcomes] == ["first", "first|after 0", "first|after 0|after 1"]
+    if calls.isolation_available():
+        assert seen == []  # the kit's own list was never touched: the calls ran elsewhere

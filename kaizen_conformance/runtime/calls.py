@@ -80,6 +80,7 @@ def call_in_sequence(
     memory_mib: int = 0,
     carry: Sequence[Any] = (),
     deny_sockets: bool = False,
+    between: Callable[[int], None] | None = None,
 ) -> list[CallOutcome]:
     """Call each of ``functions`` in turn in one process, each bounded by ``limit`` seconds.
 
@@ -88,14 +89,23 @@ def call_in_sequence(
     for the next, as in a long-lived service. Each call is answered as soon as it returns; one
     that runs past a limit ends the process, and the calls after it are not run (their outcome
     says so). What ``carry`` holds comes home after each call, as it stands then.
+
+    ``between(i)``, when given, runs in the kit's own process after call ``i`` has answered and
+    before call ``i + 1`` starts (a sequence case changes the fleet there: files on disk, a hub
+    double served from the kit); the calls' process waits meanwhile, keeping all it holds.
     """
     if not isolation_available():
-        return [call_in_thread(function, limit, label) for function in functions]
+        outcomes = []
+        for index, function in enumerate(functions):
+            if index and between is not None:
+                between(index - 1)
+            outcomes.append(call_in_thread(function, limit, label))
+        return outcomes
     install = None
     if deny_sockets:
         nosockets.prepare_socket_filter()  # built here: the child only installs it
         install = nosockets.install_socket_filter
-    return calls_in_child(functions, limit, memory_mib, carry, install)
+    return calls_in_child(functions, limit, memory_mib, carry, install, between)
 
 
 def call_in_thread(function: Callable[[], Any], limit: float, label: str) -> CallOutcome:

@@ -91,8 +91,12 @@ def _child(
     memory_mib: int,
     carry: Sequence[Any],
     install: Callable[[], None] | None,
+    go: int | None = None,
 ) -> None:
     """The calls' process: run each, answer each through ``answer``, end everything below, exit.
+
+    With ``go``, each call after the first waits for one byte on it: the kit changes the world
+    (``between``) while the process, and all it keeps, waits.
 
     At the time limit the kit first sends ``STOPPED`` (SIGUSR1): a call blocked in Python (on a
     stalled hub, a sleep) then sends home what the kit asked it to carry, so that a hung call's
@@ -128,7 +132,9 @@ def _child(
                 budget = wanted
         if install is not None:
             install()
-        for function in functions:
+        for index, function in enumerate(functions):
+            if go is not None and index and not os.read(go, 1):
+                break  # the kit stopped the sequence
             signal.signal(STOPPED, stopped)
             resource.setrlimit(resource.RLIMIT_DATA, (budget, hard))
             payload: dict[str, Any]
@@ -205,15 +211,21 @@ def calls_in_child(
     memory_mib: int,
     carry: Sequence[Any],
     install: Callable[[], None] | None,
+    between: Callable[[int], None] | None = None,
 ) -> list[CallOutcome]:
     outcomes = [CallOutcome(memory_mib=memory_mib, isolated=True) for _ in functions]
     processes.tree_reachable()  # the C library found here, once, not in every child
     read_end, write_end = os.pipe()
+    go_read, go_write = os.pipe() if between is not None else (None, None)
     pid = _fork()
     if pid == 0:
         os.close(read_end)
-        _child(functions, write_end, memory_mib, carry, install)
+        if go_write is not None:
+            os.close(go_write)
+        _child(functions, write_end, memory_mib, carry, install, go_read)
     os.close(write_end)
+    if go_read is not None:
+        os.close(go_read)
     pending = bytearray()
     stopped = False
     try:
@@ -234,8 +246,14 @@ def calls_in_child(
                 break
             _unpack(frame, outcome, carry)
             outcome.carried = [_state_of(thing) for thing in carry]
+            if go_write is not None and index + 1 < len(outcomes):
+                assert between is not None
+                between(index)  # the world changes while the calls' process waits
+                os.write(go_write, b"g")
     finally:
         os.close(read_end)
+        if go_write is not None:
+            os.close(go_write)
         if stopped:
             processes.end_tree(pid)
             processes.collect(pid, EXIT_GRACE)

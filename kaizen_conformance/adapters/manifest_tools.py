@@ -66,6 +66,28 @@ class _BoundedText(io.TextIOBase):
     def text(self) -> str:
         return "".join(self.kept)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # an io stream does not pickle by default; this one is plain data (for the zygote)
+        return (type(self), (), dict(vars(self)))
+
+
+@dataclass
+class _ToolCall:
+    """One in-process call of validate, init or list, as data (it pickles, for the zygote):
+    what it prints is captured inside the call's own process and comes home with it."""
+
+    function: Callable[[str], Any]
+    repo: str
+    stdout: _BoundedText
+    stderr: _BoundedText
+
+    def __call__(self) -> Any:
+        with redirect_stdout(self.stdout), redirect_stderr(self.stderr):
+            result = self.function(self.repo)
+            if inspect.iscoroutine(result):  # an async implementation does its work when awaited
+                result = asyncio.run(result)
+            return result
+
 
 def quote_head(text: str, size: int, limit: int = HEAD) -> str:
     """``text`` cut to ``limit`` characters, quoted, with the full size when it was cut."""
@@ -161,34 +183,17 @@ def call_tool(
     offline: bool,
 ) -> ToolRun:
     """Call ``function(repo)`` in-process within the per-call limit, capturing what it prints."""
-    function = settings.implementation(role)
     stdout, stderr = _BoundedText(), _BoundedText()
-
-    def invoke() -> Any:
-        result = function(str(repo))
-        if inspect.iscoroutine(result):  # an async implementation does its work when awaited
-            result = asyncio.run(result)
-        return result
-
+    call = _ToolCall(settings.implementation(role), str(repo), stdout, stderr)
     attempts: list[str] = []
-    with redirect_stdout(stdout), redirect_stderr(stderr):
-        # what the call printed is captured inside its process, and comes home with it
-        if offline:
-            (outcome,), attempts = sandbox.call_offline(
-                [invoke],
-                settings.timeout,
-                label,
-                memory_mib=settings.memory_mib,
-                carry=[stdout, stderr],
-            )
-        else:
-            outcome = call_with_limit(
-                invoke,
-                settings.timeout,
-                label,
-                memory_mib=settings.memory_mib,
-                carry=[stdout, stderr],
-            )
+    if offline:
+        (outcome,), attempts = sandbox.call_offline(
+            [call], settings.timeout, label, memory_mib=settings.memory_mib, carry=[stdout, stderr]
+        )
+    else:
+        outcome = call_with_limit(
+            call, settings.timeout, label, memory_mib=settings.memory_mib, carry=[stdout, stderr]
+        )
     run = ToolRun(
         "callable",
         status=_call_status(outcome),

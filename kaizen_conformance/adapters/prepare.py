@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,9 +150,10 @@ def looks_like_an_event(data: bytes) -> bool:
 
 
 @contextmanager
-def watching_opens(paths: Sequence[Path]) -> Iterator[list[str]]:
-    """Record every open of one of ``paths`` by this process while the block runs (hits are returned)."""
-    hits: list[str] = []
+def watching_opens(paths: Sequence[Path], hits: list[str] | None = None) -> Iterator[list[str]]:
+    """Record every open of one of ``paths`` by this process while the block runs (in ``hits``,
+    which is also returned)."""
+    hits = [] if hits is None else hits
     if not paths:
         yield hits
         return
@@ -190,6 +191,23 @@ def refusing_httpx(attempts: list[str]) -> Iterator[None]:
     with respx.mock(assert_all_called=False, assert_all_mocked=False) as router:
         router.route().mock(side_effect=refuse)
         yield
+
+
+@dataclass
+class _PrepareCall:
+    """One in-process call of prepare, as data (it pickles, for the zygote), its watches set
+    in the call's own process: what they record there comes home with it."""
+
+    function: Callable[[str, str], Any]
+    repo: str
+    agent: str
+    watch: list[Path]
+    opened: list[str]
+    http_attempts: list[str]
+
+    def __call__(self) -> Any:
+        with watching_opens(self.watch, self.opened), refusing_httpx(self.http_attempts):
+            return self.function(self.repo, self.agent)
 
 
 # --------------------------------------------------------------------------- the two roads
@@ -235,17 +253,19 @@ def _call(
     label: str,
     again: bool,
 ) -> PrepareResult:
-    function = settings.implementation("prepare")
+    opened: list[str] = []
     http_attempts: list[str] = []
-    with watching_opens(watch) as opened, refusing_httpx(http_attempts):
-        # the watches record inside the call's process: what they saw comes home with it
-        outcomes, socket_attempts = call_offline(
-            [lambda: function(repo, agent)] * (2 if again else 1),
-            settings.timeout,
-            label,
-            memory_mib=settings.memory_mib,
-            carry=[opened, http_attempts],
-        )
+    call = _PrepareCall(
+        settings.implementation("prepare"), repo, agent, list(watch), opened, http_attempts
+    )
+    # the watches record inside the call's process: what they saw comes home with it
+    outcomes, socket_attempts = call_offline(
+        [call] * (2 if again else 1),
+        settings.timeout,
+        label,
+        memory_mib=settings.memory_mib,
+        carry=[opened, http_attempts],
+    )
     results, seen = [], [0, 0, 0]
     for outcome in outcomes:
         # each call's share of what the watches saw (they add up over the calls of one process)

@@ -19,7 +19,7 @@ import json
 import os
 import socket
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,17 +122,41 @@ def run_resolver(
 # --------------------------------------------------------------------------- in-process
 
 
-def _invoke(settings: Settings, hub_url: str, hostname: str, domain: str | None) -> Any:
-    function = settings.implementation("resolver")
+@dataclass
+class _Invoke:
+    """One call of the in-process resolver, as data: it pickles (module-level function, plain
+    arguments), so the zygote can fork the call's process (``runtime.zygote``)."""
 
-    def invoke() -> Any:
-        produced = function(hub_url, hostname, domain)
+    function: Callable[..., Any]
+    hub_url: str
+    hostname: str
+    domain: str | None
+
+    def __call__(self) -> Any:
+        produced = self.function(self.hub_url, self.hostname, self.domain)
         # A generator does its work lazily: consume it inside the time limit (and the call's process).
         if isinstance(produced, Iterable) and not isinstance(produced, (str, bytes, Mapping)):
             return list(produced)
         return produced
 
-    return invoke
+
+@dataclass
+class _ThroughRespx:
+    """The call with respx routing its httpx requests to ``double``, mounted in the call's
+    own process: the double that answers is the one whose requests come home."""
+
+    invoke: _Invoke
+    double: HubDouble
+    origin: str
+    stall_limit: float
+
+    def __call__(self) -> Any:
+        with respx_transport(self.double, self.origin, stall_limit=self.stall_limit):
+            return self.invoke()
+
+
+def _invoke(settings: Settings, hub_url: str, hostname: str, domain: str | None) -> _Invoke:
+    return _Invoke(settings.implementation("resolver"), hub_url, hostname, domain)
 
 
 def _from_call(via: str, hub_url: str, outcome: Any, settings: Settings) -> ResolverResult:
@@ -162,16 +186,14 @@ def call_resolver(
     """Run the in-process resolver with respx routing its httpx requests to ``double``."""
     origin = closed_port_url()
     hub_url = origin + double.base_path
-    with respx_transport(double, origin, stall_limit=settings.timeout):
-        # the double answers inside the call's process: what it saw there comes home
-        outcome = call_with_limit(
-            _invoke(settings, hub_url, hostname, domain),
-            settings.timeout,
-            label,
-            memory_mib=settings.memory_mib,
-            carry=[double.requests],
-        )
-        double.release()
+    # the double answers inside the call's process: what it saw there comes home
+    call = _ThroughRespx(
+        _invoke(settings, hub_url, hostname, domain), double, origin, settings.timeout
+    )
+    outcome = call_with_limit(
+        call, settings.timeout, label, memory_mib=settings.memory_mib, carry=[double.requests]
+    )
+    double.release()
     return _from_call("respx", hub_url, outcome, settings)
 
 

@@ -107,6 +107,18 @@ class HubDouble:
     released: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a call's process needs (it pickles, for the zygote): not the kit's lock and event."""
+        state = dict(vars(self))
+        state.pop("released")
+        state.pop("_lock")
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        self.released = threading.Event()
+        self._lock = threading.Lock()
+
     @property
     def fault_kind(self) -> str | None:
         return None if self.fault is None else str(self.fault["kind"])

@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from kaizen_conformance.runtime import processes
+from kaizen_conformance.runtime import processes, zygote
 from kaizen_conformance.runtime.call_outcome import CallOutcome, RaisedInCall, Unpicklable
 
 MIB = 1 << 20
@@ -32,6 +32,7 @@ EXIT_GRACE = 5.0  # seconds the kit waits for a child that has answered to end i
 STOPPED = signal.SIGUSR1  # at the limit: send home what you carry, then exit
 STOP_GRACE = 0.5  # seconds a call stopped at the limit has to send what it carries
 FRAME_HEADER = 8  # bytes of length before each answer on the pipe
+MAX_LEARNED = 2000  # module names one call may teach the zygote
 ENDED_WITHOUT_ANSWER = (
     "the call's process ended without an answer (the implementation ended its own process: "
     "os._exit, a signal, or a crash in native code)"
@@ -78,6 +79,20 @@ def _data_bytes() -> int:
     return 0
 
 
+def warm_up() -> None:
+    """Run once in the zygote what every call's process runs, so that none pays a first use
+    (an encoding imported, the C library looked up, ``/proc`` read through pathlib)."""
+    _data_bytes()
+    processes.libc()
+    processes.end_descendants(os.getpid())
+    _pickled(
+        {
+            "error": ValueError("warm"),
+            "error_text": "".join(traceback.format_exception(ValueError())),
+        }
+    )
+
+
 def _frame(payload: dict[str, Any], carry: Sequence[Any]) -> bytes:
     """One answer on the pipe: its length, then the pickled payload with what is carried."""
     payload["carried"] = [_state_of(thing) for thing in carry]
@@ -85,7 +100,7 @@ def _frame(payload: dict[str, Any], carry: Sequence[Any]) -> bytes:
     return len(data).to_bytes(FRAME_HEADER, "big") + data
 
 
-def _child(
+def child(
     functions: Sequence[Callable[[], Any]],
     answer: int,
     memory_mib: int,
@@ -93,7 +108,8 @@ def _child(
     install: Callable[[], None] | None,
     go: int | None = None,
 ) -> None:
-    """The calls' process: run each, answer each through ``answer``, end everything below, exit.
+    """The calls' process (forked from the kit or from the zygote): run each, answer each
+    through ``answer``, end everything below, exit.
 
     With ``go``, each call after the first waits for one byte on it: the kit changes the world
     (``between``) while the process, and all it keeps, waits.
@@ -103,6 +119,7 @@ def _child(
     messages still say what it did (the requests it sent), before it is ended.
     """
     status = 0
+    imported_before = set(sys.modules)
     hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
     budget = hard
 
@@ -125,6 +142,7 @@ def _child(
 
     try:
         os.setsid()
+        processes.name_this_process("kaizen-call")
         processes.become_subreaper()
         if memory_mib:
             wanted = _data_bytes() + memory_mib * MIB
@@ -148,6 +166,8 @@ def _child(
                 }
             signal.signal(STOPPED, signal.SIG_IGN)  # answering now: the answer is what comes home
             processes.end_descendants(os.getpid(), reap=True)  # nothing it started outlives it
+            # what the call imported, for the zygote to import before the next (zygote.learn)
+            payload["imported"] = sorted(set(sys.modules) - imported_before)[:MAX_LEARNED]
             send(payload)
     except BaseException:  # noqa: BLE001 - the child must reach os._exit, whatever happened
         status = 70
@@ -217,12 +237,12 @@ def calls_in_child(
     processes.tree_reachable()  # the C library found here, once, not in every child
     read_end, write_end = os.pipe()
     go_read, go_write = os.pipe() if between is not None else (None, None)
-    pid = _fork()
+    pid, ours = _start(functions, carry, write_end, go_read, memory_mib, install)
     if pid == 0:
         os.close(read_end)
         if go_write is not None:
             os.close(go_write)
-        _child(functions, write_end, memory_mib, carry, install, go_read)
+        child(functions, write_end, memory_mib, carry, install, go_read)
     os.close(write_end)
     if go_read is not None:
         os.close(go_read)
@@ -256,10 +276,34 @@ def calls_in_child(
             os.close(go_write)
         if stopped:
             processes.end_tree(pid)
-            processes.collect(pid, EXIT_GRACE)
-        else:  # it has answered, and ended all it started: let it exit in its own time
+            if ours:
+                processes.collect(pid, EXIT_GRACE)
+            else:  # the zygote reaps it
+                processes.wait_gone(pid, EXIT_GRACE)
+        elif ours:  # it has answered, and ended all it started: let it exit in its own time
             processes.collect_later(pid, EXIT_GRACE)
     return outcomes
+
+
+def _start(
+    functions: Sequence[Callable[[], Any]],
+    carry: Sequence[Any],
+    answer: int,
+    go: int | None,
+    memory_mib: int,
+    install: Callable[[], None] | None,
+) -> tuple[int, bool]:
+    """The calls' process: forked by the zygote where the calls pickle, else by the kit.
+
+    Returns its pid and whether it is the kit's own child; 0 in the child the kit forked.
+    """
+    if zygote.zygote_available():
+        try:
+            calls = zygote.pickled_calls(functions, carry)
+            return zygote.current().start(calls, answer, go, memory_mib, install is not None), False
+        except zygote.ZygoteUnavailable:
+            pass
+    return _fork(), True
 
 
 def _not_run(outcomes: Sequence[CallOutcome], why: str) -> None:
@@ -302,6 +346,7 @@ def _read_frame(fd: int, pending: bytearray, deadline: float) -> bytes | None:
 
 def _unpack(data: bytes, outcome: CallOutcome, carry: Sequence[Any]) -> None:
     payload = pickle.loads(data)
+    zygote.learn(payload.get("imported", ()))
     _restore_all(carry, payload)
     if "value" in payload:
         outcome.value = payload["value"]

@@ -35,6 +35,21 @@ def _libc() -> ctypes.CDLL | None:
         return None
 
 
+def libc() -> ctypes.CDLL | None:
+    """The C library this interpreter runs on (Linux), for ``prctl``; None elsewhere."""
+    return _libc()
+
+
+PR_SET_NAME = 15  # <linux/prctl.h>
+
+
+def name_this_process(name: str) -> None:
+    """Give this process a name ``ps`` and ``top`` show (Linux; at most 15 bytes)."""
+    library = _libc()
+    if library is not None:
+        library.prctl(PR_SET_NAME, name.encode()[:15], 0, 0, 0)
+
+
 def become_subreaper() -> bool:
     """Make this process adopt its orphaned descendants (Linux); whether that took effect."""
     libc = _libc()
@@ -164,6 +179,13 @@ def collect(pid: int, grace: float = 5.0) -> None:
         time.sleep(0.001)
     end_tree(pid)
     os.waitpid(pid, 0)
+
+
+def wait_gone(pid: int, grace: float = 5.0) -> None:
+    """Wait until ``pid``, a process another process reaps, has ended (bounded by ``grace``)."""
+    deadline = time.perf_counter() + grace
+    while _alive(pid) and time.perf_counter() < deadline:
+        time.sleep(0.001)
 
 
 # Children that have answered and are exiting: collected without waiting for them (an exit

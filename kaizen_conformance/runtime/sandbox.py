@@ -17,6 +17,7 @@ applied, in the words every report uses.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
@@ -249,19 +250,24 @@ def call_offline(
 ) -> tuple[list[CallOutcome], list[str]]:
     """Call in-process implementations in turn, in one process, refusing and recording network use.
 
-    The guard is set in the kit before the calls' process starts, so it holds there too; the
-    attempts it records there come home with ``carry``. Where the calls run in a child process
+    The guard is set in the calls' process around each call; the attempts it records there
+    come home with ``carry``. Where the calls run in a child process
     and the machine allows it, that process also gets the socket filter, which holds code
     outside Python (a C library's own sockets) offline as well.
     """
     attempts: list[str] = []
-    with offline(attempts):
-        outcomes = call_in_sequence(
-            functions,
-            limit,
-            label,
-            memory_mib=memory_mib,
-            carry=[attempts, *carry],
-            deny_sockets=socket_filter(),
-        )
+    outcomes = call_in_sequence(
+        [functools.partial(_offline_call, attempts, function) for function in functions],
+        limit,
+        label,
+        memory_mib=memory_mib,
+        carry=[attempts, *carry],
+        deny_sockets=socket_filter(),
+    )
     return outcomes, attempts
+
+
+def _offline_call(attempts: list[str], function: Callable[[], Any]) -> Any:
+    """``function()`` with the audit-hook guard set in the process that makes the call."""
+    with offline(attempts):
+        return function()

@@ -1,0 +1,281 @@
+"""A small, pristine process that forks the process of each in-process call (Linux).
+
+Forking the kit itself for every call costs what the kit weighs: pytest with every plugin is a
+large address space, and a fork copies its page tables and leaves both sides taking a
+copy-on-write fault on every page they touch afterwards: milliseconds a call, most of a run's
+cost. The zygote is a fresh interpreter that holds only this package's runtime and the modules
+the calls need (imported once, on first use, as the kit itself imported them): each call's
+process is forked from it, a fraction of the size, and the kit's own process never forks.
+
+A call travels as one pickle of its functions and of what it carries home, so that the objects
+a call fills in (a hub double's request log, captured output) are the very objects its
+functions hold in the call's process. A call that does not pickle (a closure, a lambda) is
+forked from the kit as before (``runtime.forked``); so is every call where the zygote cannot
+run. Each call's process then behaves exactly as one forked from the kit: its own session, a
+subreaper, the memory bound and socket filter, answers on a pipe of the kit's own.
+
+The zygote starts on first use, one per kit process and ``sys.path`` (a pytest session that
+imports implementations from elsewhere gets a zygote of its own), dies with the kit
+(``PR_SET_PDEATHSIG``, and the kit closes its end at exit), and lets the kernel reap the call
+processes it forks (``SIGCHLD`` ignored), so none is left a zombie.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import gc
+import importlib
+import os
+import pickle
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+# Set to 1, every call is forked from the kit itself (for tests of both roads).
+NO_ZYGOTE_ENV = "KAIZEN_CONFORMANCE_NO_ZYGOTE"
+REPLY_WAIT = (
+    120.0  # seconds: a first call may import its implementation (as slow as the kit's own import)
+)
+HEADER = 8
+PR_SET_PDEATHSIG = 1
+
+
+class ZygoteUnavailable(Exception):
+    """The call cannot go through the zygote: the kit forks it itself."""
+
+
+def _send(sock: socket.socket, data: bytes, fds: Sequence[int] = ()) -> None:
+    frame = len(data).to_bytes(HEADER, "big") + data
+    if fds:
+        sent = socket.send_fds(sock, [frame[:HEADER]], list(fds))
+        frame = frame[sent:]
+    sock.sendall(frame)
+
+
+def _receive(sock: socket.socket, with_fds: bool = False) -> tuple[bytes | None, list[int]]:
+    fds: list[int] = []
+    if with_fds:
+        head, fds, _, _ = socket.recv_fds(sock, HEADER, 4)
+    else:
+        head = sock.recv(HEADER, socket.MSG_WAITALL)
+    if len(head) < HEADER:
+        if head:
+            head += sock.recv(HEADER - len(head), socket.MSG_WAITALL)
+        if len(head) < HEADER:
+            return None, fds
+    size = int.from_bytes(head, "big")
+    body = bytearray()
+    while len(body) < size:
+        block = sock.recv(min(size - len(body), 1 << 20))
+        if not block:
+            return None, fds
+        body.extend(block)
+    return bytes(body), fds
+
+
+# --------------------------------------------------------------------------- the kit's side
+
+
+class Zygote:
+    """The kit's handle on its zygote process."""
+
+    def __init__(self, path: Sequence[str]) -> None:
+        self.path = list(path)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(entry for entry in self.path if entry)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", f"from {__name__} import serve; serve({theirs.fileno()})"],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                close_fds=True,
+            )
+        finally:
+            theirs.close()
+        self.sock = ours
+
+    def start(
+        self,
+        calls: bytes,
+        answer: int,
+        go: int | None,
+        memory_mib: int,
+        deny_sockets: bool,
+    ) -> int:
+        """Have the zygote fork the process for ``calls``; its pid (ZygoteUnavailable if not)."""
+        request = {
+            "calls": calls,
+            "memory_mib": memory_mib,
+            "deny_sockets": deny_sockets,
+            "cwd": os.getcwd(),
+            "env": dict(os.environ),
+            "path": list(sys.path),
+            "preload": list(_LEARNED),
+        }
+        _LEARNED.clear()
+        fds = [answer] if go is None else [answer, go]
+        try:
+            self.sock.settimeout(REPLY_WAIT)
+            _send(self.sock, pickle.dumps(request), fds)
+            reply, _ = _receive(self.sock)
+        except OSError as exc:
+            self.stop()
+            _FAILED.add(tuple(self.path))
+            raise ZygoteUnavailable(f"the zygote did not answer: {exc}") from exc
+        if reply is None:
+            self.stop()
+            _FAILED.add(tuple(self.path))
+            raise ZygoteUnavailable("the zygote ended")
+        answer_to = pickle.loads(reply)
+        if "pid" not in answer_to:
+            raise ZygoteUnavailable(answer_to.get("error", "the zygote refused the call"))
+        return int(answer_to["pid"])
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        with contextlib.suppress(Exception):
+            self.process.kill()
+            self.process.wait(5)
+
+
+_ZYGOTE: dict[str, Zygote] = {}
+_LEARNED: dict[str, None] = {}  # modules calls imported, for the zygote to import before the next
+
+
+def learn(modules: Sequence[str]) -> None:
+    """Modules a call's process imported (lazily, inside the implementation): the zygote
+    imports them before the next call, as the kit would have them after a call of its own.
+    Their import-time code already ran, within the limits, in that call's process."""
+    for name in modules:
+        if isinstance(name, str) and name != "__main__":
+            _LEARNED[name] = None
+
+
+def zygote_available() -> bool:
+    return (
+        sys.platform.startswith("linux")
+        and hasattr(socket, "send_fds")
+        and os.environ.get(NO_ZYGOTE_ENV) != "1"
+    )
+
+
+_FAILED: set[tuple[str, ...]] = set()  # sys.path values whose zygote failed: never retried
+
+
+def current() -> Zygote:
+    """This process's zygote for the current ``sys.path``, started on first use.
+
+    A zygote that failed (it could not start, or ended) is not started again for the same
+    ``sys.path``: the kit forks those calls itself, rather than pay a start per call.
+    """
+    key = tuple(sys.path)
+    zygote = _ZYGOTE.get("current")
+    if zygote is not None and (tuple(zygote.path) != key or not zygote.running):
+        if not zygote.running:
+            _FAILED.add(tuple(zygote.path))
+        zygote.stop()
+        del _ZYGOTE["current"]
+        zygote = None
+    if key in _FAILED:
+        raise ZygoteUnavailable("the zygote failed earlier in this run")
+    if zygote is None:
+        try:
+            zygote = Zygote(sys.path)
+        except OSError as exc:
+            _FAILED.add(key)
+            raise ZygoteUnavailable(f"the zygote could not start: {exc}") from exc
+        _ZYGOTE["current"] = zygote
+    return zygote
+
+
+def stop_zygote() -> None:
+    """End this process's zygote (a session ends; the kit exits)."""
+    zygote = _ZYGOTE.pop("current", None)
+    if zygote is not None:
+        zygote.stop()
+
+
+atexit.register(stop_zygote)
+
+
+def pickled_calls(functions: Sequence[Callable[[], Any]], carry: Sequence[Any]) -> bytes:
+    """The calls and what they carry, as one pickle (shared objects stay shared); raises
+    ZygoteUnavailable for a call that does not pickle (a closure: the kit forks it itself)."""
+    try:
+        return pickle.dumps((list(functions), list(carry)))
+    except Exception as exc:
+        raise ZygoteUnavailable(f"the call does not pickle: {exc}") from exc
+
+
+# --------------------------------------------------------------------------- the zygote's side
+
+
+def serve(fd: int) -> None:
+    """The zygote's loop: for each request, fork the call's process, and say its pid."""
+    from kaizen_conformance.runtime import forked, nosockets, processes
+
+    libc = processes.libc()
+    if libc is not None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() == 1:
+        return
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the calls' processes
+    processes.name_this_process("kaizen-zygote")
+    forked.warm_up()
+    sock = socket.socket(fileno=fd)
+    while True:
+        data, fds = _receive(sock, with_fds=True)
+        if data is None:
+            return
+        answer, go = fds[0], (fds[1] if len(fds) > 1 else None)
+        try:
+            request = pickle.loads(data)
+            sys.path[:] = request["path"]
+            _preload(request["preload"])
+            functions, carry = pickle.loads(request["calls"])
+            install = None
+            if request["deny_sockets"]:
+                nosockets.prepare_socket_filter()
+                install = nosockets.install_socket_filter
+        except BaseException as exc:  # noqa: BLE001 - the kit forks the call itself then
+            for each in fds:
+                os.close(each)
+            _send(sock, pickle.dumps({"error": f"{type(exc).__name__}: {exc}"}))
+            continue
+        gc.freeze()  # the call's process leaves the zygote's objects alone (no copy-on-write)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                sock.close()
+                os.environ.clear()
+                os.environ.update(request["env"])
+                os.chdir(request["cwd"])
+            except BaseException:  # noqa: BLE001 - the call's process must reach os._exit
+                os._exit(70)
+            forked.child(functions, answer, request["memory_mib"], carry, install, go)
+        gc.unfreeze()
+        del functions, carry, request
+        for each in fds:
+            os.close(each)
+        _send(sock, pickle.dumps({"pid": pid}))
+
+
+def _preload(modules: Sequence[str]) -> None:
+    for name in modules:
+        if name not in sys.modules:
+            with contextlib.suppress(BaseException):
+                importlib.import_module(name)

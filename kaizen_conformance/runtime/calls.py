@@ -30,7 +30,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kaizen_conformance.runtime import nosockets
+from kaizen_conformance.runtime import nosockets, zygote
 from kaizen_conformance.runtime.call_outcome import CallOutcome, RaisedInCall, Unpicklable
 from kaizen_conformance.runtime.forked import calls_in_child
 
@@ -105,7 +105,7 @@ def call_in_sequence(
     if deny_sockets:
         nosockets.prepare_socket_filter()  # built here: the child only installs it
         install = nosockets.install_socket_filter
-    return calls_in_child(functions, limit, memory_mib, carry, install, between)
+    return calls_in_child(functions, limit, memory_mib, carry, install, between, zygote.spawn)
 
 
 def call_in_thread(function: Callable[[], Any], limit: float, label: str) -> CallOutcome:

@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from kaizen_conformance.runtime import processes, zygote
+from kaizen_conformance.runtime import processes
 from kaizen_conformance.runtime.call_outcome import CallOutcome, RaisedInCall, Unpicklable
 
 MIB = 1 << 20
@@ -33,6 +33,16 @@ STOPPED = signal.SIGUSR1  # at the limit: send home what you carry, then exit
 STOP_GRACE = 0.5  # seconds a call stopped at the limit has to send what it carries
 FRAME_HEADER = 8  # bytes of length before each answer on the pipe
 MAX_LEARNED = 2000  # module names one call may teach the zygote
+# Modules calls' processes imported (lazily, inside implementations), in order, for the zygote to
+# import before the next call (runtime.zygote); what a process forked by the kit reports too.
+LEARNED: dict[str, None] = {}
+# Who forks a call's process: given the calls, what they carry, the answer and go pipes, the
+# memory budget and the socket filter, a pid (of a process the kit does not reap), or None
+# when the kit must fork it itself.
+Spawn = Callable[
+    [Sequence[Callable[[], Any]], Sequence[Any], int, int | None, int, Callable[[], None] | None],
+    int | None,
+]
 ENDED_WITHOUT_ANSWER = (
     "the call's process ended without an answer (the implementation ended its own process: "
     "os._exit, a signal, or a crash in native code)"
@@ -166,7 +176,7 @@ def child(
                 }
             signal.signal(STOPPED, signal.SIG_IGN)  # answering now: the answer is what comes home
             processes.end_descendants(os.getpid(), reap=True)  # nothing it started outlives it
-            # what the call imported, for the zygote to import before the next (zygote.learn)
+            # what the call imported, for the zygote to import before the next call (LEARNED)
             payload["imported"] = sorted(set(sys.modules) - imported_before)[:MAX_LEARNED]
             send(payload)
     except BaseException:  # noqa: BLE001 - the child must reach os._exit, whatever happened
@@ -232,12 +242,16 @@ def calls_in_child(
     carry: Sequence[Any],
     install: Callable[[], None] | None,
     between: Callable[[int], None] | None = None,
+    spawn: Spawn | None = None,
 ) -> list[CallOutcome]:
     outcomes = [CallOutcome(memory_mib=memory_mib, isolated=True) for _ in functions]
     processes.tree_reachable()  # the C library found here, once, not in every child
     read_end, write_end = os.pipe()
     go_read, go_write = os.pipe() if between is not None else (None, None)
-    pid, ours = _start(functions, carry, write_end, go_read, memory_mib, install)
+    spawned = (
+        None if spawn is None else spawn(functions, carry, write_end, go_read, memory_mib, install)
+    )
+    pid, ours = (spawned, False) if spawned is not None else (_fork(), True)
     if pid == 0:
         os.close(read_end)
         if go_write is not None:
@@ -285,27 +299,6 @@ def calls_in_child(
     return outcomes
 
 
-def _start(
-    functions: Sequence[Callable[[], Any]],
-    carry: Sequence[Any],
-    answer: int,
-    go: int | None,
-    memory_mib: int,
-    install: Callable[[], None] | None,
-) -> tuple[int, bool]:
-    """The calls' process: forked by the zygote where the calls pickle, else by the kit.
-
-    Returns its pid and whether it is the kit's own child; 0 in the child the kit forked.
-    """
-    if zygote.zygote_available():
-        try:
-            calls = zygote.pickled_calls(functions, carry)
-            return zygote.current().start(calls, answer, go, memory_mib, install is not None), False
-        except zygote.ZygoteUnavailable:
-            pass
-    return _fork(), True
-
-
 def _not_run(outcomes: Sequence[CallOutcome], why: str) -> None:
     for outcome in outcomes:
         outcome.error = RaisedInCall(why)
@@ -346,7 +339,9 @@ def _read_frame(fd: int, pending: bytearray, deadline: float) -> bytes | None:
 
 def _unpack(data: bytes, outcome: CallOutcome, carry: Sequence[Any]) -> None:
     payload = pickle.loads(data)
-    zygote.learn(payload.get("imported", ()))
+    for name in payload.get("imported", ()):
+        if isinstance(name, str) and name != "__main__":
+            LEARNED[name] = None
     _restore_all(carry, payload)
     if "value" in payload:
         outcome.value = payload["value"]

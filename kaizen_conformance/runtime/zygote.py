@@ -35,6 +35,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from kaizen_conformance.runtime import forked, nosockets, processes
+
 # Set to 1, every call is forked from the kit itself (for tests of both roads).
 NO_ZYGOTE_ENV = "KAIZEN_CONFORMANCE_NO_ZYGOTE"
 REPLY_WAIT = (
@@ -118,9 +120,9 @@ class Zygote:
             "cwd": os.getcwd(),
             "env": dict(os.environ),
             "path": list(sys.path),
-            "preload": list(_LEARNED),
+            "preload": list(forked.LEARNED),  # what calls imported: imported here before this one
         }
-        _LEARNED.clear()
+        forked.LEARNED.clear()
         fds = [answer] if go is None else [answer, go]
         try:
             self.sock.settimeout(REPLY_WAIT)
@@ -152,16 +154,6 @@ class Zygote:
 
 
 _ZYGOTE: dict[str, Zygote] = {}
-_LEARNED: dict[str, None] = {}  # modules calls imported, for the zygote to import before the next
-
-
-def learn(modules: Sequence[str]) -> None:
-    """Modules a call's process imported (lazily, inside the implementation): the zygote
-    imports them before the next call, as the kit would have them after a call of its own.
-    Their import-time code already ran, within the limits, in that call's process."""
-    for name in modules:
-        if isinstance(name, str) and name != "__main__":
-            _LEARNED[name] = None
 
 
 def zygote_available() -> bool:
@@ -211,6 +203,25 @@ def stop_zygote() -> None:
 atexit.register(stop_zygote)
 
 
+def spawn(
+    functions: Sequence[Callable[[], Any]],
+    carry: Sequence[Any],
+    answer: int,
+    go: int | None,
+    memory_mib: int,
+    install: Callable[[], None] | None,
+) -> int | None:
+    """The pid of the calls' process, forked by the zygote; None where the kit must fork it
+    (no zygote here, or the calls do not pickle)."""
+    if not zygote_available():
+        return None
+    try:
+        calls = pickled_calls(functions, carry)
+        return current().start(calls, answer, go, memory_mib, install is not None)
+    except ZygoteUnavailable:
+        return None
+
+
 def pickled_calls(functions: Sequence[Callable[[], Any]], carry: Sequence[Any]) -> bytes:
     """The calls and what they carry, as one pickle (shared objects stay shared); raises
     ZygoteUnavailable for a call that does not pickle (a closure: the kit forks it itself)."""
@@ -225,8 +236,6 @@ def pickled_calls(functions: Sequence[Callable[[], Any]], carry: Sequence[Any]) 
 
 def serve(fd: int) -> None:
     """The zygote's loop: for each request, fork the call's process, and say its pid."""
-    from kaizen_conformance.runtime import forked, nosockets, processes
-
     libc = processes.libc()
     if libc is not None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

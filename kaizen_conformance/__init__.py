@@ -3,6 +3,8 @@
 Run it with ``pytest --pyargs kaizen_conformance`` and one option per role under test
 (``--kaizen-resolver=module:function``, ...). ``--kaizen-reference`` runs it on the
 bundled reference implementations.
+
+PYTEST_DONT_REWRITE
 """
 
 __version__ = "0.1.0"

@@ -1,4 +1,7 @@
-"""The ``kaizen-conformance`` command: the catalogue and fixture tooling without remembering flags."""
+"""The ``kaizen-conformance`` command: the catalogue and fixture tooling without remembering flags.
+
+PYTEST_DONT_REWRITE
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 pytest loads this module for every run of every project that installs the kit, so it only
 declares options and hooks; the suite, the cases and the adapters are imported when the
 kit's own checks are collected.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ asked that kind again in the same case, so a hanging hub costs one limit, not on
 The seed function (``--kaizen-hub-seed``) is the user's code too; it is called with the app
 object or the URL, within the limit, and a failure of it is a configuration error of the run
 (``SeedFailure``), never a verdict on the hub.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ Whatever the tool does (returns, raises, hangs, dies on a signal, prints megabyt
 ``ToolRun`` whose every text is bounded, so that failure messages stay readable and the run
 goes on. validate and list run offline (VAL-003, LST-003): network use is refused and
 recorded (``adapters.offline`` says how); init is not held to that, so it runs unguarded.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ offline rule is enforced: the checks' messages, the report header, the JSON and 
 reports all print it. ``sandbox_problem`` is ``--kaizen-require-offline-sandbox``: a command
 role with an offline rule on a machine that gives it neither a network namespace nor the
 seccomp filter cannot be judged as that option demands.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

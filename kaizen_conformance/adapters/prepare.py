@@ -12,6 +12,8 @@ socket filter where the machine allows them, with an audit hook injected into Py
 
 Reads of files prepare must never read (PRE-004): in-process, an audit hook records every
 open of a watched file; for any implementation the role also watches access times.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 A program that is not installed (or not executable) never runs, so every check of the role
 would fail the same way and none would say anything about a rule: it is a configuration error
 of the run, named once with the option to fix.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ Three ways in, one result shape:
 
 The loopback double is started once per session (per pytest-xdist worker) and stopped when
 pytest unconfigures; each case mounts its own double under its own URL prefix.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The manifest corpus (``fixtures/manifests/corpus.yml``): every manifest the SCH rules judge."""
+"""The manifest corpus (``fixtures/manifests/corpus.yml``): every manifest the SCH rules judge.
+
+PYTEST_DONT_REWRITE
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ written out as exactly the case the golden suite loads.
 
 This module imports Hypothesis at its top: only ``--kaizen-explore`` imports it (the session
 refuses that option, with the fix, where Hypothesis is not installed).
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

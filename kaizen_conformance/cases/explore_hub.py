@@ -11,6 +11,8 @@ repos flagged true, false or never; queries on ``domain`` and ``true``/``false``
 order; the other spellings and the unparseable values of ``fixtures/hub/probes.yml``.
 
 This module imports Hypothesis at its top: only ``--kaizen-explore`` imports it.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ drawn: the grammar quotes such words, and a text the judge still finds parser-de
 filtered out.
 
 This module imports Hypothesis at its top: only ``--kaizen-explore`` imports it.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ reason at most to refuse, JSON that every parser reads alike, names that are val
 normal form, never two names that a case-insensitive file system would hold as one.
 
 This module imports Hypothesis at its top: only ``--kaizen-explore`` imports it.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ golden suite loads. Its expected outcome comes from ``contract/decision-table.ym
 the materialised records (``cases/facts.py``), never from the reference resolver.
 
 This module imports Hypothesis at its top: only ``--kaizen-explore`` imports it.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

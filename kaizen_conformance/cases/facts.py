@@ -5,6 +5,8 @@ with the kit's own manifest judge, so that a case's expected outcome, and a reso
 answer, can be held to ``contract/decision-table.yml`` record by record. ``decide`` is that
 one question, "which row decides this record", asked by the kit's tests of every case and by
 the resolver suite of every record a resolver got wrong (to name the rule it broke).
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ deletes them); and the extension itself refuses to write a golden unless the run
 (``write_refusal``: only from a source checkout, only from the reference), however the run
 reached the suite. The session refuses such a run earlier still, at configure time, where the
 command line shows it (``session/snapshot_guard.py``).
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 Each case is the records a seed function gets and, per profile, the filtered views the hub
 must answer with their exact slugs; ``select`` states the contract's filter semantics once.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Init cases: ``fixtures/init/<id>/case.yml`` plus every corpus entry as a starting point."""
+"""Init cases: ``fixtures/init/<id>/case.yml`` plus every corpus entry as a starting point.
+
+PYTEST_DONT_REWRITE
+"""
 
 from __future__ import annotations
 

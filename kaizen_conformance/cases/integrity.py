@@ -9,6 +9,8 @@ keeps each file's stat (size, mtime, ctime, inode); the end walks the same trees
 hashes only a file whose stat moved, so the end costs one directory walk. ``__pycache__`` is
 Python's, not the kit's. The fixture tree in use (``$KAIZEN_CONFORMANCE_FIXTURES``) is checked
 with the package wherever it lives.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ contributor fixing several. The lint loads every resolver case on its own (the c
 every case into a scratch directory (so a placeholder or copy source that only fails there
 is found too), collects every role's checks under both profiles, and demands that every
 catalogue rule of a role with a suite has at least one check. CI runs it.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

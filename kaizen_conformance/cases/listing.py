@@ -6,6 +6,8 @@ manifest must be listed (the agents are read by the kit's own judge when the che
 invalid one must be an error, and a parser-dependent one is held to no answer (contract
 section 7) but still to LST-003 and LST-004. Every case is linted against the kit's judge, so
 a case's ``expect`` can never disagree with what SCH says the manifest holds.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ plus an optional ``repos/`` tree of checkouts. Anything git or a wheel cannot ca
 (symlinks, multi-megabyte or generated files) is declared under ``files:`` and created when
 the case is materialised — always into a fresh directory under pytest's tmp_path, so the
 fixture sources are never touched.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 The wheel carries the golden fixtures inside the package (``kaizen_conformance/fixtures``);
 a source checkout keeps them at the top of the tree, where contributors edit them.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

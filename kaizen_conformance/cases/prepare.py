@@ -9,6 +9,8 @@ is the same commit id on every machine.
 
 Every invalid manifest of the corpus (``fixtures/manifests/``) is a prepare case too: prepare
 must refuse what SCH calls invalid (PRE-009), however well the rest of the repo is laid out.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ The oracle of prepare's exploration (``cases/explore_prepare.py`` draws the case
 data or the refusal, with its own small model of paths and links (``Tree``). It shares nothing
 with the reference prepare, so the two cannot share a mistake; it needs no Hypothesis, so its
 agreement with every golden it can model is tested on its own (tests/test_explore_prepare.py).
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Resolver cases: ``fixtures/resolver/<id>/case.yml`` and the corpus, each a roster, checkouts and the expected outcome."""
+"""Resolver cases: ``fixtures/resolver/<id>/case.yml`` and the corpus, each a roster, checkouts and the expected outcome.
+
+PYTEST_DONT_REWRITE
+"""
 
 from __future__ import annotations
 

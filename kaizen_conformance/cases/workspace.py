@@ -10,6 +10,8 @@ link (``O_NOFOLLOW``), symlinks are created after every other entry, no entry ma
 below a declared symlink, a copy reads only the fixtures or the case's own directory
 (``loading.copy_origin``), and a case's declared bytes are counted against ``CASE_BUDGET``
 before anything is written.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ layer, and the reference implementations, may read it.
 
 ``from kaizen_conformance import contract`` gives the catalogue's API (``contract.catalogue()``,
 ``contract.rules_for()``, ``contract.validator()``).
+
+PYTEST_DONT_REWRITE
 """
 
 from kaizen_conformance.contract.catalogue import (

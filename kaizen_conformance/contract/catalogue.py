@@ -3,6 +3,8 @@
 Rules are stable ids (``RES-002``) with a level, the role whose behaviour they constrain,
 the profiles they apply to and one sentence of text. Everything that reports a verdict
 keys it on these ids, so users can key skip lists and expectations on them too.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

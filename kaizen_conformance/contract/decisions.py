@@ -3,6 +3,8 @@
 One source for three readers: docs/CONTRACT.md renders the table, the kit's tests hold every
 resolver case's expected outcome to it, and a failure can name the row (and so the rule)
 that decides a wrongly included or excluded repo.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ the caller gives them; the decision table (``{{decision-table}}``); the examples
 (``{{example:manifest.yml}}``, each one validated by the kit's tests); and the schema list.
 Regenerate with ``kaizen-conformance rules --markdown > docs/CONTRACT.md``; the kit's own
 tests fail when the committed file differs from what the data generates.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ JSON Schema patterns follow ECMA-262, where ``$`` (without the multiline flag) m
 the very end of the string and ``.`` matches no line terminator. Python's ``re`` lets ``$``
 match before a trailing newline, so ``"coach\\n"`` would match ``^[a-z]+$``. ``ecma_pattern``
 rewrites a schema pattern into a Python one with ECMA-262's meaning for those two.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

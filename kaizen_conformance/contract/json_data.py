@@ -2,6 +2,8 @@
 
 Shared by every check that quotes what kind of value it met (a hub's body, a prepared event,
 a fixture value, a timestamp) and by every reader of an implementation's JSON output.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

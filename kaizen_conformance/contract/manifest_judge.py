@@ -16,6 +16,8 @@ allows sees the same valid manifest. Where YAML 1.1 and 1.2 read a plain scalar 
 the edges (libyaml accepts a tab before ``:``, PyYAML's pure-Python scanner does not); a
 manifest that depends on one reading opts a repo in for some conforming resolvers and not for
 others. A scaffold must opt it in for all of them.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

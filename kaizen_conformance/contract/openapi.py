@@ -5,6 +5,8 @@ hub knows no flag: no flag parameter, no flag fields required, no refusal), and 
 ``openapi-v1.json`` so a team can read or feed it to a client without the kit;
 ``kaizen-conformance openapi v1`` prints it, and the kit's tests fail if the shipped copy
 drifts from the derivation.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 Shared by every check that judges a timestamp (the hub's kaizen_schedule_updated_at, the
 prepared event's time), so all of them accept and refuse exactly the same strings.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -6,4 +6,6 @@ options table with its ini twins, the vocabularies (outcomes, verdicts, levels, 
 ``Literal`` types), the stash keys the session writes and the reports read, and loading a
 ``module:attribute`` target. It may import only
 ``contract``; everything above builds on it.
+
+PYTEST_DONT_REWRITE
 """

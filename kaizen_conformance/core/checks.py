@@ -3,6 +3,8 @@
 Role suites (``kaizen_conformance/roles/``) turn their cases into ``Check`` objects; the
 session turns each into a pytest item named ``<rule>[<case>]``, so rule ids show in test
 ids, in ``-k`` selections and as JUnit properties.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 The table mirrors section 5 of the contract, which fixes these names so that every user's CI
 can rely on them. Values stay strings (picklable for pytest-xdist workers); they are turned
 into callables and commands lazily, only when the kit's suite actually runs.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

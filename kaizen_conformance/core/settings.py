@@ -4,6 +4,8 @@ The session builds one ``Settings`` from the command line, the ini file and
 ``--kaizen-reference``; every lower layer reads it, none writes it. Every option's value is a
 typed attribute of ``Settings.options`` (named by ``Option.attribute``), and ``Settings.origins``
 says where each came from, so a message names a setting the way the user gave it.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

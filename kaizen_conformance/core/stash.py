@@ -2,6 +2,8 @@
 
 Reports and the suite read the settings and each item's check from here, so no layer has to
 import the session that put them there.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

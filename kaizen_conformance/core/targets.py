@@ -2,6 +2,8 @@
 
 Options stay strings until the kit's suite runs (picklable for pytest-xdist workers); the
 session loads them once, and the settings keep what was loaded.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

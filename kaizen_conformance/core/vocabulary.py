@@ -4,6 +4,8 @@ Each word is written once, here; the tuples beside the types are derived from th
 keyed on a vocabulary (the summary's labels, the badge colours) is checked by mypy and by the
 kit's tests against the same words. The values stay plain strings: they are what the JSON report
 (``report.schema.json``) and pytest's user properties carry.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ requests to it in-process; ``LoopbackHub`` serves the very same responder over a
 on 127.0.0.1 for implementations that are not Python, or whose HTTP client respx cannot
 patch. Socket-level faults (a body cut off mid-way, a hang-up, a redirect loop) are
 therefore described once, as data, and each transport renders them as faithfully as it can.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

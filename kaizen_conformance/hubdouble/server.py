@@ -3,6 +3,8 @@
 For implementations that are not Python, or whose HTTP client respx cannot patch. One server
 per session or worker; each case gets its own URL prefix, so a late request never reaches the
 next case.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The hub double in-process: a respx router that hands httpx requests to ``HubDouble.respond``."""
+"""The hub double in-process: a respx router that hands httpx requests to ``HubDouble.respond``.
+
+PYTEST_DONT_REWRITE
+"""
 
 from __future__ import annotations
 

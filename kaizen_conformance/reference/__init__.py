@@ -4,6 +4,8 @@ They are written to be read as the executable explanation of the contract and pa
 check of the kit. They never import the kit's checking code (suite, cases, adapters): a
 reference that shared the checker would hide the checker's bugs. Only the shipped data
 (the JSON Schemas) is common ground.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

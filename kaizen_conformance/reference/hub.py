@@ -13,6 +13,8 @@ the reference keeps its data the way a real hub does:
 Use it in-process (``app`` / ``wsgi_app``, or ``app_v1`` / ``wsgi_app_v1``) with ``seed`` as
 the seed function; ``serve`` runs it on 127.0.0.1 for clients that need a URL, and
 ``python -m kaizen_conformance.reference.hub --port 8000 [--records roster.json]`` runs one.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations
@@ -286,7 +288,7 @@ def serve(target: ReferenceHub | None = None, port: int = 0) -> Iterator[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m kaizen_conformance.reference.hub",
-        description=__doc__,
+        description=__doc__.replace("PYTEST_DONT_REWRITE", "").strip(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--port", type=int, default=8000)

@@ -14,6 +14,8 @@ through validate's own reading, so it can never list what validate rejects (LST-
     python -m kaizen_conformance.reference.manifest_tools validate REPO   # exit 0 valid, 1 invalid
     python -m kaizen_conformance.reference.manifest_tools init REPO       # exit 0 written, 1 refused
     python -m kaizen_conformance.reference.manifest_tools list [--json] REPO  # a JSON array, or exit 1
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

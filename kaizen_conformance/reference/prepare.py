@@ -13,6 +13,8 @@ The repo layout it reads is fixed by the contract::
     .kaizen/agents/<agent>/prompt.md        required
     .kaizen/agents/<agent>/memory/*.md      optional, zero or more
     .kaizen/metrics/<agent>.json            optional, a JSON object
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Which repos take part in kaizen scheduling on this host, and where are they on d
 hub's flag is only a pre-filter (v2); a valid ``.kaizen/schedule.yml`` in the checkout is
 the decision. Run it as a callable (``resolve_v1`` / ``resolve_v2``) or as a command:
 ``python -m kaizen_conformance.reference.resolver HUB_URL HOSTNAME [DOMAIN] [--profile v1]``.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations
@@ -136,7 +138,8 @@ def resolve_v2(hub_url: str, hostname: str, domain: str | None = None) -> list[d
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m kaizen_conformance.reference.resolver", description=__doc__
+        prog="python -m kaizen_conformance.reference.resolver",
+        description=__doc__.replace("PYTEST_DONT_REWRITE", "").strip(),
     )
     parser.add_argument("hub_url")
     parser.add_argument("hostname")

@@ -2,6 +2,8 @@
 
 Written to be read: each step says which rule it implements. It shares nothing with the
 kit's checking code but the shipped manifest schema.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

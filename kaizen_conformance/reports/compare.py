@@ -8,6 +8,8 @@ newest says so, a column whose verdict its own rule rows contradict says that
 contract version", never as a failure. Reports of older kits (without the newer optional fields)
 load; reading and checking them, and naming the files that cannot be compared, is
 ``compare_load``'s.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

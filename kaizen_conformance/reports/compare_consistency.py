@@ -5,6 +5,8 @@ verdict from its MUST rules (``RoleSummary.verdict``); a report whose verdict it
 contradict (hand-edited, or written by a broken tool) must not read as green, nor as red, without
 saying so. Only plain contradictions are named, never a difference of judgement that an older kit
 could have made: a MUST rule that errored may justify DOES NOT CONFORM as well as INCOMPLETE.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ Every value from a report is escaped, and the page carries a strict Content-Secu
 nothing loads from anywhere, and only the page's own ``<style>`` and ``<script>`` blocks run,
 named by their SHA-256 (computed here, over the exact text inlined). A report that got markup
 past the escaping still could not run a script or fetch anything.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ the few things compare computes with (the contract version it orders columns by)
 compared. A file that cannot be used is one line naming it and what is wrong (``Unread``), and
 the page is still made from the others: one team's broken or misconfigured report does not take
 down the fleet's page.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ and ``verdict_label`` for a word the kit does not know).
 Everything that comes from a report (names, versions, dates, case ids, messages, notes) is
 untrusted text and passes through ``escape_markdown`` on its way in: no report can add a line,
 a heading, a table cell, a link, an image or HTML to the summary a CI posts under its own name.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Everything is derived from the same per-item results as the terminal summary, sorted, with
 temporary paths normalised: two runs of the same kit on the same implementation give the
 same report apart from ``generated_at`` and the durations.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ A fleet page (``kaizen-conformance compare``) puts many teams' reports side by s
 needs a name people recognise and, where there is one, the version or commit that was checked.
 ``--kaizen-implementation-name`` / ``--kaizen-implementation-version`` say so outright; without
 them the name comes from the target itself, so that an older CI line still gives a useful column.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 summary at the end and writes the report files.
 
 The session registers it at configure time; it reads the settings from pytest's stash.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

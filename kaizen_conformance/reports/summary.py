@@ -2,6 +2,8 @@
 
 Reports reach the controller from every pytest-xdist worker, so the verdicts (and every
 report built on them) are the same whether the run was distributed or not.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

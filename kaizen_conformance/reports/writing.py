@@ -6,6 +6,8 @@ mix, whether the disk fills up, the run is killed, or two runs write the same pa
 replaces whatever entry is at the path, so a symbolic link there is replaced by the report and
 the file it pointed to is left alone. ``$GITHUB_STEP_SUMMARY`` is the one file appended to, as
 GitHub documents it; an append that fails is cut back to where it started.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ golden cases' (``explore[<role>]`` in the summary and reports) unless ``--kaizen
 asks for it to count.
 
 Hypothesis is imported inside the functions: the kit imports it only when exploring.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ A failing run is shrunk by Hypothesis (fewer steps, simpler rosters), then each 
 failure does not need is dropped, replaying the roster from a fresh seed; the case written is
 that roster and the one query it answered wrong, which the golden suite seeds and asks as any
 hub case.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

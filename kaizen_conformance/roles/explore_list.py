@@ -4,6 +4,8 @@ must be listed as the spec (6b) says, its agents read by the contract's own judg
 defaults filled in (``judge_listed``, LST-001); an invalid one must be an error naming the file
 with nothing on stdout (``judge_error``, LST-002). A failure is written as a corpus entry, as
 validate's are (every corpus entry is a list case too).
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

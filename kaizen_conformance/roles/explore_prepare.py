@@ -8,6 +8,8 @@ The rule an example breaks is the first that fails, in this order: for an event,
 with the oracle's golden (PRE-002), which every wrong payload also fails; for a refusal, the
 rule that refuses it (PRE-004, PRE-008 or PRE-009), then PRE-005 and PRE-006. PRE-007 (a second
 run) and PRE-011 (a SHOULD) are left to the golden cases.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

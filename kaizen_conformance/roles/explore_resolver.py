@@ -1,6 +1,8 @@
 """The resolver explored: examples of ``cases/explore_resolver.py`` (rosters, checkouts, domains,
 what the hub ignores), each run as a golden case's run is and judged by the decision table with
 the golden checks' attribution (``roles.resolver.judge``).
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ verdict the contract's own judge gives the text, with the golden check's words
 A failure is written as an entry of the manifest corpus, which is where validate's golden cases
 come from: ``<out>/validate/<id>/corpus.yml`` (append it to ``fixtures/manifests/corpus.yml``) and
 its manifest under ``explored/`` (copy it into ``fixtures/manifests/``).
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

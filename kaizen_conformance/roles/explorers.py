@@ -1,4 +1,7 @@
-"""Which roles exploration covers, and each one's explorer (``--kaizen-explore``)."""
+"""Which roles exploration covers, and each one's explorer (``--kaizen-explore``).
+
+PYTEST_DONT_REWRITE
+"""
 
 from __future__ import annotations
 

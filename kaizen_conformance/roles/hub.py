@@ -13,6 +13,8 @@ and the filtered views is checked, and HUB-003 is skipped with the reason (never
 Seeding and reading happen in the item's setup (``suite/test_hub.py``), so a seed function
 that fails, or a hub that cannot be reached at all, is a setup error of the run that names
 the option to fix — not a failed HUB rule.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

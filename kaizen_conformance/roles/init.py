@@ -11,6 +11,8 @@ Two sources of cases, each run in a fresh checkout:
 
 Items: ``INI-001[case]`` or ``INI-003[case]`` for the outcome, and ``INI-002[case]`` for every
 case. init runs once per case; the checks of the case share that run.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ the manifest corpus and ``fixtures/list/`` (``cases/listing.py``), each run in a
 
 A parser-dependent manifest (contract section 7) is held to no answer, only to LST-003 and
 LST-004. list runs once per case; the checks of the case share that run.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ to produce an event yields one check per rule — PRE-001 (schema), PRE-002 (gol
 the same repo), PRE-010 (HEAD), PRE-011 (extension names) — sharing one run. An agent expected to fail yields the check
 of the rule that makes it fail (PRE-004, PRE-008 or PRE-009) plus PRE-005 and PRE-006:
 errors, too, are offline and read-only. Corpus manifests yield their PRE-009 check only.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

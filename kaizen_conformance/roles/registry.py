@@ -3,6 +3,8 @@
 Each role module turns its fixture cases into ``Check`` objects: it is a ``RoleModule``, with
 ``collect(settings) -> list[Check]``. The session makes pytest items of them and
 ``check-fixtures`` uses the same collection to demand that every rule has a case.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ every check of RES-002. The implementation runs once per case; the case's checks
 run, and its outcome rules share one judgement of it. That judgement attributes each wrong
 item of the output to the rules of the decision-table row that decides the record, so a
 mistake fails the rules it breaks and the case's other rules pass (``attributed``).
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ gets scheduled. So the validator is held to the very corpus the resolver is held
 - ``VAL-003[case]``: the checkout is byte-identical afterwards and no network use was tried.
 
 The validator runs once per case; the three checks share that run.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

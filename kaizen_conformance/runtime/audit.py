@@ -4,6 +4,8 @@ An audit hook cannot be removed once added, so the kit adds exactly one, the fir
 watch is opened; with no watch active it returns at once. The offline guard
 (``runtime.sandbox``) and the watch on files prepare must not read (``adapters.prepare``)
 are both watches on it.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 Apart so that the child-process machinery (``runtime.forked``) and the API (``runtime.calls``)
 both build on them without importing each other.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ runs them in one. The child-process machinery is ``runtime.forked``.
 Elsewhere (no ``fork``), and for the hub's application (``call_in_thread``: its state must
 live from the seed to the reads), a call runs in a daemon thread of the kit: bounded in time
 only, and abandoned at the limit; the docs say so.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ then ends every process left below it before it exits. The kit reads the command
 until every copy of the pipes is closed, which, with the whole tree ended, is at once: no
 grandchild holding a pipe can keep the kit waiting. Elsewhere the command runs in a session
 of its own and its process group is killed, which a daemon that calls ``setsid`` escapes.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

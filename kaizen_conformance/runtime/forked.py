@@ -6,6 +6,8 @@ roles, the socket filter; then it runs each call in turn and answers each on a p
 length-prefixed pickle, with what the kit asked it to carry home. At a time limit the kit
 sends ``STOPPED`` first (a call blocked in Python sends what it carries), then ends the child
 and everything below it. ``runtime.calls`` is the API; this is how it is done.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

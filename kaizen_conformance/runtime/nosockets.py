@@ -30,6 +30,8 @@ unprivileged process, and it keeps a set-uid program from shedding the filter.
 It is installed between ``fork`` and ``exec`` (``subprocess``'s ``preexec_fn``): everything it
 needs (libc's ``prctl``, the filter's bytes) is built in the parent beforehand, so the child
 only makes two system calls before ``exec``.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ parent. On Linux the process that runs the call is made a *child subreaper*
 (``PR_SET_CHILD_SUBREAPER``): an orphan below it is re-parented to it, never to init, so
 walking its children from ``/proc`` finds every process the call left behind, whatever
 session or group it moved to. Elsewhere only the process group can be reached; the docs say so.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ layers, as many of these as the machine allows:
 
 The first two enforce; only the third records what was tried. ``enforcement_for`` says which
 applied, in the words every report uses.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ it, so waiting cannot deadlock; if it vanishes, the waiter runs the case itself.
 raises in the worker that holds it, that worker leaves the failure instead of a result, and
 the others stop waiting at once: each runs the case itself, and should that fail too, its
 error says that the first worker's run failed as well, and how.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Fingerprints of directory trees, to prove an implementation changed nothing (or only what it may)."""
+"""Fingerprints of directory trees, to prove an implementation changed nothing (or only what it may).
+
+PYTEST_DONT_REWRITE
+"""
 
 from __future__ import annotations
 

@@ -18,6 +18,8 @@ The zygote starts on first use, one per kit process and ``sys.path`` (a pytest s
 imports implementations from elsewhere gets a zygote of its own), dies with the kit
 (``PR_SET_PDEATHSIG``, and the kit closes its end at exit), and lets the kernel reap the call
 processes it forks (``SIGCHLD`` ignored), so none is left a zombie.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -4,4 +4,6 @@
 file and ``--kaizen-reference`` into one ``Settings``; ``snapshot_guard`` keeps installed
 goldens read-only. It may import every layer below it (reports, roles, adapters, ...), and
 nothing imports it but the plugin.
+
+PYTEST_DONT_REWRITE
 """

@@ -1,4 +1,7 @@
-"""The kit's hook implementations, imported only when pytest actually needs them."""
+"""The kit's hook implementations, imported only when pytest actually needs them.
+
+PYTEST_DONT_REWRITE
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 Done once, in the process that reports (the pytest-xdist controller, never a worker), and only
 in a run that configures a role: a project that merely has the kit installed pays nothing.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

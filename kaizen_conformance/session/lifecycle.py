@@ -13,6 +13,8 @@ its ini file runs its own tests as before.
   main thread, as pytest does for ``SIGINT``: the run stops, the report says what was not run, and
   the status is pytest's "interrupted" (2). The handler that was there before is put back at
   unconfigure.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

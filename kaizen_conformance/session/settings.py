@@ -1,4 +1,7 @@
-"""Turn options (command line, then ini, then --kaizen-reference) into what each role runs."""
+"""Turn options (command line, then ini, then --kaizen-reference) into what each role runs.
+
+PYTEST_DONT_REWRITE
+"""
 
 from __future__ import annotations
 

@@ -8,6 +8,8 @@ arguments name the kit's suite, which gives the earliest and clearest message; i
 only guard: the prepare suite refuses at collection and the golden extension refuses to write,
 whatever path (a symlink, a module re-exporting the suite) reached the suite. A project that
 keeps kaizen options in its ini file still updates its own snapshots freely.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 A flag pytest does not know (``--kaizen-resolvr``) would stop the run with "unrecognized
 arguments"; an ini key it does not know (``kaizen_resolvr = ...``) only warns, and the role
 silently stays unconfigured. Both are usage errors here, naming the closest options.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

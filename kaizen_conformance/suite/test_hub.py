@@ -1,4 +1,7 @@
-"""Hub conformance (contract section 2), one item per rule and case: ``HUB-012[mixed-fleet]``."""
+"""Hub conformance (contract section 2), one item per rule and case: ``HUB-012[mixed-fleet]``.
+
+PYTEST_DONT_REWRITE
+"""
 
 import pytest
 

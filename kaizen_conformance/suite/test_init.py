@@ -1,4 +1,7 @@
-"""Init conformance (contract section 6), one item per rule and case: ``INI-003[case]``."""
+"""Init conformance (contract section 6), one item per rule and case: ``INI-003[case]``.
+
+PYTEST_DONT_REWRITE
+"""
 
 from kaizen_conformance.session.hooks import conformance_checks
 

@@ -1,4 +1,7 @@
-"""Prepare conformance (contract section 4), one item per rule and invocation: ``PRE-002[case/agent]``."""
+"""Prepare conformance (contract section 4), one item per rule and invocation: ``PRE-002[case/agent]``.
+
+PYTEST_DONT_REWRITE
+"""
 
 from kaizen_conformance.session.hooks import conformance_checks
 

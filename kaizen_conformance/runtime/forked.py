@@ -119,9 +119,11 @@ def child(
     carry: Sequence[Any],
     install: Callable[[], None] | None,
     go: int | None = None,
+    prepared: bool = False,
 ) -> None:
     """The calls' process (forked from the kit or from the zygote): run each, answer each
-    through ``answer``, end everything below, exit.
+    through ``answer``, end everything below, exit. ``prepared``: ``become_call_process`` ran
+    already (in a spare the zygote forked ahead of the call).
 
     With ``go``, each call after the first waits for one byte on it: the kit changes the world
     (``between``) while the process, and all it keeps, waits.
@@ -153,9 +155,8 @@ def child(
         os._exit(0)
 
     try:
-        os.setsid()
-        processes.name_this_process("kaizen-call")
-        processes.become_subreaper()
+        if not prepared:
+            become_call_process()
         if memory_mib:
             wanted = _data_bytes() + memory_mib * MIB
             if hard == resource.RLIM_INFINITY or wanted < hard:
@@ -187,6 +188,14 @@ def child(
         with contextlib.suppress(BaseException):
             processes.end_descendants(os.getpid(), reap=True)
         os._exit(status)
+
+
+def become_call_process() -> None:
+    """A session of its own (the kit ends its group), a name ``ps`` shows, and a subreaper
+    (orphans it leaves stay below it, where the kit finds them)."""
+    os.setsid()
+    processes.name_this_process("kaizen-call")
+    processes.become_subreaper()
 
 
 def _plain(value: Any, depth: int = 0) -> Any:

@@ -237,7 +237,13 @@ def pickled_calls(functions: Sequence[Callable[[], Any]], carry: Sequence[Any]) 
 
 
 def serve(fd: int) -> None:
-    """The zygote's loop: for each request, fork the call's process, and say its pid."""
+    """The zygote's loop: for each request, hand it to a spare call process, and say its pid.
+
+    A spare is forked ahead of each call, and has made itself a call process (session,
+    subreaper) while the kit was busy elsewhere: the fork and that set-up are off the call's
+    path. The zygote reads each request first (it imports what the calls need, and refuses
+    one that does not load, so that the kit forks it itself) and keeps nothing of it.
+    """
     libc = processes.libc()
     if libc is not None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -246,43 +252,73 @@ def serve(fd: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the calls' processes
     processes.name_this_process("kaizen-zygote")
     forked.warm_up()
+    nosockets.prepare_socket_filter()  # built once here; a call process only installs it
     sock = socket.socket(fileno=fd)
+    spare: tuple[int, socket.socket] | None = None
     while True:
+        if spare is None:
+            spare = _fork_spare(sock)
         data, fds = _receive(sock, with_fds=True)
         if data is None:
             return
-        answer, go = fds[0], (fds[1] if len(fds) > 1 else None)
         try:
             request = pickle.loads(data)
             sys.path[:] = request["path"]
             _preload(request["preload"])
-            functions, carry = pickle.loads(request["calls"])
-            install = None
-            if request["deny_sockets"]:
-                nosockets.prepare_socket_filter()
-                install = nosockets.install_socket_filter
+            pickle.loads(request["calls"])  # it loads here: the spare will load it too
         except BaseException as exc:  # noqa: BLE001 - the kit forks the call itself then
             for each in fds:
                 os.close(each)
             _send(sock, pickle.dumps({"error": f"{type(exc).__name__}: {exc}"}))
             continue
-        gc.freeze()  # the call's process leaves the zygote's objects alone (no copy-on-write)
-        pid = os.fork()
-        if pid == 0:
-            try:
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                sock.close()
-                os.environ.clear()
-                os.environ.update(request["env"])
-                os.chdir(request["cwd"])
-            except BaseException:  # noqa: BLE001 - the call's process must reach os._exit
-                os._exit(70)
-            forked.child(functions, answer, request["memory_mib"], carry, install, go)
-        gc.unfreeze()
-        del functions, carry, request
-        for each in fds:
-            os.close(each)
+        pid, to_spare = spare
+        spare = None
+        try:
+            _send(to_spare, data, fds)
+        except OSError as exc:  # the spare is gone: the kit forks this call itself
+            _send(sock, pickle.dumps({"error": f"no spare: {exc}"}))
+            continue
+        finally:
+            to_spare.close()
+            for each in fds:
+                os.close(each)
         _send(sock, pickle.dumps({"pid": pid}))
+
+
+def _fork_spare(to_kit: socket.socket) -> tuple[int, socket.socket]:
+    """A call process forked ahead of its call, waiting for it on a socket of its own."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    gc.freeze()  # the call's process leaves the zygote's objects alone (no copy-on-write)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ours.close()
+            to_kit.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            forked.become_call_process()
+            _run_spare(theirs)
+        finally:
+            os._exit(70)
+    gc.unfreeze()
+    theirs.close()
+    return pid, ours
+
+
+def _run_spare(sock: socket.socket) -> None:
+    data, fds = _receive(sock, with_fds=True)
+    sock.close()
+    if data is None or not fds:
+        os._exit(0)  # the zygote ended: so does its spare
+    answer, go = fds[0], (fds[1] if len(fds) > 1 else None)
+    request = pickle.loads(data)
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.chdir(request["cwd"])
+    sys.path[:] = request["path"]
+    _preload(request["preload"])
+    functions, carry = pickle.loads(request["calls"])
+    install = nosockets.install_socket_filter if request["deny_sockets"] else None
+    forked.child(functions, answer, request["memory_mib"], carry, install, go, prepared=True)
 
 
 def _preload(modules: Sequence[str]) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import typer
 
-from kaizen_conformance.reference import manifest_tools, prepare as reference_prepare
+from kaizen_conformance.reference import manifest_tools
+from kaizen_conformance.reference import prepare as reference_prepare
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="kaizen agents, scheduled")
 schedule = typer.Typer(no_args_is_help=True, help="the opt-in manifest .kaizen/schedule.yml")
@@ -77,13 +78,18 @@ RECIPE = (
 IN_PROCESS = "--kaizen-cli=kaizen-agentic=consumers.kaizen_agentic.cli:app"
 
 
-def script(directory: Path, module: str = "consumers.kaizen_agentic.cli") -> Path:
-    """Write ``directory/kaizen-agentic``, the console script pip would make for ``module:app``."""
+def script(
+    directory: Path,
+    module: str = "consumers.kaizen_agentic.cli",
+    name: str = "kaizen-agentic",
+    attribute: str = "app",
+) -> Path:
+    """Write ``directory/name``, the console script pip would make for ``module:attribute``."""
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "kaizen-agentic"
+    path = directory / name
     path.write_text(
-        f"#!{sys.executable}\nimport sys\nfrom {module} import app\n\nif __name__ == '__main__':\n"
-        "    sys.exit(app())\n",
+        f"#!{sys.executable}\nimport sys\nfrom {module} import {attribute}\n\n"
+        f"if __name__ == '__main__':\n    sys.exit({attribute}())\n",
         encoding="utf-8",
     )
     path.chmod(0o755)

@@ -289,3 +289,14 @@ def test_programs_are_checked_at_configure() -> None:
         "init", "command", "edge spawn {repo}", "--kaizen-init-cmd"
     )
     check_programs(settings)  # an app, used by a template: nothing to say
+
+
+def test_the_run_command_forwards_every_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kaizen_conformance import cli
+
+    forwarded: list[list[str]] = []
+    monkeypatch.setattr(cli, "run_pytest", lambda args: forwarded.append(args) or 0)
+    cli.main(["run", "--cli=kaizen-agentic=pkg.cli:app", "--cli=edge=pkg.edge:cli", "-q"])
+    (args,) = forwarded
+    assert "--kaizen-cli=kaizen-agentic=pkg.cli:app" in args
+    assert "--kaizen-cli=edge=pkg.edge:cli" in args

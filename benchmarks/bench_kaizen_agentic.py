@@ -61,7 +61,7 @@ def outcomes(junit: Path) -> dict[str, str]:
     return found
 
 
-def measure(rounds: int, work: Path) -> dict[str, Any]:
+def measure(rounds: int, work: Path, select: list[str]) -> dict[str, Any]:
     env = pytest_env(TESTS)
     env["PATH"] = path_with(script(work / "bin").parent)
     first: dict[str, dict[str, str]] = {}
@@ -69,7 +69,7 @@ def measure(rounds: int, work: Path) -> dict[str, Any]:
     def action(label: str) -> Any:
         def run() -> float:
             junit = work / f"{label}.xml" if label not in first else None
-            seconds = run_pytest([*SUITE, *FORMS[label]], work, env, junit)
+            seconds = run_pytest([*SUITE, *FORMS[label], *select], work, env, junit)
             if junit is not None:
                 first[label] = outcomes(junit)
             return seconds
@@ -103,9 +103,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="paired rounds (median of these)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--select", metavar="EXPR", help="only the items pytest -k EXPR selects (a quick check)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kaizen-bench-agentic-") as scratch:
-        figures = measure(args.rounds, Path(scratch))
+        select = ["-k", args.select, "--kaizen-allow-incomplete"] if args.select else []
+        figures = measure(args.rounds, Path(scratch), select)
     print(
         f"{'kaizen-agentic recipe':<24} {'items':>5} {'median s':>9} {'min s':>7} {'x callables':>12}"
     )

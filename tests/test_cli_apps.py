@@ -211,10 +211,19 @@ def test_a_hang_and_a_runaway_allocation_fail_over_limit_on_their_rules(
         "--kaizen-memory=256",
         "-k",
         "minimal or empty-checkout",
+        "--kaizen-report=report.json",
         subprocess=True,
         limit=300,
     )
     stdout = run.result.stdout.str()
+    roles = json.loads((kit_pytester.path / "report.json").read_text(encoding="utf-8"))["roles"]
+    for role in ("validate", "list"):  # held offline as an in-process call is, and said so
+        assert roles[role]["enforcement"]["network"] == "in-process"
+        assert "--kaizen-cli" in roles[role]["enforcement"]["note"]
+    assert (
+        "kaizen validate: edge hang {repo} (command, from --kaizen-validate-cmd); its program "
+        f"run in-process ({EDGE})" in stdout
+    )
     assert run.failures("SCH-001", "over-limit"), stdout[-3000:]
     hung = run.failures("SCH-001", "over-limit")[0].message
     assert "per-call limit" in hung

@@ -103,6 +103,34 @@ def test_exit_status_and_both_streams_are_the_commands(
     assert not inside.over_limit
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["schedule", "bogus"],  # Typer's boxed usage error, exit 2
+        ["schedule", "validate"],  # a missing argument
+        ["schedule", "list", "--json", "/no/such/checkout"],  # the program's own refusal
+        ["--help"],
+    ],
+    ids=lambda args: "-".join(args).strip("-"),
+)
+def test_a_typer_program_says_and_exits_as_its_command(args: list[str], tmp_path: Path) -> None:
+    script(tmp_path / "bin")
+    env = dict(os.environ)
+    env["PATH"] = path_with(tmp_path / "bin")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TESTS_DIR), env.get("PYTHONPATH")]))
+    argv = ["kaizen-agentic", *args]
+    command = run_command(argv, limit=30, env=env, cwd=tmp_path)
+    settings = settings_for(IN_PROCESS.removeprefix("--kaizen-cli="))
+    program = named_programs(settings)["kaizen-agentic"]
+    for _ in range(2):  # the second call reuses the Click command the kit built for the first
+        inside = run_program(
+            settings, program, argv, offline=True, label="t", cwd=tmp_path, env=env
+        )
+        assert inside.outcome.returncode == command.returncode
+        assert inside.outcome.stdout == command.stdout
+        assert inside.outcome.stderr == command.stderr
+
+
 def test_an_uncaught_exception_is_a_traceback_and_exit_1_as_in_the_command(
     edge_env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -159,6 +159,33 @@ def _load(settings: Settings, program: NamedProgram) -> Any:
     return settings.loaded[key]
 
 
+def _command(settings: Settings, program: NamedProgram) -> Any:
+    """The program's Click command, built once in the kit (a Typer app builds it on every call)."""
+    key = f"cli-command:{program.program}"
+    if key not in settings.loaded:
+        settings.loaded[key] = click_command(_load(settings, program))
+    return settings.loaded[key]
+
+
+def _typer_reuses(app: Any, command: Any) -> None:
+    """In the call's own process: Typer's ``app()`` finds the Click command the kit built.
+
+    ``Typer.__call__`` converts the app anew on each call (milliseconds a call, several hundred
+    calls); the conversion depends on the app alone, so the one made in the kit is the same.
+    Everything else ``app()`` does (its exception hook, its pretty tracebacks) is kept. Where
+    Typer looks the conversion up otherwise, the call converts anew, as before.
+    """
+    main = sys.modules.get("typer.main")
+    convert = getattr(main, "get_command", None)
+    if main is None or convert is None:
+        return
+
+    def get_command(typer_instance: Any) -> Any:
+        return command if typer_instance is app else convert(typer_instance)
+
+    main.get_command = get_command  # type: ignore[attr-defined]
+
+
 def program_for(settings: Settings, argv: Sequence[str]) -> NamedProgram | None:
     """The named program ``argv`` runs, when it runs in-process here; None: run it as a command."""
     if not argv or not settings.options.cli or not isolation_available():
@@ -191,11 +218,14 @@ def run_program(
     back in the result). ``cwd`` and ``env`` are the command's (default: the kit's).
     """
     app = _load(settings, program)
+    command = _command(settings, program)
     prog_name = os.path.basename(argv[0])
     stdout, stderr = _Drain(), _Drain()
 
     def invoke() -> tuple[int, list[str]]:
         _become_the_program(argv, stdout.write_end, stderr.write_end, cwd, env)
+        if command is not app:
+            _typer_reuses(app, command)
         before = set(sys.modules)
         try:
             status = _as_program(app, list(argv[1:]), prog_name)

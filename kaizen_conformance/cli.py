@@ -140,6 +140,8 @@ def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
         if option.kind == "switch":
             if value:
                 forwarded.append(option.flag)
+        elif option.repeatable:
+            forwarded.extend(f"{option.flag}={each}" for each in value or ())
         elif value is not None:
             forwarded.append(f"{option.flag}={value}")
     return int(run_pytest(forwarded + extra))
@@ -342,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
                 type=option.parse,
                 choices=option.choices or None,
                 help=option.help,
+                action="append" if option.repeatable else "store",
             )
     run.set_defaults(run=cmd_run)
     return parser

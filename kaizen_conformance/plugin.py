@@ -31,6 +31,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                 option.flag, action="store_true", default=None, dest=option.dest, help=option.help
             )
             parser.addini(option.ini, help=option.help, type="bool", default=False)
+        elif option.repeatable:
+            group.addoption(
+                option.flag,
+                action="append",
+                dest=option.dest,
+                default=None,
+                type=option.parse,
+                metavar=option.metavar or "VALUE",
+                help=option.help,
+            )
+            parser.addini(option.ini, help=option.help, type="linelist", default=[])
         else:
             group.addoption(
                 option.flag,

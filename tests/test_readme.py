@@ -14,15 +14,24 @@ import pytest
 README = Path(__file__).resolve().parent.parent / "README.md"
 RECIPE = re.compile(r"<!-- recipe: (?P<name>[\w-]+) -->\n```yaml\n(?P<body>.*?)```", re.S)
 
-KAIZEN_AGENTIC_CLI = """\
+TESTS_DIR = Path(__file__).resolve().parent
+
+# kaizen-agentic's Typer app (tests/consumers/kaizen_agentic), as its package would hold it, and
+# the console script pip would make for it: the recipe names the app with --kaizen-cli.
+KAIZEN_AGENTIC_APP = f"""\
 import sys
 
-# kaizen-agentic schedule <prepare|validate|init|list> ...
-if sys.argv[1:3] == ["schedule", "prepare"]:
-    from kaizen_conformance.reference.prepare import main
-    sys.exit(main(sys.argv[3:]))
-from kaizen_conformance.reference.manifest_tools import main
-sys.exit(main(sys.argv[2:]))
+sys.path.insert(0, {str(TESTS_DIR)!r})
+from consumers.kaizen_agentic.cli import app
+"""
+KAIZEN_AGENTIC_SCRIPT = """\
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from kaizen_agentic.cli import app
+
+sys.exit(app())
 """
 
 # Stand-ins for the users' own packages and commands: path -> source (bin/ is put on PATH).
@@ -31,7 +40,11 @@ SHIMS = {
         "activity_core/__init__.py": "",
         "activity_core/kaizen.py": "from kaizen_conformance.reference.resolver import resolve_v2 as discover_kaizen_scheduled_repos\n",
     },
-    "kaizen-agentic": {"bin/kaizen-agentic": f"#!{sys.executable}\n" + KAIZEN_AGENTIC_CLI},
+    "kaizen-agentic": {
+        "kaizen_agentic/__init__.py": "",
+        "kaizen_agentic/cli.py": KAIZEN_AGENTIC_APP,
+        "bin/kaizen-agentic": f"#!{sys.executable}\n" + KAIZEN_AGENTIC_SCRIPT,
+    },
     "state-hub": {
         "state_hub/__init__.py": "",
         "state_hub/main.py": "from kaizen_conformance.reference.hub import app\n",

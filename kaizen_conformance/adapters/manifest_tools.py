@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kaizen_conformance.adapters.cli_apps import program_for, run_program
 from kaizen_conformance.adapters.offline import offline_enforcement
 from kaizen_conformance.core.checks import FailureKind, crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
@@ -251,13 +252,21 @@ def run_tool(
     offline guard injects; it is only asked for when the command runs offline.
     """
     argv = command_argv(settings.command(role), {"repo": str(repo)})
-    missing = unstartable(argv[0])
+    program = program_for(settings, argv)
+    missing = "" if program is not None else unstartable(argv[0])
     if missing:
         how = f"could not start {argv[0]!r}: {missing} (command: {' '.join(argv)[:200]})"
         return ToolRun("command", status=CRASHED, how=how, started=False)
     attempts: list[str] = []
     enforcement = ""
-    if offline:
+    if program is not None:  # a Click or Typer program named by --kaizen-cli: run in-process
+        guarded = run_program(settings, program, argv, offline=offline, label=role)
+        outcome, attempts, enforcement = (
+            guarded.outcome,
+            guarded.network_attempts,
+            guarded.enforcement,
+        )
+    elif offline:
         guarded = sandbox.run_command_offline(
             argv,
             limit=settings.timeout,

@@ -33,12 +33,37 @@ def offline_enforcement(role: str, kind: str) -> dict[str, str] | None:
     return record
 
 
+IN_PROCESS_CLI = (
+    "the command's program, a Click or Typer app named by --kaizen-cli, called in-process"
+)
+
+
+def role_enforcement(settings: Settings, role: str) -> dict[str, str] | None:
+    """How ``role``'s offline rule is enforced in this run; None without an offline rule or a target.
+
+    A command whose program runs in-process (``--kaizen-cli``) is held offline as a callable is
+    (without respx: the program's httpx requests meet the audit hook and the socket filter).
+    """
+    target = settings.target(role)
+    if target is None:
+        return None
+    from kaizen_conformance.adapters.cli_apps import runs_in_process
+
+    if target.kind == "command" and runs_in_process(settings, role):
+        if role not in OFFLINE_RULES:
+            return None
+        record = enforcement_for("callable")
+        record["note"] = f"{IN_PROCESS_CLI}: {record['note']}"
+        return record
+    return offline_enforcement(role, target.kind)
+
+
 def sandbox_problem(settings: Settings, role: str) -> str:
     """With ``--kaizen-require-offline-sandbox``: why ``role`` cannot be judged here, and the fix; "" when it can."""
     target = settings.target(role)
     if not settings.options.require_offline_sandbox or target is None:
         return ""
-    record = offline_enforcement(role, target.kind)
+    record = role_enforcement(settings, role)
     if record is None or record["network"] != "audit-hook-only":
         return ""
     return (

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kaizen_conformance.adapters.cli_apps import program_for, run_program
 from kaizen_conformance.adapters.offline import offline_enforcement
 from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import crashed_call, crashed_command
@@ -321,7 +322,8 @@ def _run_command(
     settings: Settings, repo: str, agent: str, *, scratch: Path, cwd: Path | None
 ) -> PrepareResult:
     argv = command_argv(settings.command("prepare"), {"agent": agent, "repo": repo})
-    if unstartable(argv[0], cwd=cwd):
+    program = program_for(settings, argv)
+    if program is None and unstartable(argv[0], cwd=cwd):
         # Checked here because, run inside a network namespace, a missing program is only unshare's exit 127.
         return PrepareResult(
             via="command",
@@ -331,9 +333,12 @@ def _run_command(
             failure=f"could not start {argv[0]!r}: no such executable "
             f"(as seen from {cwd or os.getcwd()}, PATH included)",
         )
-    guarded = run_command_offline(
-        argv, limit=settings.timeout, scratch=scratch, cwd=cwd, memory_mib=settings.memory_mib
-    )
+    if program is not None:  # a Click or Typer program named by --kaizen-cli: run in-process
+        guarded = run_program(settings, program, argv, offline=True, label="prepare", cwd=cwd)
+    else:
+        guarded = run_command_offline(
+            argv, limit=settings.timeout, scratch=scratch, cwd=cwd, memory_mib=settings.memory_mib
+        )
     outcome = guarded.outcome
     result = PrepareResult(
         via="command",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
+from kaizen_conformance.adapters.cli_apps import program_for
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime.commands import unstartable
 
@@ -34,6 +35,8 @@ def missing_program(settings: Settings, role: str) -> str:
         return ""
     argv = settings.command(role)
     program = argv[0] if argv else ""
+    if program_for(settings, argv) is not None:
+        return ""  # a Click or Typer app named by --kaizen-cli: it runs in-process
     if "{" in program:
         return ""  # filled per case: only the call itself can tell
     why = unstartable(program, path=search_path(role))

@@ -33,6 +33,20 @@ def import_spec(value: str) -> str:
     return value
 
 
+CLI_SPEC = re.compile(r"^([^=\s{}]+)=([A-Za-z_][\w.]*:[A-Za-z_][\w.]*)$")
+
+
+def cli_spec(value: str) -> str:
+    """argparse ``type=`` for ``--kaizen-cli``: ``PROGRAM=module:attribute``, with an example."""
+    if not CLI_SPEC.match(value.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not of the form PROGRAM=module:attribute (for example "
+            "kaizen-agentic=kaizen_agentic.cli:app: the program the -cmd templates run, and the "
+            "Click or Typer app it is)"
+        )
+    return value.strip()
+
+
 def profile(value: str) -> str:
     if value not in ("v1", "v2"):
         raise argparse.ArgumentTypeError(f"{value!r} is not a profile; choose v1 or v2")
@@ -100,6 +114,9 @@ class Option:
     parse: Callable[[str], str] = text
     default: str | None = None
     choices: tuple[str, ...] = ()
+    # given any number of times (its ini twin one value a line); its value is then a tuple
+    repeatable: bool = False
+    metavar: str = ""
 
     @property
     def dest(self) -> str:
@@ -222,6 +239,16 @@ OPTIONS: tuple[Option, ...] = (
         "list",
         "command",
         "schedule list under test as a command: 'CMD {repo}', prints one JSON array of the agents",
+    ),
+    Option(
+        "--kaizen-cli",
+        "kit",
+        "setting",
+        "PROGRAM=module:app: a -cmd template whose program is PROGRAM runs that Click or Typer app "
+        "in-process instead (same argv, stdin, stdout, stderr and exit status; faster); repeatable",
+        cli_spec,
+        repeatable=True,
+        metavar="PROGRAM=MODULE:APP",
     ),
     Option(
         "--kaizen-reference",

@@ -89,6 +89,7 @@ class OptionValues:
     init_cmd: str | None
     list: str | None
     list_cmd: str | None
+    cli: tuple[str, ...] | None
     reference: bool
     timeout: str
     memory: str

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from kaizen_conformance import CONTRACT_VERSION, contract
-from kaizen_conformance.adapters.offline import offline_enforcement
+from kaizen_conformance.adapters.offline import role_enforcement
 from kaizen_conformance.core.checks import FailureKind
 from kaizen_conformance.core.options import ROLES
 from kaizen_conformance.core.vocabulary import (
@@ -250,7 +250,7 @@ def summarise(
             if target is not None
             else None
         )
-        enforcement = offline_enforcement(role, target.kind) if target is not None else None
+        enforcement = role_enforcement(settings, role)
         stopped = next((i.configuration_error for i in mine if i.configuration_error), "")
         if not stopped and role in explored:
             stopped = explored[role].configuration_error  # met by the exploration item first

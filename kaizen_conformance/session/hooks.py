@@ -22,6 +22,7 @@ from kaizen_conformance.core.checks import (
     Violation,
 )
 from kaizen_conformance.core.options import ROLES, unconfigured_reason, usage_lines
+from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.core.stash import CHECK, EXPLORE, MEMO, SETTINGS, settings_of
 from kaizen_conformance.roles.registry import SUITES, setup_problem, suite
 from kaizen_conformance.session import integrity, lifecycle, snapshot_guard
@@ -41,6 +42,18 @@ def configure(config: pytest.Config) -> None:
     config.pluginmanager.register(ConformanceReporter(config), "kaizen-conformance-reporter")
 
 
+def _in_process(settings: Settings, role: str) -> str:
+    """The header's note on a command whose program runs in-process (``--kaizen-cli``)."""
+    if not settings.options.cli:
+        return ""
+    from kaizen_conformance.adapters.cli_apps import named_programs, runs_in_process
+
+    if not runs_in_process(settings, role):
+        return ""
+    words = settings.command(role)
+    return f"; its program run in-process ({named_programs(settings)[words[0]].named})"
+
+
 def report_header(config: pytest.Config) -> list[str] | None:
     settings = settings_of(config)
     if not settings.targets:
@@ -50,7 +63,9 @@ def report_header(config: pytest.Config) -> list[str] | None:
         target = settings.target(role)
         if target is not None:
             profile = f", profile {settings.profile(role)}" if role in ("resolver", "hub") else ""
-            lines.append(f"kaizen {role}: {target.describe()}{profile}")
+            lines.append(
+                f"kaizen {role}: {target.describe()}{profile}{_in_process(settings, role)}"
+            )
     lines.append(f"kaizen per-call limit: {settings.timeout:g} s ({settings.origin('timeout')})")
     if settings.extra_cases is not None:
         # extra cases keep their directory names as ids: this line says where they come from

@@ -20,6 +20,8 @@ from kaizen_conformance.core.vocabulary import is_target_kind, target_kind
 
 def _value(config: pytest.Config, option: Option) -> tuple[Any, str]:
     cli = config.getoption(option.dest, default=None)
+    if option.repeatable:
+        return _values(config, option, cli)
     if cli is not None:
         return cli, option.flag
     ini = config.getini(option.ini)
@@ -37,6 +39,19 @@ def _value(config: pytest.Config, option: Option) -> tuple[Any, str]:
             )
         return raw, f"ini {option.ini}"
     return option.default, "default"
+
+
+def _values(config: pytest.Config, option: Option, cli: list[str] | None) -> tuple[Any, str]:
+    """A repeatable option: every value given on the command line, else every line of its ini twin."""
+    if cli:
+        return tuple(cli), option.flag
+    lines = [str(line).strip() for line in config.getini(option.ini) or [] if str(line).strip()]
+    for line in lines:
+        try:
+            option.parse(line)
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(f"ini option {option.ini} = {line}: {exc}") from None
+    return (tuple(lines), f"ini {option.ini}") if lines else (None, "default")
 
 
 def build(config: pytest.Config) -> Settings:
@@ -115,6 +130,13 @@ def _check_targets(settings: Settings) -> None:
                 )
         elif target.kind == "command":
             _check_command(role, target)
+    if settings.options.cli:
+        from kaizen_conformance.adapters.cli_apps import CliAppError, check_programs
+
+        try:
+            check_programs(settings)
+        except CliAppError as exc:
+            raise pytest.UsageError(str(exc)) from None
     if "hub" in settings.targets or settings.options.hub_seed or settings.options.hub_app_kind:
         from kaizen_conformance.adapters.hub import check_hub_options
 

@@ -81,9 +81,9 @@ class PrepareReportHeader:
         target = self.settings.target("prepare")
         if target is None:
             return []
-        from kaizen_conformance.adapters.offline import offline_enforcement
+        from kaizen_conformance.adapters.offline import role_enforcement
 
-        record = offline_enforcement("prepare", target.kind)
+        record = role_enforcement(self.settings, "prepare")
         assert record is not None  # prepare has an offline rule
         return [
             f"kaizen prepare offline enforcement (PRE-005): {record['network']}: {record['note']}"

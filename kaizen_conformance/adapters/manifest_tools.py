@@ -14,8 +14,6 @@ recorded (``adapters.offline`` says how); init is not held to that, so it runs u
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import io
 import os
 from collections.abc import Callable
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kaizen_conformance.adapters.offline import offline_enforcement
+from kaizen_conformance.adapters.settling import settled_call
 from kaizen_conformance.core.checks import FailureKind, crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import sandbox
@@ -164,11 +163,8 @@ def call_tool(
     function = settings.implementation(role)
     stdout, stderr = _BoundedText(), _BoundedText()
 
-    def invoke() -> Any:
-        result = function(str(repo))
-        if inspect.iscoroutine(result):  # an async implementation does its work when awaited
-            result = asyncio.run(result)
-        return result
+    # an async implementation does its work when awaited: inside the call, within its limits
+    invoke = settled_call(function, str(repo))
 
     attempts: list[str] = []
     with redirect_stdout(stdout), redirect_stderr(stderr):

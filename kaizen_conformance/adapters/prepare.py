@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kaizen_conformance.adapters.offline import offline_enforcement
+from kaizen_conformance.adapters.settling import settled_call
 from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
@@ -240,7 +241,7 @@ def _call(
     with watching_opens(watch) as opened, refusing_httpx(http_attempts):
         # the watches record inside the call's process: what they saw comes home with it
         outcomes, socket_attempts = call_offline(
-            [lambda: function(repo, agent)] * (2 if again else 1),
+            [settled_call(function, repo, agent)] * (2 if again else 1),
             settings.timeout,
             label,
             memory_mib=settings.memory_mib,

@@ -19,12 +19,13 @@ import json
 import os
 import socket
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
+from kaizen_conformance.adapters.settling import consumed
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.hubdouble.responder import HubDouble
 from kaizen_conformance.hubdouble.server import LoopbackHub, Stray
@@ -126,11 +127,9 @@ def _invoke(settings: Settings, hub_url: str, hostname: str, domain: str | None)
     function = settings.implementation("resolver")
 
     def invoke() -> Any:
-        produced = function(hub_url, hostname, domain)
-        # A generator does its work lazily: consume it inside the time limit (and the call's process).
-        if isinstance(produced, Iterable) and not isinstance(produced, (str, bytes, Mapping)):
-            return list(produced)
-        return produced
+        # An async resolver is awaited, and a generator (sync or async) consumed, inside the
+        # call: within its limits and in its process, where its HTTP client lives.
+        return consumed(function(hub_url, hostname, domain))
 
     return invoke
 

@@ -52,7 +52,18 @@ SEED_LOADED = "hub-seed"  # Settings.loaded key of the imported seed function
 
 
 class SeedFailure(Exception):
-    """The seed function could not replace the hub's data: the run is misconfigured."""
+    """The seed (function or command) could not replace the hub's data for one case.
+
+    Whether that is a configuration error or the hub's failure is the role's decision (a seed
+    that works for other cases but fails on a value the contract allows is the hub's failure):
+    ``timed_out`` says the seed never answered, ``evidence`` is what it said (exception text and
+    traceback, or stderr), where the value it choked on may be named.
+    """
+
+    def __init__(self, message: str, *, timed_out: bool = False, evidence: str = "") -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+        self.evidence = evidence or message
 
 
 class HubUnavailable(Exception):
@@ -227,6 +238,8 @@ class HubDriver:
         self.limit = limit
         self.lock_key = description  # which hub: its spec, refined by open_driver with the seed
         self.answered_once = False
+        self.seed_worked = False  # the seed has replaced the data of some case in this process
+        self.observed_any = False  # a case has been observed: the next is not the first
         self.wedged = ""  # set when no further request can be answered at all
         self.stalled: dict[tuple[str, ...], str] = {}
 
@@ -660,7 +673,13 @@ def url_problem(url: str) -> str:
 
 
 def seed_spec(settings: Settings) -> str | None:
-    return settings.options.hub_seed or None
+    """The seed as configured: a function's ``module:function``, or a seed command's template."""
+    return settings.options.hub_seed or settings.options.hub_seed_cmd or None
+
+
+def seed_option(settings: Settings) -> str:
+    """The attribute of the option that configured the seed: ``hub_seed`` or ``hub_seed_cmd``."""
+    return "hub_seed_cmd" if settings.options.hub_seed_cmd else "hub_seed"
 
 
 def check_hub_options(settings: Settings) -> None:
@@ -668,10 +687,15 @@ def check_hub_options(settings: Settings) -> None:
     target = settings.target("hub")
     seed = seed_spec(settings)
     forced = settings.options.hub_app_kind
+    if settings.options.hub_seed and settings.options.hub_seed_cmd:
+        raise pytest.UsageError(
+            f"{settings.named('hub_seed')} and {settings.named('hub_seed_cmd')} both seed the hub; "
+            "give only one"
+        )
     if target is None:
         if seed:
             raise pytest.UsageError(
-                f"{settings.named('hub_seed')} seeds a hub, but no hub is configured: "
+                f"{settings.named(seed_option(settings))} seeds a hub, but no hub is configured: "
                 "give --kaizen-hub-app=module:attr or --kaizen-hub-url=URL as well"
             )
         if forced:
@@ -704,7 +728,11 @@ def check_hub_options(settings: Settings) -> None:
                 "(async, called with scope, receive, send) or a WSGI app (called with environ, start_response); "
                 "say which with --kaizen-hub-app-kind=asgi or --kaizen-hub-app-kind=wsgi"
             )
-    if seed:
+    if settings.options.hub_seed_cmd:
+        from kaizen_conformance.adapters.hub_seeding import check_seed_command
+
+        check_seed_command(settings, target.kind)
+    elif seed:
         try:
             function = seed_function(settings)
         except TargetError as exc:
@@ -753,6 +781,11 @@ def seed_hub(settings: Settings, driver: HubDriver, records: Sequence[Any], case
     spec = seed_spec(settings)
     # A deep copy: a seed function that keeps or edits the list cannot change the golden case.
     copied = json.loads(json.dumps(list(records)))
+    if settings.options.hub_seed_cmd:
+        from kaizen_conformance.adapters.hub_seeding import run_seed_command
+
+        run_seed_command(settings, str(driver.target), copied, case)
+        return
     outcome = driver.run_seed(seed_function(settings), copied, f"hub seed {case}")
     where = (
         f"{settings.named('hub_seed')} (called {spec.rsplit(':', 1)[-1] if spec else 'seed'}("
@@ -760,7 +793,8 @@ def seed_hub(settings: Settings, driver: HubDriver, records: Sequence[Any], case
     )
     if outcome.timed_out:
         raise SeedFailure(
-            f"{where} did not return within the per-call limit of {settings.timeout:g} s"
+            f"{where} did not return within the per-call limit of {settings.timeout:g} s",
+            timed_out=True,
         )
     if outcome.error is not None:
         error = outcome.error

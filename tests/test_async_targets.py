@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from kitrun import run_kit
 
-ASYNC_RESOLVER = '''
+ASYNC_RESOLVER = """
 import httpx
 from kaizen_conformance.reference import resolver as ref
 
@@ -58,7 +58,7 @@ async def agen(hub_url, hostname, domain=None):
 
 async def raises_first(hub_url, hostname, domain=None):
     raise LookupError("no configuration for this runner")
-'''
+"""
 
 
 @pytest.mark.parametrize("double", ["respx", "server"])
@@ -76,9 +76,9 @@ def test_an_async_resolver_on_httpx_async_client_conforms(
         "error::RuntimeWarning",  # a coroutine never awaited fails the run
     )
     outcomes = run.role_outcomes("resolver")
-    assert outcomes and set(outcomes.values()) <= {"passed", "xfailed"}, (
-        run.result.stdout.str()[-4000:]
-    )
+    assert outcomes and set(outcomes.values()) <= {"passed", "xfailed"}, run.result.stdout.str()[
+        -4000:
+    ]
     run.result.stdout.fnmatch_lines(["*= kaizen conformance =*", "  verdict: CONFORMS"])
 
 

@@ -204,7 +204,8 @@ def observe(
                 seed_hub(settings, driver, case.records, case.id)
             except SeedFailure as failure:
                 return seed_refused(driver, settings, case, failure)
-            driver.seed_worked = True
+            # an empty roster asks nothing of the seed: it proves no seed works
+            driver.seed_worked = driver.seed_worked or bool(case.records)
         driver.begin_case()
         first = driver.get(())
         mistake = setup_mistake(first, settings, case)
@@ -398,8 +399,8 @@ def seed_refused(
 ) -> SeedRefused:
     """A seed that failed on ``case``: the hub's failure there when it works for another case.
 
-    A seed that never answers, or fails on every case (tried in turn until one works), is a
-    configuration error (raised); one that fails only here failed on a value the contract
+    A seed that never answers, or fails on every case with records (tried in turn until one
+    works; an empty roster proves nothing), is a configuration error (raised); one that fails only here failed on a value the contract
     allows, and the message names the value and the section that makes it valid.
     """
     if failure.timed_out:
@@ -407,7 +408,7 @@ def seed_refused(
     tried = 0
     if not driver.seed_worked:
         for other in hub_cases():
-            if other.id == case.id:
+            if other.id == case.id or not other.records:
                 continue
             tried += 1
             try:

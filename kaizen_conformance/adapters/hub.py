@@ -33,6 +33,11 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from kaizen_conformance.adapters.hub_seeding import (
+    SeedFailure,
+    check_seed_command,
+    run_seed_command,
+)
 from kaizen_conformance.cases.hub import Params
 from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import FailureKind
@@ -49,21 +54,6 @@ IN_PROCESS_BASE_URL = (
 MAX_BODY_BYTES = 32 * 1024 * 1024  # a live hub streaming without end is cut here
 BODY_HEAD_BYTES = 200  # how much of a body a failure message quotes
 SEED_LOADED = "hub-seed"  # Settings.loaded key of the imported seed function
-
-
-class SeedFailure(Exception):
-    """The seed (function or command) could not replace the hub's data for one case.
-
-    Whether that is a configuration error or the hub's failure is the role's decision (a seed
-    that works for other cases but fails on a value the contract allows is the hub's failure):
-    ``timed_out`` says the seed never answered, ``evidence`` is what it said (exception text and
-    traceback, or stderr), where the value it choked on may be named.
-    """
-
-    def __init__(self, message: str, *, timed_out: bool = False, evidence: str = "") -> None:
-        super().__init__(message)
-        self.timed_out = timed_out
-        self.evidence = evidence or message
 
 
 class HubUnavailable(Exception):
@@ -729,8 +719,6 @@ def check_hub_options(settings: Settings) -> None:
                 "say which with --kaizen-hub-app-kind=asgi or --kaizen-hub-app-kind=wsgi"
             )
     if settings.options.hub_seed_cmd:
-        from kaizen_conformance.adapters.hub_seeding import check_seed_command
-
         check_seed_command(settings, target.kind)
     elif seed:
         try:
@@ -782,8 +770,6 @@ def seed_hub(settings: Settings, driver: HubDriver, records: Sequence[Any], case
     # A deep copy: a seed function that keeps or edits the list cannot change the golden case.
     copied = json.loads(json.dumps(list(records)))
     if settings.options.hub_seed_cmd:
-        from kaizen_conformance.adapters.hub_seeding import run_seed_command
-
         run_seed_command(settings, str(driver.target), copied, case)
         return
     outcome = driver.run_seed(seed_function(settings), copied, f"hub seed {case}")

@@ -37,6 +37,21 @@ RECORDS_ENV = "KAIZEN_HUB_RECORDS"
 HUB_URL_ENV = "KAIZEN_HUB_URL"
 
 
+class SeedFailure(Exception):
+    """The seed (function or command) could not replace the hub's data for one case.
+
+    Whether that is a configuration error or the hub's failure is the role's decision (a seed
+    that works for other cases but fails on a value the contract allows is the hub's failure):
+    ``timed_out`` says the seed never answered, ``evidence`` is what it said (exception text and
+    traceback, or stderr), where the value it choked on may be named.
+    """
+
+    def __init__(self, message: str, *, timed_out: bool = False, evidence: str = "") -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+        self.evidence = evidence or message
+
+
 def template(settings: Settings) -> list[str]:
     spec = settings.options.hub_seed_cmd
     assert spec is not None
@@ -86,8 +101,6 @@ def seed_env(hub_url: str, records_file: str) -> dict[str, str]:
 
 def run_seed_command(settings: Settings, hub_url: str, records: list[Any], case: str) -> None:
     """Run the seed command for ``case`` with ``records`` on stdin; raise SeedFailure unless it exits 0."""
-    from kaizen_conformance.adapters.hub import SeedFailure
-
     argv = command_argv(template(settings), {"hub_url": hub_url})
     where = f"{settings.named('hub_seed_cmd')} (run for case {case}, the records on stdin)"
     env_path = seed_env(hub_url, "")["PATH"]

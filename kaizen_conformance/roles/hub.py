@@ -31,12 +31,12 @@ from kaizen_conformance.adapters.hub import (
     HubAnswer,
     HubDriver,
     HubUnavailable,
-    SeedFailure,
     open_driver,
     seed_hub,
     seed_option,
     seed_spec,
 )
+from kaizen_conformance.adapters.hub_seeding import SeedFailure
 from kaizen_conformance.cases.hub import (
     FLAG,
     ROLE,

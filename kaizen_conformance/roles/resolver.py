@@ -165,7 +165,7 @@ def stopped_before_asking(result: ResolverResult) -> str:
     """'' unless the in-process resolver ended before any request for a reason of its own: it
     raised something other than a failed connection, or gave back an awaitable (a coroutine
     the kit could not settle). Then neither its HTTP client nor the URL is to blame."""
-    if result.via == "command":
+    if result.via == "command" or result.strays:  # it asked, elsewhere: the URL is to blame
         return ""
     if "coroutine" in result.answer or "awaitable" in result.answer:
         return f"the resolver {result.answer}, and sent no request"

@@ -441,16 +441,38 @@ def test_an_app_that_raises_shows_its_traceback_and_the_rest_still_runs(
     )
 
 
+@pytest.mark.parametrize("where", ["live", "asgi", "wsgi"])
+def test_a_hub_refusing_every_get_alike_is_a_configuration_error_quoting_it(
+    kit_pytester: pytest.Pytester, served: Callable, where: str
+) -> None:
+    fault = {
+        "kind": "status",
+        "status": 500,
+        "body": "<html><head><title>Internal Server Error</title></head><body>boom</body></html>",
+    }
+    hub = ReferenceHub(fault=fault)
+    if where == "live":
+        options = [f"--kaizen-hub-url={served(hub)}"]
+    else:
+        kit_pytester.makepyfile(
+            faulty=f"from kaizen_conformance.reference.hub import ReferenceHub\n"
+            f"app = ReferenceHub(fault={fault!r}).{where}\n"
+        )
+        options = ["--kaizen-hub-app=faulty:app"]
+    run = run_hub(kit_pytester, *options)
+    run.result.stdout.fnmatch_lines(
+        [
+            "kaizen configuration error (not a verdict on the hub*",
+            "every GET of the hub's own data (* requests) answered 500 (page titled 'Internal Server "
+            "Error'); the first: GET /repos/ answered 500 *",
+            "Fix: the hub fails on every request: its log says why",
+        ]
+    )
+    run.result.stdout.fnmatch_lines(["  verdict: CONFIGURATION ERROR*"])
+    assert "failed" not in set(run.role_outcomes("hub").values())
+
+
 FAULTS = [
-    (
-        {
-            "kind": "status",
-            "status": 500,
-            "body": "<html><body><h1>500 Internal Server Error</h1></body></html>",
-        },
-        "  - GET /repos/ answered 500 (application/json): '<html><body><h1>500 Internal Server Error</h1></body></html>'"
-        " — expected 200",
-    ),
     (
         {"kind": "not-json"},
         "  - GET /repos/ answered 200 (text/html; charset=utf-8): '<html><body>502 Bad Gateway</body></html>' — the "

@@ -35,6 +35,11 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from kaizen_conformance.adapters.hub_seeding import (
+    SeedFailure,
+    check_seed_command,
+    run_seed_command,
+)
 from kaizen_conformance.cases.hub import Params
 from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import FailureKind
@@ -51,10 +56,6 @@ IN_PROCESS_BASE_URL = (
 MAX_BODY_BYTES = 32 * 1024 * 1024  # a live hub streaming without end is cut here
 BODY_HEAD_BYTES = 200  # how much of a body a failure message quotes
 SEED_LOADED = "hub-seed"  # Settings.loaded key of the imported seed function
-
-
-class SeedFailure(Exception):
-    """The seed function could not replace the hub's data: the run is misconfigured."""
 
 
 class HubUnavailable(Exception):
@@ -229,6 +230,8 @@ class HubDriver:
         self.limit = limit
         self.lock_key = description  # which hub: its spec, refined by open_driver with the seed
         self.answered_once = False
+        self.seed_worked = False  # the seed has replaced the data of some case in this process
+        self.observed_any = False  # a case has been observed: the next is not the first
         self.wedged = ""  # set when no further request can be answered at all
         self.stalled: dict[tuple[str, ...], str] = {}
 
@@ -662,7 +665,13 @@ def url_problem(url: str) -> str:
 
 
 def seed_spec(settings: Settings) -> str | None:
-    return settings.options.hub_seed or None
+    """The seed as configured: a function's ``module:function``, or a seed command's template."""
+    return settings.options.hub_seed or settings.options.hub_seed_cmd or None
+
+
+def seed_option(settings: Settings) -> str:
+    """The attribute of the option that configured the seed: ``hub_seed`` or ``hub_seed_cmd``."""
+    return "hub_seed_cmd" if settings.options.hub_seed_cmd else "hub_seed"
 
 
 def check_hub_options(settings: Settings) -> None:
@@ -670,10 +679,15 @@ def check_hub_options(settings: Settings) -> None:
     target = settings.target("hub")
     seed = seed_spec(settings)
     forced = settings.options.hub_app_kind
+    if settings.options.hub_seed and settings.options.hub_seed_cmd:
+        raise pytest.UsageError(
+            f"{settings.named('hub_seed')} and {settings.named('hub_seed_cmd')} both seed the hub; "
+            "give only one"
+        )
     if target is None:
         if seed:
             raise pytest.UsageError(
-                f"{settings.named('hub_seed')} seeds a hub, but no hub is configured: "
+                f"{settings.named(seed_option(settings))} seeds a hub, but no hub is configured: "
                 "give --kaizen-hub-app=module:attr or --kaizen-hub-url=URL as well"
             )
         if forced:
@@ -706,7 +720,9 @@ def check_hub_options(settings: Settings) -> None:
                 "(async, called with scope, receive, send) or a WSGI app (called with environ, start_response); "
                 "say which with --kaizen-hub-app-kind=asgi or --kaizen-hub-app-kind=wsgi"
             )
-    if seed:
+    if settings.options.hub_seed_cmd:
+        check_seed_command(settings, target.kind)
+    elif seed:
         try:
             function = seed_function(settings)
         except TargetError as exc:
@@ -755,6 +771,9 @@ def seed_hub(settings: Settings, driver: HubDriver, records: Sequence[Any], case
     spec = seed_spec(settings)
     # A deep copy: a seed function that keeps or edits the list cannot change the golden case.
     copied = json.loads(json.dumps(list(records)))
+    if settings.options.hub_seed_cmd:
+        run_seed_command(settings, str(driver.target), copied, case)
+        return
     outcome = driver.run_seed(seed_function(settings), copied, f"hub seed {case}")
     where = (
         f"{settings.named('hub_seed')} (called {spec.rsplit(':', 1)[-1] if spec else 'seed'}("
@@ -762,7 +781,8 @@ def seed_hub(settings: Settings, driver: HubDriver, records: Sequence[Any], case
     )
     if outcome.timed_out:
         raise SeedFailure(
-            f"{where} did not return within the per-call limit of {settings.timeout:g} s"
+            f"{where} did not return within the per-call limit of {settings.timeout:g} s",
+            timed_out=True,
         )
     if outcome.error is not None:
         error = outcome.error

@@ -16,8 +16,6 @@ PYTEST_DONT_REWRITE
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import io
 import os
 from collections.abc import Callable
@@ -28,6 +26,7 @@ from typing import Any
 
 from kaizen_conformance.adapters.cli_apps import program_for, run_program
 from kaizen_conformance.adapters.offline import offline_enforcement
+from kaizen_conformance.adapters.settling import awaited
 from kaizen_conformance.core.checks import FailureKind, crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import sandbox
@@ -86,10 +85,8 @@ class _ToolCall:
 
     def __call__(self) -> Any:
         with redirect_stdout(self.stdout), redirect_stderr(self.stderr):
-            result = self.function(self.repo)
-            if inspect.iscoroutine(result):  # an async implementation does its work when awaited
-                result = asyncio.run(result)
-            return result
+            # an async implementation does its work when awaited: inside the call, within its limits
+            return awaited(self.function(self.repo))
 
 
 def quote_head(text: str, size: int, limit: int = HEAD) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 
 from kaizen_conformance.adapters.cli_apps import program_for, run_program
 from kaizen_conformance.adapters.offline import offline_enforcement
+from kaizen_conformance.adapters.settling import awaited
 from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
@@ -210,7 +211,8 @@ class _PrepareCall:
 
     def __call__(self) -> Any:
         with watching_opens(self.watch, self.opened), refusing_httpx(self.http_attempts):
-            return self.function(self.repo, self.agent)
+            # an async prepare does its work when awaited: inside the call, under the guards
+            return awaited(self.function(self.repo, self.agent))
 
 
 # --------------------------------------------------------------------------- the two roads

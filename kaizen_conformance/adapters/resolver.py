@@ -21,12 +21,13 @@ import json
 import os
 import socket
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
+from kaizen_conformance.adapters.settling import consumed
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.hubdouble.responder import HubDouble
 from kaizen_conformance.hubdouble.server import LoopbackHub, Stray
@@ -135,11 +136,9 @@ class _Invoke:
     domain: str | None
 
     def __call__(self) -> Any:
-        produced = self.function(self.hub_url, self.hostname, self.domain)
-        # A generator does its work lazily: consume it inside the time limit (and the call's process).
-        if isinstance(produced, Iterable) and not isinstance(produced, (str, bytes, Mapping)):
-            return list(produced)
-        return produced
+        # An async resolver is awaited, and a generator (sync or async) consumed, inside the
+        # call: within its limits and in its process, where its HTTP client lives.
+        return consumed(self.function(self.hub_url, self.hostname, self.domain))
 
 
 @dataclass

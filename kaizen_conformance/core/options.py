@@ -180,6 +180,13 @@ OPTIONS: tuple[Option, ...] = (
         import_spec,
     ),
     Option(
+        "--kaizen-hub-seed-cmd",
+        "hub",
+        "seed",
+        "seed command for a hub at --kaizen-hub-url: 'CMD {hub_url}', gets the records as a JSON "
+        "array on stdin and replaces the hub's data with them",
+    ),
+    Option(
         "--kaizen-hub-profile",
         "hub",
         "profile",

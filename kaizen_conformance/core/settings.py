@@ -80,6 +80,7 @@ class OptionValues:
     hub_app_kind: str | None
     hub_url: str | None
     hub_seed: str | None
+    hub_seed_cmd: str | None
     hub_profile: str
     prepare: str | None
     prepare_cmd: str | None

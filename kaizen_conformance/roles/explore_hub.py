@@ -28,7 +28,8 @@ from typing import Any
 
 import pytest
 
-from kaizen_conformance.adapters.hub import HubAnswer, HubDriver, SeedFailure, seed_hub
+from kaizen_conformance.adapters.hub import HubAnswer, HubDriver, seed_hub
+from kaizen_conformance.adapters.hub_seeding import SeedFailure
 from kaizen_conformance.cases.hub import FLAG, ROLE, HubCase, HubQuery, Params, rule_of, select
 from kaizen_conformance.core.checks import CheckContext, ConfigurationError, Violation
 from kaizen_conformance.roles.explore import (

@@ -19,6 +19,7 @@ PYTEST_DONT_REWRITE
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,11 +33,12 @@ from kaizen_conformance.adapters.hub import (
     HubAnswer,
     HubDriver,
     HubUnavailable,
-    SeedFailure,
     open_driver,
     seed_hub,
+    seed_option,
     seed_spec,
 )
+from kaizen_conformance.adapters.hub_seeding import SeedFailure
 from kaizen_conformance.cases.hub import (
     FLAG,
     ROLE,
@@ -51,6 +53,7 @@ from kaizen_conformance.cases.hub import (
     rule_of,
     select,
 )
+from kaizen_conformance.cases.hub_edges import edges_text, named_in, seeded_edges
 from kaizen_conformance.contract.rfc3339 import rfc3339_instant, rfc3339_problem
 from kaizen_conformance.core.checks import (
     Check,
@@ -181,12 +184,30 @@ def unknown_domain(known: Probes, first: HubAnswer) -> str:
     return name
 
 
-def observe(driver: HubDriver, settings: Settings, case: HubCase | None) -> Observation:
+@dataclass(frozen=True)
+class SeedRefused:
+    """A seed that works for other cases failed on this one, whose every value the contract
+    allows: the hub's failure on HUB-003 for this case (its other rules are not checked)."""
+
+    case: HubCase
+    message: str
+
+
+def observe(
+    driver: HubDriver, settings: Settings, case: HubCase | None, first_case: bool = False
+) -> Observation | SeedRefused:
+    """Seed the case and read every view of it. ``first_case``: the first case this run
+    observes, where a hub answering every GET with one refusal is a configuration error."""
     profile = settings.profile(ROLE)
     known = probes()
     with driver.exclusive(seeded=case is not None):
         if case is not None:
-            seed_hub(settings, driver, case.records, case.id)
+            try:
+                seed_hub(settings, driver, case.records, case.id)
+            except SeedFailure as failure:
+                return seed_refused(driver, settings, case, failure)
+            # an empty roster asks nothing of the seed: it proves no seed works
+            driver.seed_worked = driver.seed_worked or bool(case.records)
         driver.begin_case()
         first = driver.get(())
         mistake = setup_mistake(first, settings, case)
@@ -214,6 +235,17 @@ def observe(driver: HubDriver, settings: Settings, case: HubCase | None) -> Obse
             else []
         )
         last = driver.get(())
+        answers = [
+            first,
+            again,
+            last,
+            *(a for _, a in views),
+            *refusals,
+            *(a for *_, a in spellings),
+        ]
+        refused = one_refusal(answers) if first_case else None
+        if refused is not None and not refusal_follows_data(driver, settings, case, refused):
+            raise SeedFailure(one_refusal_message(answers, refused, driver, case))
     return Observation(
         case,
         profile,
@@ -225,6 +257,93 @@ def observe(driver: HubDriver, settings: Settings, case: HubCase | None) -> Obse
         spellings,
         "url" if driver.kind == "url" else "app",
     )
+
+
+def one_refusal(answers: list[HubAnswer]) -> int | None:
+    """The status every answer has, when every GET answered one and the same non-2xx status."""
+    statuses = {answer.status for answer in answers}
+    if len(statuses) != 1:
+        return None
+    (status,) = statuses
+    return status if status is not None and not 200 <= status < 300 else None
+
+
+def refusal_follows_data(
+    driver: HubDriver, settings: Settings, case: HubCase | None, status: int
+) -> bool:
+    """Whether the hub answers otherwise once its data is plain: the one refusal was the data's.
+
+    A case whose records a hub cannot serve (a leap second it answers 500 for) is the hub's
+    failure on that case; only a refusal that stays on an empty roster says nothing is served
+    at all. Unseeded, or already empty, there is nothing plainer to ask.
+    """
+    if case is None or not case.records:
+        return False
+    try:
+        seed_hub(settings, driver, [], f"{case.id}, then an empty roster")
+    except SeedFailure:
+        return False
+    return driver.get(()).status != status
+
+
+TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def answer_says(answer: HubAnswer) -> str:
+    """What a refusal says of itself: its HTML page's <title>, or its JSON ``detail``."""
+    found = TITLE.search(answer.body[:65536])
+    if found:
+        title = " ".join(found.group(1).decode("utf-8", errors="replace").split())
+        return f"page titled {title[:120]!r}"
+    ok, value = answer.decoded
+    if ok and isinstance(value, dict) and "detail" in value:
+        return f"JSON detail {short(value['detail'], 160)}"
+    return ""
+
+
+def looks_like_disallowed_host(answer: HubAnswer, says: str) -> bool:
+    """Django's answer to a Host header its ALLOWED_HOSTS refuses (DEBUG page or production page)."""
+    body = answer.body[:65536]
+    return answer.status == 400 and (
+        b"DisallowedHost" in body or b"ALLOWED_HOSTS" in body or "Bad Request (400)" in says
+    )
+
+
+def one_refusal_message(
+    answers: list[HubAnswer], status: int, driver: HubDriver, case: HubCase | None
+) -> str:
+    first = answers[0]
+    says = answer_says(first)
+    where = f"case {case.id}" if case is not None else "the hub's own data"
+    lead = (
+        f"every GET of {where} ({len(answers)} requests) answered {status}"
+        f"{f' ({says})' if says else ''}; the first: {first.describe()}. No rule can be judged on "
+        "answers that are all one refusal, whatever the query"
+        + (" (an empty roster is refused alike)" if case is not None and case.records else "")
+        + "."
+    )
+    if looks_like_disallowed_host(first, says):
+        host = (
+            "Host: testserver, as test clients do"
+            if driver.kind != "url"
+            else f"the URL's host ({driver.target})"
+        )
+        return (
+            f"{lead}\nThis is Django refusing the request's Host (DisallowedHost): the kit's "
+            f"requests carry {host}. Fix: ALLOWED_HOSTS must accept 'testserver' in the settings "
+            "the run uses (for example ALLOWED_HOSTS += ['testserver'] in test settings), or serve "
+            "the hub and give --kaizen-hub-url"
+        )
+    hints = {
+        401: "the hub wants credentials the kit does not send: serve GET /repos/ without them in this run",
+        403: "the hub forbids the kit's requests: serve GET /repos/ to any client in this run",
+        404: "nothing is routed at /repos/: the contract's path is /repos/ (below --kaizen-hub-url's path)",
+        405: "GET is not allowed on /repos/",
+    }
+    hint = hints.get(status) or (
+        "the hub fails on every request: its log says why" if status >= 500 else ""
+    )
+    return f"{lead}\nFix: {hint}" if hint else lead
 
 
 def setup_mistake(first: HubAnswer, settings: Settings, case: HubCase | None) -> str:
@@ -264,7 +383,7 @@ def setup_mistake(first: HubAnswer, settings: Settings, case: HubCase | None) ->
     else:
         what = f"with no repos (an empty roster), {first.request} still lists {shown}"
     return (
-        f"after {settings.named('hub_seed')} seeded case {case.id} {what}. Fix the seed function: "
+        f"after {settings.named(seed_option(settings))} seeded case {case.id} {what}. Fix the seed function: "
         "it must make the records the whole data this hub serves — the same app object, database "
         "or URL the hub reads"
     )
@@ -275,6 +394,51 @@ class SetupFailure:
     """A configuration error remembered for every item of the case (the seed runs once)."""
 
     message: str
+
+
+def seed_refused(
+    driver: HubDriver, settings: Settings, case: HubCase, failure: SeedFailure
+) -> SeedRefused:
+    """A seed that failed on ``case``: the hub's failure there when it works for another case.
+
+    A seed that never answers, or fails on every case with records (tried in turn until one
+    works; an empty roster proves nothing), is a configuration error (raised); one that fails only here failed on a value the contract
+    allows, and the message names the value and the section that makes it valid.
+    """
+    if failure.timed_out:
+        raise failure
+    tried = 0
+    if not driver.seed_worked:
+        for other in hub_cases():
+            if other.id == case.id or not other.records:
+                continue
+            tried += 1
+            try:
+                seed_hub(
+                    settings, driver, other.records, f"{other.id} (does the seed work at all?)"
+                )
+            except SeedFailure as again:
+                if again.timed_out:
+                    break
+                continue
+            driver.seed_worked = True
+            break
+    if not driver.seed_worked:
+        raise SeedFailure(
+            f"{failure}\n(the seed failed on every case the kit tried: {case.id} and {tried} others, "
+            "so it is the seed, not the hub, that does not work)"
+        )
+    edges = seeded_edges(case.records)
+    culprits = named_in(edges, failure.evidence)
+    lines = [
+        f"the hub could not be seeded with case {case.id}, though the seed works for other cases; "
+        f"every value of the case is one the contract allows:\n{failure}"
+    ]
+    if culprits:
+        lines.append("it failed on a value the contract allows:\n" + edges_text(culprits))
+    elif edges:
+        lines.append(f"what case {case.id} seeds that matters:\n" + edges_text(edges))
+    return SeedRefused(case, "\n".join(lines))
 
 
 def driver_of(context: CheckContext) -> HubDriver | SetupFailure:
@@ -293,18 +457,21 @@ def driver_of(context: CheckContext) -> HubDriver | SetupFailure:
     return found
 
 
-def observation_of(context: CheckContext, case: HubCase | None) -> Observation | SetupFailure:
-    def compute() -> Observation | SetupFailure:
+def observation_of(
+    context: CheckContext, case: HubCase | None
+) -> Observation | SetupFailure | SeedRefused:
+    def compute() -> Observation | SetupFailure | SeedRefused:
         driver = driver_of(context)
         if isinstance(driver, SetupFailure):
             return driver
+        first_case, driver.observed_any = not driver.observed_any, True
         try:
-            return observe(driver, context.settings, case)
+            return observe(driver, context.settings, case, first_case)
         except SeedFailure as exc:
             return SetupFailure(str(exc))
 
     key = (ROLE, case.id if case else UNSEEDED, context.settings.profile(ROLE))
-    found: Observation | SetupFailure = context.remember(key, compute)
+    found: Observation | SetupFailure | SeedRefused = context.remember(key, compute)
     return found
 
 
@@ -812,9 +979,20 @@ def run_rule(rule: str, case: HubCase | None, context: CheckContext) -> None:
     found = observation_of(context, case)
     if isinstance(found, SetupFailure):  # the app would not start, or its seed function failed
         raise Violation(found.message, FailureKind.CRASHED)
+    if isinstance(found, SeedRefused):  # the hub could not store this case's valid records
+        if rule == "HUB-003":
+            raise Violation(found.message, FailureKind.CRASHED)
+        pytest.skip(
+            f"not checked on case {found.case.id}: the hub could not be seeded with it "
+            f"(HUB-003[{found.case.id}] says why)"
+        )
     try:
         CHECKERS[rule](found)
     except Violation as violation:
         if violation.kind is FailureKind.WRONG_ANSWER:
             violation.kind = no_answer_kind(found, str(violation))
+        if case is not None and (edges := seeded_edges(case.records)):
+            violation.args = (
+                f"{violation}\nwhat case {case.id} seeds that matters:\n{edges_text(edges)}",
+            )
         raise

@@ -153,9 +153,35 @@ def brief(values: list[str], limit: int = 12) -> str:
     return shown if len(values) <= limit else f"{shown}, ... ({len(values)} in all)"
 
 
+CONNECTION_WORDS = ("refused", "errno 111", "cannot connect", "failed to establish")
+
+
+def could_not_connect(result: ResolverResult) -> bool:
+    """The in-process resolver raised because a connection failed (the closed port respx's
+    URL points to, a host of its own): the one failure that says where its requests went."""
+    text = f"{result.error_type} {result.failure}".lower()
+    return "connect" in result.error_type.lower() or any(w in text for w in CONNECTION_WORDS)
+
+
+def stopped_before_asking(result: ResolverResult) -> str:
+    """'' unless the in-process resolver ended before any request for a reason of its own: it
+    raised something other than a failed connection, or gave back an awaitable (a coroutine
+    the kit could not settle). Then neither its HTTP client nor the URL is to blame."""
+    if result.via == "command" or result.strays:  # it asked, elsewhere: the URL is to blame
+        return ""
+    if "coroutine" in result.answer or "awaitable" in result.answer:
+        return f"the resolver {result.answer}, and sent no request"
+    if result.failed and not could_not_connect(result):
+        return f"the resolver {result.failure}\n(it raised before sending any request to the hub)"
+    return ""
+
+
 def never_reached(run: Run) -> str:
     """Why the double saw no request, and what to do about it, for each way of running."""
     result = run.result
+    stopped = stopped_before_asking(result)
+    if stopped:
+        return stopped
     then = f"\nit then {result.failure}" if result.failure else ""
     if result.via == "respx":
         return (
@@ -576,8 +602,8 @@ def preflight(context: CheckContext) -> str:
         or crashed_call(result.error_type)
         or (result.via == "command" and result.failed)
     )
-    if run.requests or result.strays or crashed:
-        return ""
+    if run.requests or result.strays or crashed or stopped_before_asking(result):
+        return ""  # the checks say what it did: no blame on its HTTP client or the URL
     if result.via == "respx":
         return f"on case {case.id}, {never_reached(run)}"
     then = f"\nit then {result.failure}" if result.failure else ""

@@ -87,7 +87,7 @@ def build(config: pytest.Config) -> Settings:
                 if found is not None:
                     targets[role] = RoleTarget(role, target_kind(found[0]), found[1], switch)
         hub = targets.get("hub")
-        if hub is not None and hub.is_reference and not options.hub_seed:
+        if hub is not None and hub.is_reference and not (options.hub_seed or options.hub_seed_cmd):
             from kaizen_conformance.reference import SEEDS
 
             # the reference hub is seeded by its own seed function
@@ -137,7 +137,12 @@ def _check_targets(settings: Settings) -> None:
             check_programs(settings)
         except CliAppError as exc:
             raise pytest.UsageError(str(exc)) from None
-    if "hub" in settings.targets or settings.options.hub_seed or settings.options.hub_app_kind:
+    if (
+        "hub" in settings.targets
+        or settings.options.hub_seed
+        or settings.options.hub_seed_cmd
+        or settings.options.hub_app_kind
+    ):
         from kaizen_conformance.adapters.hub import check_hub_options
 
         check_hub_options(

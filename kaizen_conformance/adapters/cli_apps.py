@@ -20,6 +20,8 @@ in a child process (no ``fork``), the command runs as a command.
 
 Click and Typer are imported only through the app (duck typing): they are not the kit's
 dependencies.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

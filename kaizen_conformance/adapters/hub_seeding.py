@@ -12,6 +12,8 @@ The command runner reads no stdin of its own, so the records reach the command t
 file: ``/bin/sh -c 'exec "$@" < "$0"' FILE CMD...`` puts the file on the command's stdin and
 replaces the shell with the command itself (the words are passed as they are, never
 interpreted by the shell). The file's path is also in ``$KAIZEN_HUB_RECORDS``.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

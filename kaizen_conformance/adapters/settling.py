@@ -6,6 +6,8 @@ The kit settles the result INSIDE the function it hands to the call machinery, s
 happens within the per-call time and memory limits and in the call's own process, where the
 implementation's state lives; a coroutine dropped unawaited would do nothing and be judged as
 a wrong answer (or, for a resolver, as "never reached the hub").
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

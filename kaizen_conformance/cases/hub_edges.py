@@ -7,6 +7,8 @@ mistake. A seed that fails on one of them is named by the value it failed on.
 
 The edges are data: each is the field it looks at, a pattern on the field's JSON text (or a
 named shape), what it is, and where the contract allows it.
+
+PYTEST_DONT_REWRITE
 """
 
 from __future__ import annotations

@@ -197,6 +197,8 @@ def program_for(settings: Settings, argv: Sequence[str]) -> NamedProgram | None:
 
 def runs_in_process(settings: Settings, role: str) -> bool:
     """Whether ``role``'s command template runs a named program in-process on this machine."""
+    if not settings.options.cli:
+        return False  # no program named: nothing runs in-process (and no template is read)
     program = template_program(settings, role)
     return bool(program) and program_for(settings, [program]) is not None
 

@@ -183,9 +183,7 @@ def run_resolver_sequence(
         with hub.mount(double) as mounted:
             hub_url = mounted + double.base_path
             functions = [call(i) for i in range(len(rosters))]
-            outcomes = call_in_sequence(
-                functions, limit, label, memory_mib=memory, between=change
-            )
+            outcomes = call_in_sequence(functions, limit, label, memory_mib=memory, between=change)
         strays = hub.strays_since(mark)
         via = "server"
     else:
@@ -204,7 +202,9 @@ def run_resolver_sequence(
         result = _from_call(via, hub_url, outcome, settings)
         result.strays = strays
         # a call not run (an earlier one ran past the limit) made no request of its own
-        requests = double.requests[marks[index] : marks[index + 1]] if index + 1 < len(marks) else []
+        requests = (
+            double.requests[marks[index] : marks[index + 1]] if index + 1 < len(marks) else []
+        )
         results.append((result, list(requests)))
     return results
 

@@ -147,9 +147,7 @@ class ResolverCase:
 
     def change_fleet(self, workspace: Workspace, step: int) -> None:
         """Make on disk what ``steps[step]`` changes before its call."""
-        materialise_files(
-            self.steps[step].files, workspace, self.source, f"$.steps[{step}].files"
-        )
+        materialise_files(self.steps[step].files, workspace, self.source, f"$.steps[{step}].files")
 
     def outcome_at(self, call: int, profile: str) -> Mapping[str, Any]:
         """What call ``call`` (0: the first) must answer under ``profile``."""
@@ -185,7 +183,7 @@ def check_fault(fault: Mapping[str, Any] | None, path: Path) -> None:
         return
     kind, where = fault["kind"], "$.hub.fault"
     keys = {
-        "status": ("status", "redirect-loop"),
+        "status": ("status", "redirect", "redirect-loop"),
         "body": ("status", "not-json", "not-array"),
         "after_records": ("cut-off",),
     }
@@ -205,7 +203,7 @@ def check_fault(fault: Mapping[str, Any] | None, path: Path) -> None:
             where=f"{where}.status",
             fix="give a non-2xx status, or use kind not-json / not-array for a bad 200 answer",
         )
-    if kind == "redirect-loop" and status is not None and status not in REDIRECTS:
+    if kind in ("redirect", "redirect-loop") and status is not None and status not in REDIRECTS:
         raise FixtureError(
             path,
             f"status {status} does not redirect",
@@ -419,7 +417,9 @@ def resolver_case_from_data(data: Any, case_dir: Path) -> ResolverCase:
 SEQUENCE_RULE = "RES-019"  # the rule every later call of a sequence case is judged on
 
 
-def load_steps(data: Mapping[str, Any], profiles: tuple[str, ...], source: Path) -> tuple[Step, ...]:
+def load_steps(
+    data: Mapping[str, Any], profiles: tuple[str, ...], source: Path
+) -> tuple[Step, ...]:
     """A sequence case's steps, checked for what the schema cannot say."""
     steps_data = data.get("steps", [])
     listed = SEQUENCE_RULE in data["rules"]
@@ -464,7 +464,7 @@ def load_steps(data: Mapping[str, Any], profiles: tuple[str, ...], source: Path)
                 "(what changes on disk), or drop it",
             )
         expect = step["expect"]
-        for profile, outcome in (expect.items() if {"v1", "v2"} & expect.keys() else [("", expect)]):
+        for profile, outcome in expect.items() if {"v1", "v2"} & expect.keys() else [("", expect)]:
             if outcome.get("error"):
                 raise FixtureError(
                     source,

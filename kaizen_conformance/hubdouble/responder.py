@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 FLAG = "kaizen_schedule_enabled"
 FLAG_VALUES = {"true": True, "false": False}
 LOOP_PATHS = ("/repos/", "/repos/loop/")
+MOVED_PATH = "/repos/moved/"  # where a ``redirect`` fault sends /repos/: it serves the roster
 # RFC 9110: a server that answers GET answers HEAD alike, and names both in a 405's Allow.
 ALLOWED_METHODS = ("GET", "HEAD")
 
@@ -91,7 +92,9 @@ class HubDouble:
     status; ``not-json`` a page that is not JSON; ``not-array`` JSON that is not an array;
     ``stall`` never answers; ``refuse`` refuses the connection; ``disconnect`` hangs up
     without answering; ``cut-off`` announces the whole roster and sends only the first
-    ``after_records`` records; ``redirect-loop`` redirects ``/repos/`` and
+    ``after_records`` records; ``redirect`` redirects ``/repos/`` to ``/repos/moved/``, which
+    serves the roster (a client that follows redirects by default gets a working answer from
+    what the contract counts as a failing hub); ``redirect-loop`` redirects ``/repos/`` and
     ``/repos/loop/`` to each other for ever.
 
     ``base_path`` is a path the hub's base URL carries (``/state-hub``): the implementation is
@@ -193,6 +196,15 @@ class HubDouble:
                 200,
                 whole.body,
                 cut_at=cut_offset(selected, int(self.fault.get("after_records", 1))),
+            )
+        if kind == "redirect":
+            if request.path == MOVED_PATH:
+                return self._list(request)
+            return Reply(
+                int(self.fault.get("status", 301)),
+                b"",
+                "text/plain",
+                location=MOVED_PATH + (f"?{query}" if query else ""),
             )
         if kind == "redirect-loop":
             target = LOOP_PATHS[1] if request.path == LOOP_PATHS[0] else LOOP_PATHS[0]

@@ -614,6 +614,9 @@ def fault_text(case: ResolverCase) -> str:
         "disconnect": "it hung up without answering",
         "cut-off": "it hung up in the middle of the body, after "
         f"{case.fault.get('after_records', 1)} whole record(s)",
+        "redirect": "it answered a redirect to /repos/moved/, which serves the roster: the contract "
+        "counts any answer that is not 2xx, a redirect included, as a failing hub; a client that "
+        "follows redirects by default (requests, fetch, httpx with follow_redirects) must not",
         "redirect-loop": "it redirected in a loop",
     }
     return described.get(kind, str(kind))

@@ -11,7 +11,7 @@ MESSAGE = r"the very answer of call 1"
 OPTIONS = ["--kaizen-resolver={module}:resolve", "-k", "sequence-"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=128)
 def _answer(hub_url, hostname, domain):
     return tuple(tuple(sorted(repo.items())) for repo in resolver()(hub_url, hostname, domain))
 

@@ -14,7 +14,7 @@ MESSAGE = r"the very answer of call 1"
 OPTIONS = ["--kaizen-resolver={module}:resolve", "-k", "sequence-manifest-made-invalid"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=128)
 def manifest_bytes(path):
     try:
         with open(os.path.join(path, ".kaizen", "schedule.yml"), "rb") as handle:

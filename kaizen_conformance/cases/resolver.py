@@ -123,6 +123,7 @@ class ResolverCase:
     generated: tuple[GeneratedGroup, ...] = ()
     base_path: str = ""  # a path the hub's base URL carries (the double serves repos/ below it)
     steps: tuple[Step, ...] = ()  # a sequence case: the calls after the first, in order
+    content_type: str = "application/json"  # of the hub's roster answer
 
     def materialise(self, root: Path) -> tuple[Workspace, list[Any]]:
         """Build the workspace and the hub's records with placeholders resolved."""
@@ -411,6 +412,7 @@ def resolver_case_from_data(data: Any, case_dir: Path) -> ResolverCase:
         generated=groups,
         base_path=hub.get("base_path", ""),
         steps=steps,
+        content_type=hub.get("content_type", "application/json"),
     )
 
 

@@ -106,6 +106,9 @@ class HubDouble:
     ignores: frozenset[str] = frozenset()
     fault: Mapping[str, Any] | None = None
     base_path: str = ""
+    content_type: str = (
+        "application/json"  # of the roster's answer: a charset parameter is fine (section 2)
+    )
     requests: list[HubRequest] = field(default_factory=list)
     released: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -166,7 +169,9 @@ class HubDouble:
 
     def _list(self, request: HubRequest) -> Reply:
         selected = self._select(request)
-        return selected if isinstance(selected, Reply) else json_reply(selected)
+        if isinstance(selected, Reply):
+            return selected
+        return replace(json_reply(selected), content_type=self.content_type)
 
     def _fault_action(self, request: HubRequest, query: str) -> Action:
         assert self.fault is not None

@@ -160,7 +160,9 @@ def execute_sequence(
         case.change_fleet(workspace, call)
         before.append(print_of_tree())
 
-    double = HubDouble(first, ignores=case.ignores, base_path=case.base_path)
+    double = HubDouble(
+        first, ignores=case.ignores, base_path=case.base_path, content_type=case.content_type
+    )
     answered = run_resolver_sequence(
         context.settings,
         context.request.config,
@@ -219,7 +221,13 @@ def execute(
         context.workspace_dir(f"res-{case.id}-{attempt}")
     )
     before = trees.fingerprint(workspace.root) if fingerprint else {}
-    double = HubDouble(records, ignores=case.ignores, fault=case.fault, base_path=case.base_path)
+    double = HubDouble(
+        records,
+        ignores=case.ignores,
+        fault=case.fault,
+        base_path=case.base_path,
+        content_type=case.content_type,
+    )
     result = run_resolver(
         context.settings,
         context.request.config,

@@ -48,6 +48,33 @@ def test_the_case_agrees_with_the_decision_table(case: ResolverCase, tmp_path: P
         )
 
 
+SEQUENCES = [case for case in CASES if case.steps]
+
+
+@pytest.mark.parametrize("case", SEQUENCES, ids=[case.id for case in SEQUENCES])
+def test_every_call_of_a_sequence_agrees_with_the_table_on_the_fleet_as_it_then_is(
+    case: ResolverCase, tmp_path: Path
+) -> None:
+    """Each later call's expectation is the table's answer after the steps so far were made."""
+    workspace, first = case.materialise(tmp_path)
+    rosters = case.rosters(workspace, first)
+    for call, records in enumerate(rosters):
+        if call:
+            case.change_fleet(workspace, call - 1)
+        for profile in case.profiles:
+            included, either = table_outcome(case, records, profile)
+            expected = set(case.outcome_at(call, profile)["included"])
+            assert expected - either == included - either, (
+                f"{case.source} ({profile}), call {call + 1}: the table includes "
+                f"{sorted(included)}, the case expects {sorted(expected)}"
+            )
+
+
+def test_the_sequence_cases_cover_every_kind_of_change() -> None:
+    """Issue-level promise: at least five kinds of change to the fleet between two calls."""
+    assert len(SEQUENCES) >= 5, [case.id for case in SEQUENCES]
+
+
 def test_every_row_names_rules_of_the_catalogue_and_facts_it_knows() -> None:
     known = catalogue()
     decision = table()

@@ -210,6 +210,96 @@ BROKEN = {
             "  fix: use one of {i}",
         ],
     ),
+    "steps-without-their-rule": (
+        """\
+        description: A sequence case that does not list the rule its later calls are judged on.
+        rules: [RES-001]
+        hub:
+          records: []
+        expect:
+          included: []
+        steps:
+        - change: nothing much
+          hub: {records: []}
+          expect: {included: []}
+        """,
+        [
+            "*/resolver/steps-without-their-rule/case.yml: at $.rules: a case with steps does not "
+            "list RES-019, the rule its later calls are judged on",
+            "  fix: add RES-019 to rules",
+        ],
+    ),
+    "sequence-rule-without-steps": (
+        """\
+        description: RES-019 listed by a case that calls the resolver once.
+        rules: [RES-001, RES-019]
+        hub:
+          records: []
+        expect:
+          included: []
+        """,
+        [
+            "*/resolver/sequence-rule-without-steps/case.yml: at $.rules: RES-019 is about a resolver "
+            "called again after the fleet changed, but the case has no steps",
+            "  fix: add steps: *, or remove RES-019",
+        ],
+    ),
+    "step-changes-nothing": (
+        """\
+        description: A step with neither a roster nor files.
+        rules: [RES-001, RES-019]
+        hub:
+          records: []
+        expect:
+          included: []
+        steps:
+        - change: the manifest is removed
+          expect: {included: []}
+        """,
+        [
+            "*/resolver/step-changes-nothing/case.yml: at $.steps[[]0[]]: the step changes nothing in the fleet",
+            "  fix: give the step hub.records (the roster from this call on) or files *",
+        ],
+    ),
+    "steps-with-a-failing-hub": (
+        """\
+        description: A sequence case whose hub fails.
+        rules: [RES-011, RES-019]
+        hub:
+          records: []
+          fault: {kind: status, status: 503}
+        expect:
+          error: true
+        steps:
+        - change: the hub recovers
+          hub: {records: []}
+          expect: {included: []}
+        """,
+        [
+            "*/resolver/steps-with-a-failing-hub/case.yml: at $.hub.fault: a case with steps cannot "
+            "have hub.fault: a failing hub answers every call alike",
+            "  fix: remove hub.fault, or make a case of its own without steps",
+        ],
+    ),
+    "step-expects-an-error": (
+        """\
+        description: A step that expects the resolver to fail although the hub answers.
+        rules: [RES-001, RES-019]
+        hub:
+          records: []
+        expect:
+          included: []
+        steps:
+        - change: a repo is added
+          hub: {records: []}
+          expect: {v1: {included: []}, v2: {error: true}}
+        """,
+        [
+            "*/resolver/step-expects-an-error/case.yml: at $.steps[[]0[]].expect.v2: a step expects "
+            "the resolver to fail, but a step's hub answers",
+            "  fix: expect included: *",
+        ],
+    ),
     "missing-copy-source": (
         """\
         description: A copy entry whose source does not exist.

@@ -21,7 +21,7 @@ import json
 import os
 import socket
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,10 +29,10 @@ import pytest
 
 from kaizen_conformance.adapters.settling import consumed
 from kaizen_conformance.core.settings import Settings
-from kaizen_conformance.hubdouble.responder import HubDouble
+from kaizen_conformance.hubdouble.responder import HubDouble, HubRequest
 from kaizen_conformance.hubdouble.server import LoopbackHub, Stray
 from kaizen_conformance.hubdouble.transport import respx_transport
-from kaizen_conformance.runtime.calls import call_with_limit
+from kaizen_conformance.runtime.calls import call_in_sequence, call_with_limit
 from kaizen_conformance.runtime.commands import (
     MAX_OUTPUT,
     CommandOutcome,
@@ -120,6 +120,96 @@ def run_resolver(
             settings, loopback_hub(config, settings), double, hostname, domain, label
         )
     return call_resolver(settings, double, hostname, domain, label)
+
+
+def run_resolver_sequence(
+    settings: Settings,
+    config: pytest.Config,
+    double: HubDouble,
+    hostname: str,
+    domain: str | None,
+    label: str,
+    rosters: Sequence[list[Any]],
+    between: Callable[[int], None],
+) -> list[tuple[ResolverResult, list[HubRequest]]]:
+    """Call the configured resolver once per roster of ``rosters``, the fleet changing between calls.
+
+    An in-process resolver makes all its calls in ONE process, as a long-lived service would:
+    whatever it keeps from one call (a module-level cache, ``functools.lru_cache``) is there at
+    the next, so an answer from a cache shows. ``between(i)`` runs in the kit's process after
+    call ``i`` and before call ``i + 1`` (it changes the files on disk). The double serves
+    ``rosters[i]`` at call ``i``: set in the calls' process before each call (respx answers
+    there) and in the kit's (the loopback server answers there). A command is a process per
+    call anyway: it runs once per roster. Each call comes back with the requests it made.
+    """
+    target = settings.target("resolver")
+    assert target is not None, "the resolver role is not configured"
+    if target.kind == "command":
+        # one mount, one hub URL for the whole sequence: a cache on disk keyed by the URL, as a
+        # resolver run by cron would keep one, is reached at the next call
+        hub = loopback_hub(config, settings)
+        results = []
+        with hub.mount(double) as mounted:
+            for index, roster in enumerate(rosters):
+                if index:
+                    between(index - 1)
+                double.records = list(roster)
+                seen, mark = len(double.requests), hub.stray_mark()
+                result = command_call(settings, mounted + double.base_path, hostname, domain)
+                result.strays = hub.strays_since(mark)
+                results.append((result, list(double.requests[seen:])))
+        return results
+    marks: list[int] = []
+
+    def serve(index: int) -> None:
+        double.records = list(rosters[index])
+        marks.append(len(double.requests))
+
+    def change(index: int) -> None:
+        between(index)
+        serve(index + 1)  # the loopback server answers from the kit's process
+
+    def call(index: int) -> Callable[[], Any]:
+        invoke = _invoke(settings, hub_url, hostname, domain)
+
+        def at_call() -> Any:
+            double.records = list(rosters[index])  # respx answers in the calls' process
+            return invoke()
+
+        return at_call
+
+    serve(0)
+    limit, memory = settings.timeout, settings.memory_mib
+    if settings.hub_double == "server":
+        hub = loopback_hub(config, settings)
+        mark = hub.stray_mark()
+        with hub.mount(double) as mounted:
+            hub_url = mounted + double.base_path
+            functions = [call(i) for i in range(len(rosters))]
+            outcomes = call_in_sequence(functions, limit, label, memory_mib=memory, between=change)
+        strays = hub.strays_since(mark)
+        via = "server"
+    else:
+        origin = closed_port_url()
+        hub_url = origin + double.base_path
+        with respx_transport(double, origin, stall_limit=settings.timeout):
+            functions = [call(i) for i in range(len(rosters))]
+            outcomes = call_in_sequence(
+                functions, limit, label, memory_mib=memory, carry=[double.requests], between=change
+            )
+            double.release()
+        strays, via = [], "respx"
+    marks.append(len(double.requests))
+    results = []
+    for index, outcome in enumerate(outcomes):
+        result = _from_call(via, hub_url, outcome, settings)
+        result.strays = strays
+        # a call not run (an earlier one ran past the limit) made no request of its own
+        requests = (
+            double.requests[marks[index] : marks[index + 1]] if index + 1 < len(marks) else []
+        )
+        results.append((result, list(requests)))
+    return results
 
 
 # --------------------------------------------------------------------------- in-process
@@ -303,18 +393,24 @@ def run_command_resolver(
     """Run the resolver command once against ``double`` served on 127.0.0.1, within the per-call limit."""
     mark = hub.stray_mark()
     with hub.mount(double) as mounted:
-        hub_url = mounted + double.base_path
-        fields = command_fields(hub_url, hostname, domain)
-        argv = command_argv(settings.command("resolver"), fields)
-        outcome = run_command(
-            argv,
-            limit=settings.timeout,
-            env=command_env(fields, settings.profile("resolver")),
-            memory_mib=settings.memory_mib,
-        )
-    result = ResolverResult(
-        "command", hub_url, seconds=outcome.seconds, strays=hub.strays_since(mark)
+        result = command_call(settings, mounted + double.base_path, hostname, domain)
+    result.strays = hub.strays_since(mark)
+    return result
+
+
+def command_call(
+    settings: Settings, hub_url: str, hostname: str, domain: str | None
+) -> ResolverResult:
+    """Run the resolver command once against the hub double served at ``hub_url``."""
+    fields = command_fields(hub_url, hostname, domain)
+    argv = command_argv(settings.command("resolver"), fields)
+    outcome = run_command(
+        argv,
+        limit=settings.timeout,
+        env=command_env(fields, settings.profile("resolver")),
+        memory_mib=settings.memory_mib,
     )
+    result = ResolverResult("command", hub_url, seconds=outcome.seconds)
     if outcome.start_error:
         result.broken = (
             f"{outcome.describe()}. Fix {settings.origin('resolver_cmd')} (the kit runs it without a shell, "

@@ -89,6 +89,21 @@ def fill_index(value: Any, index: str) -> Any:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One later call of a sequence case: what changes in the fleet first, and what it must answer.
+
+    ``records``: the hub's roster from this call on (``None``: unchanged); ``files``: entries
+    made in the workspace before the call, as ``files:`` makes them (a manifest removed,
+    rewritten, a checkout made). The call is judged on the fleet as it then is (RES-019).
+    """
+
+    change: str
+    records: list[Any] | None
+    files: list[Mapping[str, Any]]
+    expect: Mapping[str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
 class ResolverCase:
     """One resolver scenario: a hub roster, checkouts, and the verdict per profile."""
 
@@ -110,6 +125,8 @@ class ResolverCase:
     manifest: ManifestEntry | None = None
     generated: tuple[GeneratedGroup, ...] = ()
     base_path: str = ""  # a path the hub's base URL carries (the double serves repos/ below it)
+    steps: tuple[Step, ...] = ()  # a sequence case: the calls after the first, in order
+    content_type: str = "application/json"  # of the hub's roster answer
 
     def materialise(self, root: Path) -> tuple[Workspace, list[Any]]:
         """Build the workspace and the hub's records with placeholders resolved."""
@@ -120,6 +137,25 @@ class ResolverCase:
             group.materialise(workspace, self.source, f"$.hub.generate[{number}].files")
         materialise_files(self.files, workspace, self.source, "$.files")
         return workspace, expand_records(self.records, workspace, self.source)
+
+    def rosters(self, workspace: Workspace, first: list[Any]) -> list[list[Any]]:
+        """The hub's records at each call of a sequence (``first``: the materialised roster)."""
+        rosters = [first]
+        for step in self.steps:
+            rosters.append(
+                rosters[-1]
+                if step.records is None
+                else expand_records(step.records, workspace, self.source)
+            )
+        return rosters
+
+    def change_fleet(self, workspace: Workspace, step: int) -> None:
+        """Make on disk what ``steps[step]`` changes before its call."""
+        materialise_files(self.steps[step].files, workspace, self.source, f"$.steps[{step}].files")
+
+    def outcome_at(self, call: int, profile: str) -> Mapping[str, Any]:
+        """What call ``call`` (0: the first) must answer under ``profile``."""
+        return self.expect[profile] if call == 0 else self.steps[call - 1].expect[profile]
 
 
 def expand_records(records: list[Any], workspace: Workspace, source: Path) -> list[Any]:
@@ -151,7 +187,7 @@ def check_fault(fault: Mapping[str, Any] | None, path: Path) -> None:
         return
     kind, where = fault["kind"], "$.hub.fault"
     keys = {
-        "status": ("status", "redirect-loop"),
+        "status": ("status", "redirect", "redirect-loop"),
         "body": ("status", "not-json", "not-array"),
         "after_records": ("cut-off",),
     }
@@ -171,7 +207,7 @@ def check_fault(fault: Mapping[str, Any] | None, path: Path) -> None:
             where=f"{where}.status",
             fix="give a non-2xx status, or use kind not-json / not-array for a bad 200 answer",
         )
-    if kind == "redirect-loop" and status is not None and status not in REDIRECTS:
+    if kind in ("redirect", "redirect-loop") and status is not None and status not in REDIRECTS:
         raise FixtureError(
             path,
             f"status {status} does not redirect",
@@ -245,6 +281,7 @@ def expected_outcomes(
     profiles: tuple[str, ...],
     generated: Mapping[str, list[Any]],
     source: Path,
+    at: str = "$",
 ) -> dict[str, dict[str, Any]]:
     """Per profile: ``{"error": True}`` or ``{"included": [...]}`` with every named group's slugs added.
 
@@ -255,12 +292,12 @@ def expected_outcomes(
     by_name = generated
     outcomes: dict[str, dict[str, Any]] = {}
     for profile in profiles:
-        where = "$.expect" + (f".{profile}" if per_profile is expect else "")
+        where = f"{at}.expect" + (f".{profile}" if per_profile is expect else "")
         if profile not in per_profile:
             raise FixtureError(
                 source,
                 f"no expectation for profile {profile}",
-                where="$.expect",
+                where=f"{at}.expect",
                 fix=f"add expect.{profile}, or give one expectation for every profile",
             )
         outcome = per_profile[profile]
@@ -341,6 +378,10 @@ def resolver_case_from_data(data: Any, case_dir: Path) -> ResolverCase:
         [
             Declared("$.files", data.get("files", [])),
             *(
+                Declared(f"$.steps[{number}].files", step.get("files", []))
+                for number, step in enumerate(data.get("steps", []))
+            ),
+            *(
                 Declared(
                     f"$.hub.generate[{number}].files",
                     group.files,
@@ -352,6 +393,7 @@ def resolver_case_from_data(data: Any, case_dir: Path) -> ResolverCase:
         ],
         tree=case_dir / "repos",
     )
+    steps = load_steps(data, profiles, source)
     generated = {group.name: group.records() for group in groups}
     records = list(hub["records"]) + [
         record for group in groups for record in generated[group.name]
@@ -372,7 +414,86 @@ def resolver_case_from_data(data: Any, case_dir: Path) -> ResolverCase:
         repos_source=case_dir / "repos",
         generated=groups,
         base_path=hub.get("base_path", ""),
+        steps=steps,
+        content_type=hub.get("content_type", "application/json"),
     )
+
+
+SEQUENCE_RULE = "RES-019"  # the rule every later call of a sequence case is judged on
+
+
+def load_steps(
+    data: Mapping[str, Any], profiles: tuple[str, ...], source: Path
+) -> tuple[Step, ...]:
+    """A sequence case's steps, checked for what the schema cannot say."""
+    steps_data = data.get("steps", [])
+    listed = SEQUENCE_RULE in data["rules"]
+    if steps_data and not listed:
+        raise FixtureError(
+            source,
+            f"a case with steps does not list {SEQUENCE_RULE}, the rule its later calls are judged on",
+            where="$.rules",
+            fix=f"add {SEQUENCE_RULE} to rules",
+        )
+    if listed and not steps_data:
+        raise FixtureError(
+            source,
+            f"{SEQUENCE_RULE} is about a resolver called again after the fleet changed, "
+            "but the case has no steps",
+            where="$.rules",
+            fix=f"add steps: (a change and the next call's expect), or remove {SEQUENCE_RULE}",
+        )
+    if not steps_data:
+        return ()
+    hub = data["hub"]
+    for key, why in (
+        ("fault", "a failing hub answers every call alike"),
+        ("generate", "a step replaces the roster, which generated records cannot follow"),
+    ):
+        if key in hub:
+            raise FixtureError(
+                source,
+                f"a case with steps cannot have hub.{key}: {why}",
+                where=f"$.hub.{key}",
+                fix=f"remove hub.{key}, or make a case of its own without steps",
+            )
+    steps = []
+    for number, step in enumerate(steps_data):
+        where = f"$.steps[{number}]"
+        if "hub" not in step and not step.get("files"):
+            raise FixtureError(
+                source,
+                "the step changes nothing in the fleet",
+                where=where,
+                fix="give the step hub.records (the roster from this call on) or files "
+                "(what changes on disk), or drop it",
+            )
+        expect = step["expect"]
+        for profile, outcome in expect.items() if {"v1", "v2"} & expect.keys() else [("", expect)]:
+            if outcome.get("error"):
+                raise FixtureError(
+                    source,
+                    "a step expects the resolver to fail, but a step's hub answers",
+                    where=f"{where}.expect" + (f".{profile}" if profile else ""),
+                    fix="expect included: [...] (the repos the fleet then opts in)",
+                )
+        records = step["hub"]["records"] if "hub" in step else None
+        for index, record in enumerate(records or ()):
+            if isinstance(record, dict) and isinstance(record.get("host_paths"), dict):
+                for host, host_path in record["host_paths"].items():
+                    at = f"{where}.hub.records[{index}].host_paths.{host}"
+                    check_placeholders(host_path, WORKSPACE_PLACEHOLDERS, source, at)
+        steps.append(
+            Step(
+                change=" ".join(step["change"].split()),
+                records=records,
+                files=step.get("files", []),
+                expect=expected_outcomes(
+                    {"expect": step["expect"], "hub": {}}, profiles, {}, source, where
+                ),
+            )
+        )
+    return tuple(steps)
 
 
 # Every resolver case of a fixture tree, by its root, once all of them loaded.

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 FLAG = "kaizen_schedule_enabled"
 FLAG_VALUES = {"true": True, "false": False}
 LOOP_PATHS = ("/repos/", "/repos/loop/")
+MOVED_PATH = "/repos/moved/"  # where a ``redirect`` fault sends /repos/: it serves the roster
 # RFC 9110: a server that answers GET answers HEAD alike, and names both in a 405's Allow.
 ALLOWED_METHODS = ("GET", "HEAD")
 
@@ -93,7 +94,9 @@ class HubDouble:
     status; ``not-json`` a page that is not JSON; ``not-array`` JSON that is not an array;
     ``stall`` never answers; ``refuse`` refuses the connection; ``disconnect`` hangs up
     without answering; ``cut-off`` announces the whole roster and sends only the first
-    ``after_records`` records; ``redirect-loop`` redirects ``/repos/`` and
+    ``after_records`` records; ``redirect`` redirects ``/repos/`` to ``/repos/moved/``, which
+    serves the roster (a client that follows redirects by default gets a working answer from
+    what the contract counts as a failing hub); ``redirect-loop`` redirects ``/repos/`` and
     ``/repos/loop/`` to each other for ever.
 
     ``base_path`` is a path the hub's base URL carries (``/state-hub``): the implementation is
@@ -105,6 +108,9 @@ class HubDouble:
     ignores: frozenset[str] = frozenset()
     fault: Mapping[str, Any] | None = None
     base_path: str = ""
+    content_type: str = (
+        "application/json"  # of the roster's answer: a charset parameter is fine (section 2)
+    )
     requests: list[HubRequest] = field(default_factory=list)
     released: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -177,7 +183,9 @@ class HubDouble:
 
     def _list(self, request: HubRequest) -> Reply:
         selected = self._select(request)
-        return selected if isinstance(selected, Reply) else json_reply(selected)
+        if isinstance(selected, Reply):
+            return selected
+        return replace(json_reply(selected), content_type=self.content_type)
 
     def _fault_action(self, request: HubRequest, query: str) -> Action:
         assert self.fault is not None
@@ -207,6 +215,15 @@ class HubDouble:
                 200,
                 whole.body,
                 cut_at=cut_offset(selected, int(self.fault.get("after_records", 1))),
+            )
+        if kind == "redirect":
+            if request.path == MOVED_PATH:
+                return self._list(request)
+            return Reply(
+                int(self.fault.get("status", 301)),
+                b"",
+                "text/plain",
+                location=MOVED_PATH + (f"?{query}" if query else ""),
             )
         if kind == "redirect-loop":
             target = LOOP_PATHS[1] if request.path == LOOP_PATHS[0] else LOOP_PATHS[0]

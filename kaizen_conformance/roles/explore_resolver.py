@@ -36,14 +36,18 @@ def whole_rule(expected: Any) -> str:
 def explored_rules(profile: str) -> tuple[str, ...]:
     """The resolver's outcome rules under ``profile``: an example's draft case lists them all, so
     a wrong item is attributed to its decision-table row's own rules (``roles.resolver.attributed``),
-    as in a golden case that lists them."""
+    as in a golden case that lists them. Not RES-019: it judges a later call of a sequence, and
+    an example makes one call."""
     from kaizen_conformance import contract
+    from kaizen_conformance.cases.resolver import SEQUENCE_RULE
     from kaizen_conformance.roles.resolver import CHECK_KIND
 
     return tuple(
         rule.id
         for rule in contract.rules_for(ROLE, profile)
-        if rule.role == ROLE and CHECK_KIND.get(rule.id, "outcome") == "outcome"
+        if rule.role == ROLE
+        and CHECK_KIND.get(rule.id, "outcome") == "outcome"
+        and rule.id != SEQUENCE_RULE
     )
 
 

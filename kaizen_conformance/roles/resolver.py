@@ -18,9 +18,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from kaizen_conformance.adapters.resolver import ResolverResult, run_resolver
+from kaizen_conformance.adapters.resolver import (
+    ResolverResult,
+    run_resolver,
+    run_resolver_sequence,
+)
 from kaizen_conformance.cases.facts import Decision, decide
-from kaizen_conformance.cases.resolver import ResolverCase, all_cases
+from kaizen_conformance.cases.resolver import SEQUENCE_RULE, ResolverCase, all_cases
 from kaizen_conformance.cases.workspace import Workspace
 from kaizen_conformance.core.checks import (
     Check,
@@ -85,9 +89,30 @@ def outcome_rules(case: ResolverCase, profile: str) -> tuple[str, ...]:
     )
 
 
+# slug -> how the decision table decides each record of that slug, as the fleet stood at a call
+Decided = dict[str, list[Decision]]
+
+
+@dataclass
+class LaterCall:
+    """A call of a sequence case after the first: the fleet changed, the resolver called again."""
+
+    number: int  # its place in the sequence: 2 for the call after the first step
+    change: str  # what changed before it (the step's ``change``)
+    records: list[Any]
+    requests: list[HubRequest]
+    result: ResolverResult
+    before: dict[str, Any]
+    after: dict[str, Any]
+    decided: Decided
+
+    def expected_for(self, case: ResolverCase, profile: str) -> Mapping[str, Any]:
+        return case.outcome_at(self.number - 1, profile)
+
+
 @dataclass
 class Run:
-    """One call of the resolver on one materialised case."""
+    """One call of the resolver on one materialised case (the first call of a sequence case)."""
 
     case: ResolverCase
     workspace: Workspace
@@ -97,6 +122,89 @@ class Run:
     before: dict[str, Any]  # fingerprints of the checkouts ({} when not taken)
     after: dict[str, Any]
     marker_created: bool
+    # a sequence case: the first call's records decided as the fleet stood then, and the calls after
+    decided: Decided | None = None
+    later: tuple[LaterCall, ...] = ()
+
+
+def decided_now(case: ResolverCase, records: list[Any], profile: str) -> Decided:
+    """Every record decided by the table on the fleet as it stands now (before it changes again)."""
+    decided: Decided = {}
+    for record in records:
+        if isinstance(record, dict) and isinstance(record.get("slug"), str):
+            decided.setdefault(record["slug"], []).append(
+                decide(record, hostname=case.hostname, domain=case.domain, profile=profile)
+            )
+    return decided
+
+
+def execute_sequence(
+    context: CheckContext, case: ResolverCase, attempt: int, fingerprint: bool
+) -> Run:
+    """A sequence case: the first call, then per step the fleet changed and the resolver called
+    again (one process for a function: RES-019). Each call's evidence is taken as the fleet
+    stood at that call: the checkouts' fingerprints around it and the table's decisions."""
+    workspace, first = case.materialise(context.workspace_dir(f"res-{case.id}-{attempt}"))
+    rosters = case.rosters(workspace, first)
+    profile = context.settings.profile(ROLE)
+
+    def print_of_tree() -> dict[str, Any]:
+        return trees.fingerprint(workspace.root) if fingerprint else {}
+
+    before, after, decided = [print_of_tree()], [], []
+
+    def settle(call: int) -> None:
+        after.append(print_of_tree())
+        decided.append(decided_now(case, rosters[call], profile))
+
+    def between(call: int) -> None:
+        settle(call)
+        case.change_fleet(workspace, call)
+        before.append(print_of_tree())
+
+    double = HubDouble(
+        first, ignores=case.ignores, base_path=case.base_path, content_type=case.content_type
+    )
+    answered = run_resolver_sequence(
+        context.settings,
+        context.request.config,
+        double,
+        case.hostname,
+        case.domain,
+        f"resolver {case.id}",
+        rosters,
+        between,
+    )
+    while len(after) < len(rosters):  # the last call, and any not run after one past its limit
+        settle(len(after))
+        if len(before) < len(after):  # a call not run: nothing happened around it
+            before.append(after[-1])
+    (result, requests), *rest = answered
+    later = tuple(
+        LaterCall(
+            number + 2,
+            case.steps[number].change,
+            rosters[number + 1],
+            call_requests,
+            call_result,
+            before[number + 1],
+            after[number + 1],
+            decided[number + 1],
+        )
+        for number, (call_result, call_requests) in enumerate(rest)
+    )
+    return Run(
+        case,
+        workspace,
+        rosters[0],
+        requests,
+        result,
+        before[0],
+        after[0],
+        workspace.marker.exists(),
+        decided[0],
+        later,
+    )
 
 
 def execute(
@@ -109,11 +217,19 @@ def execute(
     """Materialise the case and run the resolver on it; ``fingerprint``: also fingerprint the tree
     before and after (the boundary check's evidence; a run only compared for its output needs none).
     ``materialised``: the case's workspace and records, already made (exploration reads them first)."""
+    if case.steps and materialised is None:
+        return execute_sequence(context, case, attempt, fingerprint)
     workspace, records = materialised or case.materialise(
         context.workspace_dir(f"res-{case.id}-{attempt}")
     )
     before = trees.fingerprint(workspace.root) if fingerprint else {}
-    double = HubDouble(records, ignores=case.ignores, fault=case.fault, base_path=case.base_path)
+    double = HubDouble(
+        records,
+        ignores=case.ignores,
+        fault=case.fault,
+        base_path=case.base_path,
+        content_type=case.content_type,
+    )
     result = run_resolver(
         context.settings,
         context.request.config,
@@ -330,7 +446,71 @@ def judged_output(
         f"{case.description}\nprofile {profile}; expected exactly {quoted(sorted(want))}; "
         f"got {quoted(slugs)}"
     )
-    return {"header": header, "wrong": tuple(wrong_items(case, run, profile, slugs))}
+    answer = Answer(run.records, result.repos, expected, run.decided)
+    wrong = wrong_items(case, answer, profile, slugs)
+    answers = [answer]
+    for call in run.later:
+        header_lines, call_wrong = judged_later_call(case, call, profile, answers)
+        header += header_lines
+        wrong += call_wrong
+    return {"header": header, "wrong": tuple(wrong)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer to judge: the hub's records at its call, what the resolver returned, what it
+    should have, and the records as the table decided them then (``None``: decide them now)."""
+
+    records: list[Any]
+    repos: list[Mapping[str, Any]]
+    expected: Mapping[str, Any]
+    decided: Decided | None = None
+
+    def listing(self) -> list[tuple[str, str]]:
+        return sorted((str(r["slug"]), str(r.get("local_path"))) for r in self.repos)
+
+
+def judged_later_call(
+    case: ResolverCase, call: LaterCall, profile: str, answers: list[Answer]
+) -> tuple[str, list[Wrong]]:
+    """A later call of a sequence case judged on the fleet as it stood at that call: its header
+    lines, and its wrong items, each failing RES-019 besides the rules of the row that decides it.
+    Raises ``Violation`` for a call that gave no answer (it fails every outcome rule, as one call does).
+    """
+    result = call.result
+    when = f"call {call.number} of the sequence, after: {call.change}"
+    if result.broken:
+        raise Violation(f"{when}: {result.broken}", FailureKind.CRASHED)
+    if result.timed_out or result.failed:
+        raise Violation(f"{when}: {result.failure}", failure_kind(result))
+    if result.problem:
+        raise Violation(f"{when}: malformed output: {result.problem}")
+    assert result.repos is not None
+    answer = Answer(call.records, result.repos, call.expected_for(case, profile), call.decided)
+    slugs = [repo["slug"] for repo in result.repos]
+    wrong = [
+        Wrong(tuple(dict.fromkeys((*w.rules, SEQUENCE_RULE))), f"at call {call.number}: {w.line}")
+        for w in wrong_items(case, answer, profile, slugs)
+    ]
+    answers.append(answer)
+    if not wrong:
+        return "", []
+    header = (
+        f"\n{when}: expected exactly {quoted(sorted(answer.expected['included']))}; "
+        f"got {quoted(slugs)}"
+    )
+    earlier = [
+        n + 1 for n, before in enumerate(answers[:-1]) if before.listing() == answer.listing()
+    ]
+    if earlier:
+        header += (
+            f" — the very answer of call {earlier[-1]}, before the change: each call decides from "
+            "the fleet as it is at that call, never from a cache of an earlier call's roster or "
+            f"manifests ({SEQUENCE_RULE}, section 7)"
+        )
+    if not call.requests:
+        header += "; it sent no request to the hub at this call"
+    return header, wrong
 
 
 def quoted(values: list[str], limit: int = 12) -> str:
@@ -342,19 +522,19 @@ def quoted(values: list[str], limit: int = 12) -> str:
 WRONG_WAYS = {"included": ("excluded", "skipped"), "missing": ("included",)}
 
 
-def wrong_items(case: ResolverCase, run: Run, profile: str, slugs: list[str]) -> list[Wrong]:
+def wrong_items(case: ResolverCase, answer: Answer, profile: str, slugs: list[str]) -> list[Wrong]:
     """Every way the output differs from the case's expectation, each with the rules it breaks.
 
     What the output should be is the case's ``expect`` (held to the decision table by the kit's
     tests); which rules a difference breaks is the table's: the row that decides the record.
     Slugs wrong for the same reason make one item: 5,000 missing repos are one line.
     """
-    expected = case.expect[profile]
+    expected = answer.expected
     want = set(expected["included"])
     either = set(expected.get("either", ()))  # parser-dependent manifests: included or not
     covered = outcome_rules(case, profile)
     by_slug: dict[str, list[Any]] = {}
-    for record in run.records:
+    for record in answer.records:
         if isinstance(record, dict) and isinstance(record.get("slug"), str):
             by_slug.setdefault(record["slug"], []).append(record)
     listed = {"included": sorted(set(slugs) - want - either), "missing": sorted(want - set(slugs))}
@@ -362,14 +542,15 @@ def wrong_items(case: ResolverCase, run: Run, profile: str, slugs: list[str]) ->
     unexplained: dict[str, list[str]] = {}
     for way, wrong_slugs in listed.items():
         for slug in wrong_slugs:
-            deciding = [
-                decision
-                for decision in (
+            decisions = (
+                answer.decided.get(slug, [])
+                if answer.decided is not None
+                else (
                     decide(r, hostname=case.hostname, domain=case.domain, profile=profile)
                     for r in by_slug.get(slug, ())
                 )
-                if decision.row.outcome in WRONG_WAYS[way]
-            ]
+            )
+            deciding = [d for d in decisions if d.row.outcome in WRONG_WAYS[way]]
             if deciding:
                 key = (way, deciding[0].row.number)
                 explained.setdefault(key, (deciding[0], []))[1].append(slug)
@@ -395,12 +576,12 @@ def wrong_items(case: ResolverCase, run: Run, profile: str, slugs: list[str]) ->
                 "even when the hub lists its slug twice (RES-014)",
             )
         )
-    paths = expected_paths(run.records, case.hostname)
+    paths = expected_paths(answer.records, case.hostname)
     misplaced = [
         f"{repo['slug']!r}: local_path {repo.get('local_path')!r} is not the hub's path for "
         f"{case.hostname!r} ({quoted(sorted(paths.get(repo['slug'], ())), 3)}): an included repo "
         "has this hostname's host path exactly as the hub gave it (RES-001)"
-        for repo in run.result.repos or ()
+        for repo in answer.repos
         if repo["slug"] in want | either
         and repo.get("local_path") not in paths.get(repo["slug"], ())
     ]
@@ -469,6 +650,9 @@ def fault_text(case: ResolverCase) -> str:
         "disconnect": "it hung up without answering",
         "cut-off": "it hung up in the middle of the body, after "
         f"{case.fault.get('after_records', 1)} whole record(s)",
+        "redirect": "it answered a redirect to /repos/moved/, which serves the roster: the contract "
+        "counts any answer that is not 2xx, a redirect included, as a failing hub; a client that "
+        "follows redirects by default (requests, fetch, httpx with follow_redirects) must not",
         "redirect-loop": "it redirected in a loop",
     }
     return described.get(kind, str(kind))
@@ -476,13 +660,18 @@ def fault_text(case: ResolverCase) -> str:
 
 def boundary_problem(run: Run) -> str | None:
     """What a run did beyond reading (RES-015): requests other than GET, checkouts changed.
-    Needs a run made with ``fingerprint=True``."""
-    writes = [f"{r.method} {r.path}" for r in run.requests if r.method != "GET"]
-    if writes:
-        return f"sent requests other than GET to the hub: {', '.join(writes[:5])}"
-    changes = trees.differences(run.before, run.after)
-    if changes:
-        return "changed the checkouts it read:\n  " + "\n  ".join(changes)
+    Needs a run made with ``fingerprint=True``. A sequence case's calls are each held to it
+    (the fleet changes between them on purpose, never during one)."""
+    calls = [("", run.requests, run.before, run.after)] + [
+        (f"at call {c.number}: ", c.requests, c.before, c.after) for c in run.later
+    ]
+    for when, requests, before, after in calls:
+        writes = [f"{r.method} {r.path}" for r in requests if r.method != "GET"]
+        if writes:
+            return f"{when}sent requests other than GET to the hub: {', '.join(writes[:5])}"
+        changes = trees.differences(before, after)
+        if changes:
+            return f"{when}changed the checkouts it read:\n  " + "\n  ".join(changes)
     return None
 
 

@@ -59,7 +59,7 @@ BROKEN = {
         [
             "*/resolver/unknown-key/case.yml: at $: unknown key 'hostnmae'",
             "  fix: did you mean 'hostname'? remove or rename it; the keys allowed here are: description, domain, "
-            "expect, files, hostname, hub, profiles, rules (schema: *resolver-case.schema.json)",
+            "expect, files, hostname, hub, profiles, rules, steps (schema: *resolver-case.schema.json)",
         ],
     ),
     "wrong-type": (
@@ -138,7 +138,7 @@ BROKEN = {
         [
             "*/resolver/unknown-fault/case.yml: at $.hub.fault.kind: 'teapot' is not one of the allowed values",
             "  fix: use one of 'status', 'not-json', 'not-array', 'stall', 'refuse', 'disconnect', 'cut-off', "
-            "'redirect-loop' (schema: *)",
+            "'redirect', 'redirect-loop' (schema: *)",
         ],
     ),
     "fault-key-mismatch": (

@@ -320,18 +320,23 @@ def collect(session: Path, target: str) -> dict[str, Any]:
 
 
 def carry_kills(session: Path, previous: Path) -> None:
-    """Judge again only what an earlier run of the same module did not kill: every other
-    mutant keeps its earlier verdict (the reference module is unchanged; only cases were added)."""
+    """Judge again only what an earlier run of the same module left standing (its survivors):
+    every other mutant keeps its earlier verdict. Valid while the reference module is unchanged
+    and cases were only added (a case added cannot make a kill undone)."""
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
 
     earlier = json.loads(previous.read_text())
-    again = {
-        (entry["operator"], entry["location"])
-        for group in ("survivors", "caught_as_crash", "equivalent")
-        for entry in earlier.get(group, [])
-    }
-    aside = {(entry["operator"], entry["location"]) for entry in earlier.get("set_aside", [])}
+
+    def key_of(entry: dict[str, Any]) -> tuple[str, str]:
+        return (entry["operator"], entry["location"])
+
+    again = {key_of(entry) for entry in earlier.get("survivors", [])}
+    carried = {key_of(entry): "set-aside {}" for entry in earlier.get("set_aside", [])}
+    for entry in earlier.get("equivalent", []):
+        carried[key_of(entry)] = "survived {}"
+    for entry in earlier.get("caught_as_crash", []):
+        carried[key_of(entry)] = "survived " + json.dumps(entry["failures"])
     with use_db(str(session), WorkDB.Mode.open) as db:
         for item in list(db.pending_work_items):
             (mutation,) = item.mutations
@@ -340,11 +345,15 @@ def carry_kills(session: Path, previous: Path) -> None:
             key = (mutation.operator_name, f"{module}:{line}:{column}")
             if key in again:
                 continue
-            verdict = "set-aside" if key in aside else "killed"
+            verdict = carried.get(key, "killed {}")
+            if "configuration-error" in verdict:  # as the judge prints it in a fresh run
+                verdict = "set-aside {} never reached the hub double"
             result = WorkResult(
                 worker_outcome=WorkerOutcome.SKIPPED,
-                output=f"carried from {earlier['measured_at']}\nkaizen-mutation: {verdict} {{}}",
-                test_outcome=TestOutcome.KILLED if verdict == "killed" else TestOutcome.SURVIVED,
+                output=f"carried from {earlier['measured_at']}\nkaizen-mutation: {verdict}",
+                test_outcome=TestOutcome.KILLED
+                if verdict.startswith("killed")
+                else TestOutcome.SURVIVED,
             )
             db.set_result(item.job_id, result)
 

@@ -282,9 +282,10 @@ def collect(session: Path, target: str) -> dict[str, Any]:
             elif verdict == "set-aside":
                 counts["set_aside"] += 1
                 lists["set_aside"].append(entry)
-            elif key in equivalent:
+            elif key in equivalent or ("any", line, column) in equivalent:
+                why = equivalent.get(key) or equivalent[("any", line, column)]
                 counts["equivalent"] += 1
-                lists["equivalent"].append({**entry, "why": equivalent[key]})
+                lists["equivalent"].append({**entry, "why": why})
             elif verdict == "timeout":
                 counts["timed_out"] += 1
                 lists["survivors"].append({**entry, "failures": "the whole run timed out"})

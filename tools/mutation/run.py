@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -237,6 +238,7 @@ def collect(session: Path, target: str) -> dict[str, Any]:
     )
     lists: dict[str, list[dict[str, Any]]] = {
         "survivors": [],
+        "killed": [],
         "caught_as_crash": [],
         "equivalent": [],
         "set_aside": [],
@@ -275,6 +277,9 @@ def collect(session: Path, target: str) -> dict[str, Any]:
             key = (mutation.operator_name, line, column)
             if verdict == "killed":
                 counts["killed"] += 1
+                lists["killed"].append(
+                    {key: entry[key] for key in ("location", "operator", "occurrence")}
+                )
             elif verdict == "set-aside" and "never reached the hub double" in output:
                 counts["caught_as_crash"] += 1
                 failures = {"configuration-error": 1}
@@ -329,23 +334,38 @@ def carry_kills(session: Path, previous: Path) -> None:
 
     earlier = json.loads(previous.read_text())
 
-    def key_of(entry: dict[str, Any]) -> tuple[str, str]:
-        return (entry["operator"], entry["location"])
+    def key_of(entry: dict[str, Any]) -> tuple[str, str, int]:
+        return (entry["operator"], entry["location"], entry["occurrence"])
 
     again = {key_of(entry) for entry in earlier.get("survivors", [])}
+    # an overrun may be a kill since the judge's timing rules grew: judged again too
+    again |= {
+        key_of(entry)
+        for entry in earlier.get("caught_as_crash", [])
+        if "over-limit" in entry["failures"]
+    }
     carried = {key_of(entry): "set-aside {}" for entry in earlier.get("set_aside", [])}
     for entry in earlier.get("equivalent", []):
         carried[key_of(entry)] = "survived {}"
     for entry in earlier.get("caught_as_crash", []):
         carried[key_of(entry)] = "survived " + json.dumps(entry["failures"])
+    # kills by position: a results file lists each kill once, so twins at one position (the two
+    # NumberReplacer mutants) are told apart by count
+    killed = Counter((entry["operator"], entry["location"]) for entry in earlier.get("killed", []))
+    not_sampled: list[str] = []
     with use_db(str(session), WorkDB.Mode.open) as db:
         for item in list(db.pending_work_items):
             (mutation,) = item.mutations
             line, column = mutation.start_pos
             module = mutation.module_path.as_posix()
-            key = (mutation.operator_name, f"{module}:{line}:{column}")
+            key = (mutation.operator_name, f"{module}:{line}:{column}", mutation.occurrence)
             if key in again:
                 continue
+            if key not in carried:
+                if not killed[key[:2]]:
+                    not_sampled.append(item.job_id)
+                    continue
+                killed[key[:2]] -= 1
             verdict = carried.get(key, "killed {}")
             if "configuration-error" in verdict:  # as the judge prints it in a fresh run
                 verdict = "set-aside {} never reached the hub double"
@@ -357,6 +377,13 @@ def carry_kills(session: Path, previous: Path) -> None:
                 else TestOutcome.SURVIVED,
             )
             db.set_result(item.job_id, result)
+        if not_sampled:  # neither judged nor listed before: left out of a sampled run
+            skipped = WorkResult(
+                worker_outcome=WorkerOutcome.SKIPPED,
+                output="not sampled",
+                test_outcome=TestOutcome.SURVIVED,
+            )
+            db.set_multiple_results(not_sampled, skipped)
 
 
 def run_target(target: str, args: argparse.Namespace) -> None:

@@ -231,6 +231,26 @@ def test_a_command_that_cannot_start_is_one_configuration_error(
     assert run.result.ret == pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.mark.parametrize(
+    ("role", "subcommand"), [("validate", "validate"), ("list", "list --json")]
+)
+def test_a_command_finds_the_programs_of_the_venv_the_kit_runs_in(
+    kit_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, role: str, subcommand: str
+) -> None:
+    # `.venv/bin/pytest ...` with the venv not activated: `python` (and a team's console script
+    # installed beside the kit) is found in the venv's scripts directory first, for every role
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    run = run_kit(
+        kit_pytester,
+        f"--kaizen-{role}-cmd=python -m kaizen_conformance.reference.manifest_tools {subcommand} {{repo}}",
+        "-k",
+        "minimal or agents-in-file-order",
+    )
+    outcomes = run.role_outcomes(role)
+    assert "passed" in outcomes.values(), run.result.stdout.str()[-3000:]
+    assert set(outcomes.values()) <= {"passed", "skipped"}, run.result.stdout.str()[-3000:]
+
+
 def test_an_async_validator_is_awaited(kit_pytester: pytest.Pytester) -> None:
     kit_pytester.makepyfile(
         asyncvalidator="from kaizen_conformance.reference.manifest_tools import validate as ref\n"

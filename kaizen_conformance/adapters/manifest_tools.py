@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import io
-import os
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kaizen_conformance.adapters.offline import offline_enforcement
+from kaizen_conformance.adapters.programs import command_environment
 from kaizen_conformance.core.checks import FailureKind, crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import sandbox
@@ -244,7 +244,8 @@ def run_tool(
     offline guard injects; it is only asked for when the command runs offline.
     """
     argv = command_argv(settings.command(role), {"repo": str(repo)})
-    missing = unstartable(argv[0])
+    env = command_environment()
+    missing = unstartable(argv[0], path=env["PATH"])
     if missing:
         how = f"could not start {argv[0]!r}: {missing} (command: {' '.join(argv)[:200]})"
         return ToolRun("command", status=CRASHED, how=how, started=False)
@@ -255,7 +256,7 @@ def run_tool(
             argv,
             limit=settings.timeout,
             scratch=scratch(),
-            env=dict(os.environ),
+            env=env,
             memory_mib=settings.memory_mib,
         )
         outcome, attempts, enforcement = (
@@ -264,9 +265,7 @@ def run_tool(
             guarded.enforcement,
         )
     else:
-        outcome = run_command(
-            argv, limit=settings.timeout, env=dict(os.environ), memory_mib=settings.memory_mib
-        )
+        outcome = run_command(argv, limit=settings.timeout, env=env, memory_mib=settings.memory_mib)
     stdout = outcome.stdout.decode("utf-8", errors="replace")
     stderr = outcome.stderr.decode("utf-8", errors="replace")
     run = ToolRun(

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kaizen_conformance.adapters.offline import offline_enforcement
+from kaizen_conformance.adapters.programs import command_environment
 from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
@@ -299,7 +300,8 @@ def _run_command(
     settings: Settings, repo: str, agent: str, *, scratch: Path, cwd: Path | None
 ) -> PrepareResult:
     argv = command_argv(settings.command("prepare"), {"agent": agent, "repo": repo})
-    if unstartable(argv[0], cwd=cwd):
+    env = command_environment()
+    if unstartable(argv[0], cwd=cwd, path=env["PATH"]):
         # Checked here because, run inside a network namespace, a missing program is only unshare's exit 127.
         return PrepareResult(
             via="command",
@@ -310,7 +312,12 @@ def _run_command(
             f"(as seen from {cwd or os.getcwd()}, PATH included)",
         )
     guarded = run_command_offline(
-        argv, limit=settings.timeout, scratch=scratch, cwd=cwd, memory_mib=settings.memory_mib
+        argv,
+        limit=settings.timeout,
+        scratch=scratch,
+        cwd=cwd,
+        env=env,
+        memory_mib=settings.memory_mib,
     )
     outcome = guarded.outcome
     result = PrepareResult(

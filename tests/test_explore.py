@@ -382,3 +382,14 @@ def test_a_failing_hub_is_explored_and_its_case_expects_a_loud_failure(
     case = yaml.safe_load((Path(finding["written"]) / "case.yml").read_text(encoding="utf-8"))
     assert case["hub"]["fault"] and case["rules"] == ["RES-011"], case
     assert all(outcome == {"error": True} for outcome in case["expect"].values()), case
+
+
+def test_help_names_every_role_exploration_covers() -> None:
+    from kaizen_conformance.core.options import OPTIONS
+    from kaizen_conformance.roles.explorers import EXPLORERS
+
+    texts = {option.flag: option.help for option in OPTIONS}
+    explore_help = texts["--kaizen-explore"]
+    assert all(role in explore_help for role in EXPLORERS), explore_help
+    assert "(resolver)" not in explore_help
+    assert "DIR/<role>/<id>/case.yml" in texts["--kaizen-explore-out"]

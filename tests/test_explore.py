@@ -97,6 +97,8 @@ def test_exploration_finds_a_golden_blind_mistake_and_writes_a_case_that_catches
     assert run.result.ret == 0, run.result.stdout.str()[-3000:]
     finding = json.loads(explored["kaizen_explore_found"])
     assert finding["rule"] == mutant.FINDS, finding
+    # what happened, in JUnit as a golden failure says it (every explored mutant answers wrong)
+    assert explored["kaizen_failure_kind"] == finding["failure_kind"] == WRONG_ANSWER, explored
     run.result.stdout.fnmatch_lines(
         ["*explored: FOUND*", "*(apart from the verdict: --kaizen-explore-strict makes it count)"]
     )

@@ -180,6 +180,8 @@ def run_explore(request: pytest.FixtureRequest) -> None:
     if finding is None:
         return
     request.node.user_properties.append((FOUND_PROPERTY, json.dumps(finding.as_json())))
+    # as a golden failure carries it (JUnit), whether or not the explored failure counts
+    record_failure_kind(request.node, finding.kind)
     written = (
         f"\nwritten as a ready case: {finding.written}"
         if finding.written

@@ -453,3 +453,48 @@ def test_network_use_by_a_command_is_refused_and_reported(kit_pytester: pytest.P
     run.result.stdout.fnmatch_lines(
         ["case minimal: tried to use the network (*): socket.getaddrinfo*telemetry.kaizen.invalid*"]
     )
+
+
+# --------------------------------------------------------------------------- VAL-004 in any language
+
+GERMAN = """\
+from kaizen_conformance.cases.corpus import manifest_corpus
+from kaizen_conformance.reference import manifest_tools
+
+NAMED = {
+    (entry.source.parent / entry.file).read_bytes(): entry.construct[0]
+    for entry in manifest_corpus()
+    if entry.parser_dependent and entry.file
+}
+
+
+def validate(repo):
+    try:
+        manifest_tools.validate(repo)
+    except manifest_tools.ScheduleInvalid as exc:
+        # the construct named, the rest in German: no English word for the parser
+        with open(repo + "/.kaizen/schedule.yml", "rb") as manifest:
+            named = NAMED.get(manifest.read(), "")
+        first = str(exc).split(": ")[0]
+        raise manifest_tools.ScheduleInvalid(f"{first}: mehrdeutig je nach YAML-Leser: {named}") from None
+"""
+
+
+def test_val_004_takes_a_message_that_names_the_construct_in_any_language(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    kit_pytester.makepyfile(german=GERMAN)
+    kit_pytester.syspathinsert()
+    run = run_kit(
+        kit_pytester, "--kaizen-validate=german:validate", "--kaizen-strict", "-k", "VAL-004"
+    )
+    outcomes = run.role_outcomes("validate")
+    assert len(outcomes) == sum(e.parser_dependent for e in manifest_corpus())
+    assert set(outcomes.values()) == {"passed"}, run.result.stdout.str()[-3000:]
+
+
+def test_every_parser_dependent_entry_names_its_construct() -> None:
+    # what VAL-004 accepts in any language: texts that name the construct
+    for entry in manifest_corpus():
+        if entry.parser_dependent:
+            assert entry.construct, entry.id

@@ -124,7 +124,8 @@ def _failures(data: dict[str, Any], role: str, rule: str) -> list[dict[str, str]
     """Each failed case of a rule with the first line of its message (the report's checks)."""
     found: dict[str, dict[str, str]] = {}
     for check in data["checks"]:
-        if check["role"] != role or rule not in check["rules"]:
+        # a failure charged to other rules than the check's own counts against those (report format 1.2+)
+        if check["role"] != role or rule not in (check.get("charged_rules") or check["rules"]):
             continue
         if check["outcome"] not in FAILING or check["case"] in found:
             continue

@@ -172,6 +172,11 @@ def build_report(
                 "duration_s": round(item.duration, 4),
                 **({"message": normalise(item.message)} if item.message else {}),
                 **({"failure_kind": item.failure_kind} if item.failure_kind else {}),
+                **(
+                    {"charged_rules": list(item.charged)}
+                    if item.charged and item.outcome in FAILING
+                    else {}
+                ),
             }
             for item in items
         ],
@@ -233,7 +238,7 @@ def failure_kinds_by_rule(report: dict[str, Any]) -> dict[str, dict[str, int]]:
     for check in report["checks"]:
         kind = check.get("failure_kind")
         if kind:
-            for rule in check["rules"]:
+            for rule in check.get("charged_rules") or check["rules"]:
                 counts = kinds.setdefault(rule, {})
                 counts[kind] = counts.get(kind, 0) + 1
     return kinds

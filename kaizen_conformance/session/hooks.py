@@ -10,6 +10,7 @@ import pytest
 
 from kaizen_conformance import contract
 from kaizen_conformance.core.checks import (
+    CHARGED_RULES_PROPERTY,
     CONFIGURATION_ERROR_PROPERTY,
     FAILURE_KIND_PROPERTY,
     Check,
@@ -304,6 +305,10 @@ def run_check(request: pytest.FixtureRequest) -> None:
     except Violation as violation:
         message = f"{check.headline()}\ncase {check.case}: {violation}"
         record_failure_kind(request.node, violation.kind)
+        if violation.charged:
+            request.node.user_properties.append(
+                (CHARGED_RULES_PROPERTY, " ".join(violation.charged))
+            )
     except FixtureError as error:
         # a case refused while its workspace is made (what loading cannot see): no verdict; the
         # error names the file and the fix, without a traceback from inside the kit

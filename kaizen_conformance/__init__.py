@@ -4,7 +4,9 @@ Run it with ``pytest --pyargs kaizen_conformance`` and one option per role under
 (``--kaizen-resolver=module:function``, ...). ``--kaizen-reference`` runs it on the
 bundled reference implementations.
 
-PYTEST_DONT_REWRITE
+PYTEST_DONT_REWRITE: ``kaizen-conformance run`` imports this package before it starts pytest,
+and pytest marks an installed plugin's package for assertion rewriting; the marker (this
+package holds no assertions) keeps it from warning, on every run, that it came too late.
 """
 
 __version__ = "0.1.0"

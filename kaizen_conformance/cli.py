@@ -350,10 +350,66 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run_flags() -> dict[str, str]:
+    """``--resolver`` -> ``--kaizen-resolver``: the options of ``run``, as it spells them."""
+    return {"--" + option.flag.removeprefix("--kaizen-"): option.flag for option in OPTIONS}
+
+
+def pytest_flags() -> set[str]:
+    """Every option pytest and its installed plugins know (slow: asked only for a suspect flag)."""
+    from _pytest.config import get_config
+
+    config = get_config([])
+    config.pluginmanager.load_setuptools_entrypoints("pytest11")
+    parser = config._parser
+    return {
+        name
+        for group in [parser._anonymous, *parser._groups]
+        for o in group.options
+        for name in o.names()
+    }
+
+
+def mistyped_run_option(extra: list[str]) -> str:
+    """What is wrong with an argument ``run`` passes on to pytest that is neither pytest's nor a
+    plugin's, but close to one of ``run``'s own options (``--resolvr``); "" when none is.
+
+    Without it pytest refuses ``--resolvr`` with a bare "unrecognized arguments"; an argument
+    close to nothing of ``run``'s is left for pytest to judge.
+    """
+    from kaizen_conformance.session.spelling import suggestion
+
+    own = run_flags()
+    suspects = []
+    for arg in extra:
+        if arg == "--":
+            break
+        flag = arg.split("=", 1)[0]
+        if flag.startswith("--") and suggestion(flag, own):
+            suspects.append(flag)
+    if not suspects:
+        return ""
+    try:
+        known = pytest_flags()
+    except (AttributeError, ImportError, TypeError):  # pytest internals moved: pytest judges
+        return ""
+    for flag in suspects:
+        if flag not in known:
+            return (
+                f"{flag} is not an option of this command nor of pytest{suggestion(flag, own)} "
+                "(kaizen-conformance run --help lists them)"
+            )
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if args.command == "run":
+        mistyped = mistyped_run_option(extra)
+        if mistyped:
+            print(f"kaizen-conformance run: error: {mistyped}", file=sys.stderr)
+            return 4  # pytest's usage error, as pytest itself would end
         return cmd_run(args, extra)
     if extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

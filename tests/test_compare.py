@@ -131,7 +131,35 @@ def test_markdown_has_a_verdict_row_per_role_symbols_and_words_and_the_history(
         "other fixture cases: verdicts were reached on different cases (not comparable as equal)."
     ) in lines
     assert "### History: activity-core (resolver v2)" in lines
+    # each run's column headed with its date and time: two runs of one day are told apart
+    assert (
+        "| rule | 2026-11-01 08:00 UTC 1.4.0 | 2026-11-15 08:00 UTC 1.5.0 | 2026-11-30 12:00 UTC 1.6.0 |"
+        in lines
+    )
     assert "| RES-011 | ✗ FAILED | ✗ FAILED | ✓ passed |" in lines
+
+
+def test_two_functions_of_one_module_are_two_implementations(tmp_path: Path) -> None:
+    # no --kaizen-implementation-name: both are named "kz.resolver" after their module
+    for name, spec, failing, date in (
+        ("good.json", "kz.resolver:resolve", {}, "2026-11-30T12:00:00+00:00"),
+        (
+            "broken.json",
+            "kz.resolver:broken",
+            {"RES-002": ["flag-true-file-missing"]},
+            "2026-11-30T13:00:00+00:00",
+        ),
+    ):
+        data = report(
+            "resolver", name="kz.resolver", profile="v2", failing=failing, date=date, spec=spec
+        )
+        (tmp_path / name).write_text(json.dumps(data))
+    comparison = compare(load_reports([str(tmp_path)]).reports)
+    contract.validator("compare").validate(comparison)
+    resolver = role(comparison, "resolver")
+    names = {c["implementation"]["name"]: c["verdict"] for c in resolver["columns"]}
+    assert names == {"kz.resolver:resolve": "conforms", "kz.resolver:broken": "does-not-conform"}
+    assert comparison["history"] == []
 
 
 def test_the_page_is_self_contained_with_real_tables(tmp_path: Path) -> None:

@@ -97,6 +97,8 @@ def test_exploration_finds_a_golden_blind_mistake_and_writes_a_case_that_catches
     assert run.result.ret == 0, run.result.stdout.str()[-3000:]
     finding = json.loads(explored["kaizen_explore_found"])
     assert finding["rule"] == mutant.FINDS, finding
+    # what happened, in JUnit as a golden failure says it (every explored mutant answers wrong)
+    assert explored["kaizen_failure_kind"] == finding["failure_kind"] == WRONG_ANSWER, explored
     run.result.stdout.fnmatch_lines(
         ["*explored: FOUND*", "*(apart from the verdict: --kaizen-explore-strict makes it count)"]
     )
@@ -382,3 +384,14 @@ def test_a_failing_hub_is_explored_and_its_case_expects_a_loud_failure(
     case = yaml.safe_load((Path(finding["written"]) / "case.yml").read_text(encoding="utf-8"))
     assert case["hub"]["fault"] and case["rules"] == ["RES-011"], case
     assert all(outcome == {"error": True} for outcome in case["expect"].values()), case
+
+
+def test_help_names_every_role_exploration_covers() -> None:
+    from kaizen_conformance.core.options import OPTIONS
+    from kaizen_conformance.roles.explorers import EXPLORERS
+
+    texts = {option.flag: option.help for option in OPTIONS}
+    explore_help = texts["--kaizen-explore"]
+    assert all(role in explore_help for role in EXPLORERS), explore_help
+    assert "(resolver)" not in explore_help
+    assert "DIR/<role>/<id>/case.yml" in texts["--kaizen-explore-out"]

@@ -53,7 +53,9 @@ def test_the_grammars_verdicts_are_the_judges_and_hold_for_every_reader(tmp_path
     for manifest in manifests:
         text: str = manifest.text
         data = text.encode("utf-8")
-        assert len(data) < 4096, text  # small: a case anyone can read
+        assert len(text) < 4096, (
+            text
+        )  # small: a case anyone can read (in characters: emoji are 4 bytes)
         assert not manifest_judge.reading_depends_on_parser(text), text
         assert manifest_judge.check_bytes(data, portable=True).valid == manifest.valid, text
         (checkout / ".kaizen" / "schedule.yml").write_bytes(data)
@@ -82,3 +84,28 @@ def test_a_reader_dependent_text_has_no_verdict() -> None:
     assert verdict(base + '    enabled: "yes"\n') == (False, "SCH-001")
     assert verdict(base + "  - name: coach\n    cadence: daily\n") == (False, "SCH-002")
     assert verdict(base + "    cadence: daily\n") == (False, "SCH-005")
+
+
+def test_the_grammar_draws_characters_beyond_u_ffff_on_both_sides_of_each_limit() -> None:
+    # a reader counting UTF-16 code units (JavaScript's .length) sees 1000 where there are 500
+    import json
+
+    from kaizen_conformance.cases import explore_manifests as grammar
+    from kaizen_conformance.contract import manifest_judge
+
+    def astral(value: object, length: int) -> bool:
+        return (
+            isinstance(value, str)
+            and len(value) == length
+            and any(ord(char) > 0xFFFF for char in value)
+        )
+
+    assert any(astral(d, 500) for d in grammar.DESCRIPTIONS)
+    assert any(astral(d, 501) for d in grammar.BAD_DESCRIPTIONS)
+    assert any(astral(n, 63) for n in grammar.BAD_NAMES)  # names are ASCII: the pattern refuses it
+    for description in grammar.DESCRIPTIONS[1:]:
+        text = (
+            "version: 1\nagents:\n  - name: coach\n    cadence: weekly\n"
+            f"    description: {json.dumps(description, ensure_ascii=False)}\n"
+        )
+        assert manifest_judge.check_bytes(text.encode("utf-8")).valid, description

@@ -13,7 +13,7 @@ import pytest
 from kaizen_conformance import contract
 from kaizen_conformance.adapters.hub import HubAnswer
 from kaizen_conformance.adapters.manifest_tools import ToolRun
-from kaizen_conformance.cases.hub import Params
+from kaizen_conformance.cases.hub import HubQuery, Params
 from kaizen_conformance.core.checks import Check, Violation
 from kaizen_conformance.core.settings import OptionValues, RoleTarget, Settings, named
 from kaizen_conformance.reports.summary import RoleSummary, RuleVerdict, counted, role_lines
@@ -125,10 +125,39 @@ def test_hub_015_names_a_spelling_that_filters_wrongly() -> None:
         "never 200; another spelling of a boolean is refused alike or filters as its meaning:\n"
         "  - GET /repos/?kaizen_schedule_enabled=yes answered 200 with the unfiltered list; "
         "'yes' means true: accepted, it must filter exactly as kaizen_schedule_enabled=true\n"
-        "  - GET /repos/?kaizen_schedule_enabled=1 answered 200 with the list filtered as false "
-        "(inverted); '1' means true: accepted, it must filter exactly as "
-        "kaizen_schedule_enabled=true"
+        "  - GET /repos/?kaizen_schedule_enabled=1 answered 200 with the list "
+        "kaizen_schedule_enabled=false gives (inverted); '1' means true: accepted, it must filter "
+        "exactly as kaizen_schedule_enabled=true"
     )
+
+
+def test_hub_015_judges_a_spelling_against_the_hubs_own_true_and_false() -> None:
+    # the hub's own =true lists a never-flagged repo too (HUB-012's to say): '1' listing the
+    # same is filtered as true, not "as neither boolean"; '0' listing =true's list is inverted
+    roster = [
+        record("a/on", kaizen_schedule_enabled=True),
+        record("a/off", kaizen_schedule_enabled=False),
+        record("a/new", kaizen_schedule_enabled=None),
+    ]
+    own_true = answer([roster[0], roster[2]], params=(("kaizen_schedule_enabled", "true"),))
+    own_false = answer([roster[1]], params=(("kaizen_schedule_enabled", "false"),))
+    observation = unseeded(answer(roster))
+    observation.views = [
+        (HubQuery((("kaizen_schedule_enabled", "true"),), ("a/on",), "HUB-012"), own_true),
+        (
+            HubQuery((("kaizen_schedule_enabled", "false"),), ("a/new", "a/off"), "HUB-013"),
+            own_false,
+        ),
+    ]
+    observation.spellings = [
+        ("1", True, answer([roster[0], roster[2]], params=(("kaizen_schedule_enabled", "1"),))),
+        ("0", False, answer([roster[0], roster[2]], params=(("kaizen_schedule_enabled", "0"),))),
+    ]
+    assert violation(hub.check_refusals, observation).splitlines()[1:] == [
+        "  - GET /repos/?kaizen_schedule_enabled=0 answered 200 with the list "
+        "kaizen_schedule_enabled=true gives (inverted); '0' means false: accepted, it must filter "
+        "exactly as kaizen_schedule_enabled=false"
+    ]
 
 
 @pytest.mark.parametrize(

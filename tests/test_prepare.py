@@ -407,7 +407,7 @@ def test_a_command_that_cannot_start_passes_no_error_case(
     run.result.stdout.fnmatch_lines(
         [
             "the prepare command cannot start: its program 'no-such-prepare-command' is not there or "
-            "cannot run (not found on PATH; looked up on PATH), so no prepare rule can be checked. Fix "
+            "cannot run (not found on PATH; looked up in *, then on PATH), so no prepare rule can be checked. Fix "
             "--kaizen-prepare-cmd=no-such-prepare-command {agent} {repo}: *"
         ]
     )

@@ -56,14 +56,21 @@ def test_markdown_summary_goes_to_the_file_and_the_github_step_summary(
     step.write_text("# earlier step\n")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(step))
     run = run_kit(
-        pytester, "--kaizen-reference", "-k", "test_resolver", "--kaizen-report-md=summary.md"
+        pytester,
+        "--kaizen-reference",
+        "-k",
+        "test_resolver",
+        "--kaizen-report-md=summary.md",
+        "--kaizen-implementation-name=activity-core",
+        "--kaizen-implementation-version=1a2b3c",
     )
     run.result.stdout.fnmatch_lines(["kaizen: Markdown summary written to summary.md"])
     text = (pytester.path / "summary.md").read_text()
     assert text.splitlines()[2:6] == [
         "| role | implementation | verdict | rules passed |",
         "|---|---|---|---|",
-        "| resolver v2 | `kaizen_conformance.reference.resolver:resolve_v2` | CONFORMS | 23/23 |",
+        "| resolver v2 | activity-core 1a2b3c (`kaizen_conformance.reference.resolver:resolve_v2`) "
+        "| CONFORMS | 23/23 |",
         "",
     ]
     assert "### resolver v2: CONFORMS\n\nPassed: RES-001, RES-002," in text
@@ -259,7 +266,8 @@ def test_markdown_puts_failures_first_and_unconfigured_roles_on_one_line() -> No
             {"name": "RES-004[mixed-fleet]", "rules": ["RES-004"], "failure_kind": "wrong-answer"},
         ],
     }
-    assert markdown(report).splitlines() == [
+    lines = markdown(report).splitlines()
+    assert lines == [
         "## kaizen conformance (contract v1.2, kit 0.1.0)",
         "",
         "| role | implementation | verdict | rules passed |",
@@ -276,3 +284,8 @@ def test_markdown_puts_failures_first_and_unconfigured_roles_on_one_line() -> No
         "",
         "Not configured (not a pass): hub.",
     ]
+    # --kaizen-implementation-name/-version: the name the team gave, with the target it ran as
+    report["claim"]["resolver"]["implementation"].update(name="activity-core", version="abc123")
+    assert "| resolver v2 | activity-core abc123 (`ac:discover`) | DOES NOT CONFORM | 1/2 |" in (
+        markdown(report).splitlines()
+    )

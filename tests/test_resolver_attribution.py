@@ -10,6 +10,7 @@ wrong: a repo it adds, drops or lists twice.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -169,3 +170,58 @@ def test_k_rule_selects_every_case_of_the_rule(pytester: pytest.Pytester) -> Non
         assert selected == expected, (rule, sorted(selected ^ expected))
         assert len(expected) >= 3 if rule == "RES-002" else len(expected) > 10
         assert all(i.outcome == "passed" for i in run.role_items("resolver"))
+
+
+def test_the_summary_fails_only_the_rules_the_lines_charge_and_names_the_empty_domain(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    # reads the empty {domain} argument as a domain named "": every case without a domain that
+    # expects a repo answers none; the cases with a domain are right
+    run = run_kit(
+        kit_pytester,
+        "--kaizen-resolver-cmd=python -m mutants.resolver.empty_domain_is_a_domain "
+        "{hub_url} {hostname} {domain}",
+        "-k",
+        "test_resolver and (flag-true-file-missing or flag-true-file-valid or "
+        "no-host-path-for-host or ordinary-alias or domain-filter)",
+    )
+    out = run.result.stdout.str()
+    # RES-002[flag-true-file-missing] fails (no case passes wrong), but its line names RES-001
+    assert run.role_outcomes("resolver")["RES-002[flag-true-file-missing]"] == "failed"
+    run.result.stdout.fnmatch_lines(
+        [
+            "*'custodian/beta' missing, but should be included: *(decision table row 12: RES-001)",
+            "(charged to RES-001, which the lines above name; this case checks RES-002)",
+        ]
+    )
+    failed = set(re.findall(r"^  FAILED +(\S+)", out, re.MULTILINE))
+    # SCH-004's line names it: the case's manifest was judged wrong, as far as the output tells
+    assert failed == {"RES-001", "SCH-004"}, out[-4000:]
+    run.result.stdout.fnmatch_lines(
+        ["*(decision table row 12: RES-001; and this case's manifest: SCH-004)"]
+    )
+    run.result.stdout.fnmatch_lines(
+        [
+            "  hint: every case without a domain that expects a repo failed (4), and every case "
+            "with a domain passed (2): check how the resolver reads an empty {domain} *"
+        ]
+    )
+
+
+def test_no_empty_domain_hint_where_cases_with_a_domain_fail_too(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        nothing="def resolve(hub_url, hostname, domain=None):\n"
+        "    from kaizen_conformance.reference.resolver import fetch_roster\n"
+        "    fetch_roster(hub_url, domain, 'v2', 2)\n"
+        "    return []\n"
+    )
+    pytester.syspathinsert()
+    run = run_kit(
+        pytester,
+        "--kaizen-resolver=nothing:resolve",
+        "-k",
+        "test_resolver and (flag-true-file-valid or mixed-fleet or domain-filter)",
+    )
+    assert "hint:" not in run.result.stdout.str()

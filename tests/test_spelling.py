@@ -61,3 +61,41 @@ def test_kaizen_conformance_run_checks_values_itself(capsys: pytest.CaptureFixtu
         "kaizen-conformance run: error: argument --resolver: 'nope' is not of the form "
         "module:attribute (for example mypkg.resolver:discover)"
     )
+
+
+def test_kaizen_conformance_run_names_the_closest_of_its_options(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from kaizen_conformance.cli import main
+
+    assert main(["run", "--reference", "--alow-incomplete"]) == pytest.ExitCode.USAGE_ERROR
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "kaizen-conformance run: error: --alow-incomplete is not an option of this command nor "
+        "of pytest; did you mean --allow-incomplete? (kaizen-conformance run --help lists them)"
+    )
+
+
+def test_kaizen_conformance_run_leaves_pytests_own_options_to_pytest() -> None:
+    from kaizen_conformance.cli import mistyped_run_option
+
+    # close to run's --report and --strict, yet pytest's own
+    assert mistyped_run_option(["--strict-markers", "--junitxml=out.xml", "-k", "RES-002"]) == ""
+
+
+def test_kaizen_conformance_run_does_not_warn_it_imported_the_kit_before_pytest(
+    pytester: pytest.Pytester,
+) -> None:
+    # installed from a wheel, pytest marks the plugin's package for assertion rewriting after
+    # the command has imported it; the package says it needs none, so no warning on every run
+    script = pytester.makepyfile(
+        as_installed="""
+        import sys
+        import _pytest.config as pytest_config
+        pytest_config._iter_rewritable_modules = lambda files: iter(["kaizen_conformance"])
+        from kaizen_conformance.cli import main
+        sys.exit(main(["run", "--reference", "-k", "RES-014", "-p", "no:cacheprovider"]))
+        """
+    )
+    result = pytester.runpython(script)
+    assert "1 passed" in result.stdout.str()
+    assert "PytestAssertRewriteWarning" not in result.stdout.str() + result.stderr.str()

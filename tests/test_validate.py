@@ -231,6 +231,26 @@ def test_a_command_that_cannot_start_is_one_configuration_error(
     assert run.result.ret == pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.mark.parametrize(
+    ("role", "subcommand"), [("validate", "validate"), ("list", "list --json")]
+)
+def test_a_command_finds_the_programs_of_the_venv_the_kit_runs_in(
+    kit_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, role: str, subcommand: str
+) -> None:
+    # `.venv/bin/pytest ...` with the venv not activated: `python` (and a team's console script
+    # installed beside the kit) is found in the venv's scripts directory first, for every role
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    run = run_kit(
+        kit_pytester,
+        f"--kaizen-{role}-cmd=python -m kaizen_conformance.reference.manifest_tools {subcommand} {{repo}}",
+        "-k",
+        "minimal or agents-in-file-order",
+    )
+    outcomes = run.role_outcomes(role)
+    assert "passed" in outcomes.values(), run.result.stdout.str()[-3000:]
+    assert set(outcomes.values()) <= {"passed", "skipped"}, run.result.stdout.str()[-3000:]
+
+
 def test_an_async_validator_is_awaited(kit_pytester: pytest.Pytester) -> None:
     kit_pytester.makepyfile(
         asyncvalidator="from kaizen_conformance.reference.manifest_tools import validate as ref\n"
@@ -433,3 +453,48 @@ def test_network_use_by_a_command_is_refused_and_reported(kit_pytester: pytest.P
     run.result.stdout.fnmatch_lines(
         ["case minimal: tried to use the network (*): socket.getaddrinfo*telemetry.kaizen.invalid*"]
     )
+
+
+# --------------------------------------------------------------------------- VAL-004 in any language
+
+GERMAN = """\
+from kaizen_conformance.cases.corpus import manifest_corpus
+from kaizen_conformance.reference import manifest_tools
+
+NAMED = {
+    (entry.source.parent / entry.file).read_bytes(): entry.construct[0]
+    for entry in manifest_corpus()
+    if entry.parser_dependent and entry.file
+}
+
+
+def validate(repo):
+    try:
+        manifest_tools.validate(repo)
+    except manifest_tools.ScheduleInvalid as exc:
+        # the construct named, the rest in German: no English word for the parser
+        with open(repo + "/.kaizen/schedule.yml", "rb") as manifest:
+            named = NAMED.get(manifest.read(), "")
+        first = str(exc).split(": ")[0]
+        raise manifest_tools.ScheduleInvalid(f"{first}: mehrdeutig je nach YAML-Leser: {named}") from None
+"""
+
+
+def test_val_004_takes_a_message_that_names_the_construct_in_any_language(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    kit_pytester.makepyfile(german=GERMAN)
+    kit_pytester.syspathinsert()
+    run = run_kit(
+        kit_pytester, "--kaizen-validate=german:validate", "--kaizen-strict", "-k", "VAL-004"
+    )
+    outcomes = run.role_outcomes("validate")
+    assert len(outcomes) == sum(e.parser_dependent for e in manifest_corpus())
+    assert set(outcomes.values()) == {"passed"}, run.result.stdout.str()[-3000:]
+
+
+def test_every_parser_dependent_entry_names_its_construct() -> None:
+    # what VAL-004 accepts in any language: texts that name the construct
+    for entry in manifest_corpus():
+        if entry.parser_dependent:
+            assert entry.construct, entry.id

@@ -17,7 +17,6 @@ PYTEST_DONT_REWRITE
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 
 from kaizen_conformance.adapters.cli_apps import program_for, run_program
 from kaizen_conformance.adapters.offline import offline_enforcement
+from kaizen_conformance.adapters.programs import command_environment
 from kaizen_conformance.adapters.settling import awaited
 from kaizen_conformance.core.checks import FailureKind, crashed_call, crashed_command
 from kaizen_conformance.core.settings import Settings
@@ -249,8 +249,9 @@ def run_tool(
     offline guard injects; it is only asked for when the command runs offline.
     """
     argv = command_argv(settings.command(role), {"repo": str(repo)})
+    env = command_environment()
     program = program_for(settings, argv)
-    missing = "" if program is not None else unstartable(argv[0])
+    missing = "" if program is not None else unstartable(argv[0], path=env["PATH"])
     if missing:
         how = f"could not start {argv[0]!r}: {missing} (command: {' '.join(argv)[:200]})"
         return ToolRun("command", status=CRASHED, how=how, started=False)
@@ -268,7 +269,7 @@ def run_tool(
             argv,
             limit=settings.timeout,
             scratch=scratch(),
-            env=dict(os.environ),
+            env=env,
             memory_mib=settings.memory_mib,
         )
         outcome, attempts, enforcement = (
@@ -277,9 +278,7 @@ def run_tool(
             guarded.enforcement,
         )
     else:
-        outcome = run_command(
-            argv, limit=settings.timeout, env=dict(os.environ), memory_mib=settings.memory_mib
-        )
+        outcome = run_command(argv, limit=settings.timeout, env=env, memory_mib=settings.memory_mib)
     stdout = outcome.stdout.decode("utf-8", errors="replace")
     stderr = outcome.stderr.decode("utf-8", errors="replace")
     run = ToolRun(

@@ -29,6 +29,7 @@ from typing import Any
 
 from kaizen_conformance.adapters.cli_apps import program_for, run_program
 from kaizen_conformance.adapters.offline import offline_enforcement
+from kaizen_conformance.adapters.programs import command_environment
 from kaizen_conformance.adapters.settling import awaited
 from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import crashed_call, crashed_command
@@ -324,8 +325,9 @@ def _run_command(
     settings: Settings, repo: str, agent: str, *, scratch: Path, cwd: Path | None
 ) -> PrepareResult:
     argv = command_argv(settings.command("prepare"), {"agent": agent, "repo": repo})
+    env = command_environment()
     program = program_for(settings, argv)
-    if program is None and unstartable(argv[0], cwd=cwd):
+    if program is None and unstartable(argv[0], cwd=cwd, path=env["PATH"]):
         # Checked here because, run inside a network namespace, a missing program is only unshare's exit 127.
         return PrepareResult(
             via="command",
@@ -339,7 +341,12 @@ def _run_command(
         guarded = run_program(settings, program, argv, offline=True, label="prepare", cwd=cwd)
     else:
         guarded = run_command_offline(
-            argv, limit=settings.timeout, scratch=scratch, cwd=cwd, memory_mib=settings.memory_mib
+            argv,
+            limit=settings.timeout,
+            scratch=scratch,
+            cwd=cwd,
+            env=env,
+            memory_mib=settings.memory_mib,
         )
     outcome = guarded.outcome
     result = PrepareResult(

@@ -17,14 +17,30 @@ from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime.commands import unstartable
 
 
-def search_path(role: str) -> str:
-    """The PATH the role's command is looked up on: the resolver's runs with this Python's
-    scripts directory first (adapters.resolver.command_env); the others with the caller's."""
-    path = os.environ.get("PATH", "")
-    if role == "resolver":
-        scripts = os.path.dirname(sys.executable)
-        path = scripts + (os.pathsep + path if path else "")
-    return path
+def scripts_directory() -> str:
+    """Where this Python's console scripts are: the ``bin`` of the virtualenv the kit runs in."""
+    return os.path.dirname(sys.executable)
+
+
+def search_path(base: str | None = None) -> str:
+    """The PATH every role's command is looked up on: this Python's scripts directory first.
+
+    pytest may run from a virtualenv that is not activated (``.venv/bin/pytest``); putting its
+    ``bin`` first makes ``python`` and the console scripts installed beside the kit (a team's
+    ``kaizen-agentic`` as much as its resolver) the ones a command template names.
+    """
+    path = os.environ.get("PATH", "") if base is None else base
+    scripts = scripts_directory()
+    if path.split(os.pathsep)[0] == scripts:
+        return path
+    return scripts + (os.pathsep + path if path else "")
+
+
+def command_environment() -> dict[str, str]:
+    """The caller's environment with PATH as ``search_path`` gives it, for any role's command."""
+    env = dict(os.environ)
+    env["PATH"] = search_path(env.get("PATH", ""))
+    return env
 
 
 def missing_program(settings: Settings, role: str) -> str:
@@ -39,15 +55,13 @@ def missing_program(settings: Settings, role: str) -> str:
         return ""  # a Click or Typer app named by --kaizen-cli: it runs in-process
     if "{" in program:
         return ""  # filled per case: only the call itself can tell
-    why = unstartable(program, path=search_path(role))
+    why = unstartable(program, path=search_path())
     if not why:
         return ""
     if os.sep in program:
         where = f"from {os.getcwd()}"
-    elif role == "resolver":
-        where = f"in {os.path.dirname(sys.executable)}, then on PATH"
     else:
-        where = "on PATH"
+        where = f"in {scripts_directory()}, then on PATH"
     return (
         f"the {role} command cannot start: its program {program!r} is not there or cannot run "
         f"({why}; looked up {where}), so no {role} rule can be checked. Fix {settings.named(f'{role}_cmd')}: install the "

@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from kaizen_conformance.adapters.programs import command_environment
 from kaizen_conformance.adapters.settling import consumed
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.hubdouble.responder import HubDouble, HubRequest
@@ -319,20 +320,12 @@ def command_fields(hub_url: str, hostname: str, domain: str | None) -> dict[str,
 
 
 def command_env(fields: Mapping[str, str], profile: str) -> dict[str, str]:
-    """The caller's environment plus ``KAIZEN_*``, with this Python's scripts directory first on PATH.
-
-    pytest may run from a virtualenv that is not activated (``.venv/bin/pytest``); putting
-    its ``bin`` first makes ``python`` and the console scripts installed beside the kit the
-    ones a command template names.
-    """
-    env = dict(os.environ)
+    """The caller's environment plus ``KAIZEN_*``, with this Python's scripts directory first on
+    PATH (as for every role's command: adapters.programs.command_environment)."""
+    env = command_environment()
     for name, variable in ENV_FIELDS.items():
         env[variable] = fields[name]
     env[PROFILE_ENV] = profile
-    scripts = os.path.dirname(sys.executable)
-    path = env.get("PATH", "")
-    if path.split(os.pathsep)[0] != scripts:
-        env["PATH"] = scripts + (os.pathsep + path if path else "")
     return env
 
 

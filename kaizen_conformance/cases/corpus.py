@@ -51,6 +51,8 @@ class ManifestEntry:
     generate: Mapping[str, Any] | None
     template: bool
     files: list[Mapping[str, Any]]
+    # of a parser-dependent entry: texts naming the construct whose reading differs (VAL-004)
+    construct: tuple[str, ...] = ()
 
     def place(self, workspace: Workspace, checkout: Path) -> None:
         """Make ``checkout`` with this manifest at ``.kaizen/schedule.yml`` (plus its extra files)."""
@@ -154,6 +156,7 @@ def _manifest_corpus(root: Path) -> tuple[ManifestEntry, ...]:
                 generate=row.get("generate"),
                 template=row.get("template", False),
                 files=row.get("files", []),
+                construct=tuple(row.get("construct", ())),
             )
         )
     return tuple(entries)

@@ -60,6 +60,7 @@ BAD_NAMES: tuple[Any, ...] = (
     "coach\n",
     "café",
     "a" + "b" * 63,
+    "a" + "b" * 61 + "\U0001f600",  # 63 code points, but one beyond the pattern's letters
     7,
     None,
     True,
@@ -84,8 +85,19 @@ DESCRIPTIONS = (
     "'quoted' and \"double\"",
     "yes",  # a YAML 1.1 boolean when plain: always written quoted
     "é" * 500,  # the longest a description may be, in characters, not bytes
+    # in code points, not UTF-16 code units: 1000 and 501 of them (JavaScript's .length)
+    "\U0001f600" * 500,
+    "a" * 499 + "\U0001f680",
 )
-BAD_DESCRIPTIONS: tuple[Any, ...] = (7, True, None, ["a", "b"], {"text": "x"}, "é" * 501)
+BAD_DESCRIPTIONS: tuple[Any, ...] = (
+    7,
+    True,
+    None,
+    ["a", "b"],
+    {"text": "x"},
+    "é" * 501,
+    "\U0001f600" * 501,  # one code point too many, each beyond U+FFFF
+)
 BAD_VERSIONS: tuple[Any, ...] = ("1", 2, 0, True, None, -1, [1])
 BAD_AGENT_LISTS: tuple[Any, ...] = ([], None, "coach", {"name": "coach", "cadence": "weekly"})
 BAD_AGENT_ENTRIES: tuple[Any, ...] = ("coach", None, 7, ("name", "coach"))

@@ -135,6 +135,8 @@ class PrepareCase:
             add_corpus_prompt(checkout)
         materialise_files(self.files, workspace, self.source, "$.files")
         head = build_git(self, workspace, checkout) if self.git else None
+        if self.git and self.git.get("enclosing"):
+            head = None  # a plain directory inside another work tree is no checkout of its own
         given = (
             workspace.expand(self.given_path, self.source, "$.given_path")
             if self.given_path
@@ -186,7 +188,9 @@ def git_environment(home: Path) -> dict[str, str]:
 
 
 def build_git(case: PrepareCase, workspace: Workspace, checkout: Path) -> str:
-    """Make ``checkout`` a git repository as the case's ``git:`` steps say; return HEAD's commit id."""
+    """Make ``checkout`` a git repository as the case's ``git:`` steps say; return HEAD's commit id.
+    With ``enclosing``, the directory around it is the repository and the checkout a plain
+    directory inside its work tree."""
     git = git_executable()
     if git is None:
         raise GitUnavailable(
@@ -194,6 +198,8 @@ def build_git(case: PrepareCase, workspace: Workspace, checkout: Path) -> str:
         )
     assert case.git is not None
     env = git_environment(workspace.root / "git-home")
+    if case.git.get("enclosing"):
+        checkout = checkout.parent
     options = [item for setting in GIT_SETTINGS for item in ("-c", setting)]
 
     def run(*words: str, extra: Mapping[str, str] | None = None) -> str:

@@ -293,12 +293,31 @@ def _problem(data: bytes, portable: bool) -> str | None:
         return f"agent names repeat: {', '.join(repeated)}"  # SCH-002
     if portable:
         return (
-            _parser_dependent(text, document)
+            not_printable(text)
+            or _parser_dependent(text, document)
             or _forbidden_by_yaml_12(text)
             or _version_dependent(root)
             or _float_version(document)
         )
     return None
+
+
+# Characters outside YAML's printable set: PyYAML refuses them, npm's yaml reads a NUL and
+# js-yaml a U+0001 (fixtures/manifests/parser-evidence.json): no single verdict (section 7).
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def not_printable(text: str) -> str | None:
+    """Why ``text`` has no single reading for want of YAML's printable characters, or None."""
+    found = _NOT_PRINTABLE.search(text)
+    if found is None:
+        return None
+    return (
+        f"U+{ord(found.group()):04X} is no character YAML allows: some YAML readers refuse the "
+        "file, others read it"
+    )
 
 
 def reading_depends_on_parser(text: str) -> bool:
@@ -307,6 +326,8 @@ def reading_depends_on_parser(text: str) -> bool:
     pure-Python parser reading another document, or failing where libyaml reads one (or the
     other way round). Where it does not, an invalid verdict holds for every reader; where it
     does, the contract gives the manifest no single verdict (section 7)."""
+    if not_printable(text):
+        return True
     readings: list[tuple[str, Any]] = []
     for loader in (FAST_LOADER, PURE_LOADER):
         try:

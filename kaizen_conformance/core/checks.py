@@ -44,6 +44,9 @@ class FailureKind(str, Enum):
 
 # The user property (JUnit <property>) that carries a failed item's FailureKind value.
 FAILURE_KIND_PROPERTY = "kaizen_failure_kind"
+# The user property that carries the rules a failed item's failure is charged to, where they are
+# not the item's own (a resolver case whose wrong items break a rule the case does not check).
+CHARGED_RULES_PROPERTY = "kaizen_charged_rules"
 # The user property that carries the configuration error that stopped an item's role.
 CONFIGURATION_ERROR_PROPERTY = "kaizen_configuration_error"
 
@@ -89,12 +92,20 @@ class Violation(Exception):
     """The implementation under test broke the rule(s) of the check; the message says how.
 
     ``kind`` says what happened: by default the check judged a wrong answer; where the
-    implementation crashed or ran past the limit instead, the check says so.
+    implementation crashed or ran past the limit instead, the check says so. ``charged``: the
+    rules the failure is charged to when they are not the item's own (empty: the item's own), so
+    the summary lists as failed only the rules the failure's lines name.
     """
 
-    def __init__(self, message: str = "", kind: FailureKind = FailureKind.WRONG_ANSWER) -> None:
+    def __init__(
+        self,
+        message: str = "",
+        kind: FailureKind = FailureKind.WRONG_ANSWER,
+        charged: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.kind = FailureKind(kind)
+        self.charged = tuple(charged)
 
 
 class ConfigurationError(Exception):

@@ -329,8 +329,9 @@ OPTIONS: tuple[Option, ...] = (
         "--kaizen-explore",
         "kit",
         "switch",
-        "also explore beyond the golden cases with Hypothesis (resolver); needs "
-        "pip install 'kaizen-conformance[explore]'; reported apart from the golden verdicts",
+        "also explore beyond the golden cases with Hypothesis (every configured role of resolver, "
+        "hub, prepare, validate and list); needs pip install 'kaizen-conformance[explore]'; "
+        "reported apart from the golden verdicts",
     ),
     Option(
         "--kaizen-explore-examples",
@@ -353,7 +354,7 @@ OPTIONS: tuple[Option, ...] = (
         "kit",
         "setting",
         "directory where each failure exploration finds is written, shrunk, as a ready fixture case "
-        "(DIR/resolver/<id>/case.yml)",
+        "(DIR/<role>/<id>/case.yml)",
     ),
     Option(
         "--kaizen-explore-strict",

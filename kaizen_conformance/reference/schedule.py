@@ -193,8 +193,22 @@ def _refuse_deep_nesting(text: str) -> None:
             raise ManifestInvalid("nested too deeply") from None
 
 
+# Characters outside YAML's printable set. PyYAML refuses them; npm's yaml reads a NUL (and
+# js-yaml a U+0001) where PyYAML stops: some safe loaders accept such a file and others refuse it
+# (measured: fixtures/manifests/parser-evidence.json), so its meaning depends on the parser.
+NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
 def _load(text: str) -> Any:
     """The document as every installed reader reads it, or ManifestInvalid."""
+    if found := NOT_PRINTABLE.search(text):
+        line = text.count("\n", 0, found.start()) + 1
+        raise ManifestParserDependent(
+            f"{PARSER_DEPENDENT}: line {line} holds U+{ord(found.group()):04X}, a character YAML "
+            "does not allow; some YAML readers refuse the file, others read it"
+        )
     _refuse_deep_nesting(text)
     readings: list[tuple[Any, ManifestInvalid | None]] = []
     for loader_class in _LOADERS:

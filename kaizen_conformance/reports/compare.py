@@ -126,7 +126,8 @@ def _failures(data: dict[str, Any], role: str, rule: str) -> list[dict[str, str]
     """Each failed case of a rule with the first line of its message (the report's checks)."""
     found: dict[str, dict[str, str]] = {}
     for check in data["checks"]:
-        if check["role"] != role or rule not in check["rules"]:
+        # a failure charged to other rules than the check's own counts against those (report format 1.2+)
+        if check["role"] != role or rule not in (check.get("charged_rules") or check["rules"]):
             continue
         if check["outcome"] not in FAILING or check["case"] in found:
             continue
@@ -214,6 +215,27 @@ def _history(
     }
 
 
+def _implementation_key(column: dict[str, Any]) -> tuple[str, str, str | None]:
+    """What makes runs one implementation's history: the name it was given
+    (``--kaizen-implementation-name``) and profile; for a name the target only derives from its
+    module or program, the target itself, so ``kz.resolver:resolve`` and ``kz.resolver:broken``
+    stay two implementations instead of one hiding the other in its history."""
+    impl = column["implementation"]
+    derived = impl["name"] == default_name(impl["kind"], impl["spec"], reference=False)
+    return impl["name"], impl["spec"] if derived else "", column["profile"]
+
+
+def _name_apart(runs: dict[tuple[str, str, str | None], list[dict[str, Any]]]) -> None:
+    """Implementations whose derived names coincide (two functions of one module) are named by
+    their targets, so their columns and histories can be told apart."""
+    for (name, spec, profile), group in runs.items():
+        if spec and any(
+            other[0] == name and other[2] == profile and other[1] != spec for other in runs
+        ):
+            for column in group:
+                column["implementation"]["name"] = spec
+
+
 def compare(
     loaded: list[LoadedReport],
     contract_url: str = DEFAULT_CONTRACT_URL,
@@ -227,17 +249,16 @@ def compare(
     roles = []
     histories = []
     for role in ROLES:
-        runs: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+        runs: dict[tuple[str, str, str | None], list[dict[str, Any]]] = {}
         for report_id, report in reports.items():
             claim = report.data["claim"].get(role)
             if role not in report.data["roles"] or not claim or not claim["implementation"]:
                 continue
             column = _column(report_id, report, role)
-            runs.setdefault((column["implementation"]["name"], column["profile"]), []).append(
-                column
-            )
+            runs.setdefault(_implementation_key(column), []).append(column)
         if not runs:
             continue
+        _name_apart(runs)
         columns = [max(group, key=lambda c: (c["date"], c["report"])) for group in runs.values()]
         columns.sort(key=lambda c: (c["implementation"]["name"], c["profile"] or ""))
         _differences(columns, reports)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
@@ -200,12 +201,27 @@ def markdown(comparison: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def run_moment(date: str) -> str:
+    """``2026-11-15 08:00 UTC``: when a run was made, to the minute (seconds where they are not
+    zero), so two runs of one day head two distinguishable columns; a date that is not RFC 3339
+    is shown as the report gives it."""
+    try:
+        moment = datetime.fromisoformat(date)
+    except ValueError:
+        return date
+    if moment.tzinfo is None:
+        return moment.isoformat(sep=" ")
+    moment = moment.astimezone(timezone.utc)
+    shown = moment.strftime("%Y-%m-%d %H:%M:%S" if moment.second else "%Y-%m-%d %H:%M")
+    return f"{shown} UTC"
+
+
 def _history(history: dict[str, Any]) -> list[str]:
     profile = f" {history['profile']}" if history["profile"] else ""
     runs = history["runs"]
     heading = f"History: {history['implementation']} ({history['role']}{profile})"
     lines = [f"### {escape_markdown(heading)}", ""]
-    heads = [f"{r['date'][:10]} {r['version'] or ''}".strip() for r in runs]
+    heads = [f"{run_moment(r['date'])} {r['version'] or ''}".strip() for r in runs]
     lines.append("| rule | " + " | ".join(escape_markdown(h) for h in heads) + " |")
     lines.append("|---|" + "---|" * len(runs))
     lines.append(

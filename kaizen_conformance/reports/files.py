@@ -27,6 +27,8 @@ from kaizen_conformance.contract.catalogue import CONTRACT_DIR
 from kaizen_conformance.core.options import ROLES
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.core.vocabulary import FAILING, RoleVerdict
+from kaizen_conformance.reports.compare_markdown import escape_markdown
+from kaizen_conformance.reports.identity import default_name
 from kaizen_conformance.reports.summary import HEADLINE, LABEL, ItemResult, RoleSummary, fix_lines
 from kaizen_conformance.reports.writing import (
     append_file,
@@ -172,6 +174,11 @@ def build_report(
                 "duration_s": round(item.duration, 4),
                 **({"message": normalise(item.message)} if item.message else {}),
                 **({"failure_kind": item.failure_kind} if item.failure_kind else {}),
+                **(
+                    {"charged_rules": list(item.charged)}
+                    if item.charged and item.outcome in FAILING
+                    else {}
+                ),
             }
             for item in items
         ],
@@ -233,7 +240,7 @@ def failure_kinds_by_rule(report: dict[str, Any]) -> dict[str, dict[str, int]]:
     for check in report["checks"]:
         kind = check.get("failure_kind")
         if kind:
-            for rule in check["rules"]:
+            for rule in check.get("charged_rules") or check["rules"]:
                 counts = kinds.setdefault(rule, {})
                 counts[kind] = counts.get(kind, 0) + 1
     return kinds
@@ -243,6 +250,22 @@ def hook_only(role_data: dict[str, Any]) -> str:
     """Beside a role's verdict: that no sandbox held its command offline, only the audit hook."""
     enforcement = role_data.get("enforcement") or {}
     return f" ({AUDIT_HOOK_ONLY})" if enforcement.get("network") == "audit-hook-only" else ""
+
+
+def implementation_cell(implementation: dict[str, Any]) -> str:
+    """Who was checked, as ``--kaizen-implementation-name``/``-version`` name it (the terminal
+    and ``compare`` do too), with the target it ran as; the target alone when the name is only the
+    one the target gives itself (its module or program)."""
+    spec = escape_markdown(str(implementation["spec"]), code=True)
+    name = implementation.get("name")
+    version = implementation.get("version")
+    derived = default_name(
+        str(implementation.get("kind", "")), str(implementation["spec"]), reference=False
+    )
+    if not name or name in (implementation["spec"], derived):
+        return spec + (f" {escape_markdown(str(version))}" if version else "")
+    label = escape_markdown(str(name)) + (f" {escape_markdown(str(version))}" if version else "")
+    return f"{label} ({spec})"
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -267,7 +290,7 @@ def markdown(report: dict[str, Any]) -> str:
             data, claim = report["roles"][role], report["claim"][role]
             profile = f" {claim['profile']}" if claim["profile"] else ""
             lines.append(
-                f"| {role}{profile} | `{claim['implementation']['spec']}` | "
+                f"| {role}{profile} | {implementation_cell(claim['implementation'])} | "
                 f"{HEADLINE[data['verdict']].split(':')[0]}{hook_only(data)} | "
                 f"{data['rules_passed']}/{data['rules_total']} |"
             )

@@ -13,7 +13,11 @@ from typing import Any
 
 import pytest
 
-from kaizen_conformance.core.checks import CONFIGURATION_ERROR_PROPERTY, FAILURE_KIND_PROPERTY
+from kaizen_conformance.core.checks import (
+    CHARGED_RULES_PROPERTY,
+    CONFIGURATION_ERROR_PROPERTY,
+    FAILURE_KIND_PROPERTY,
+)
 from kaizen_conformance.core.stash import KIT_CHANGES, settings_of
 from kaizen_conformance.core.vocabulary import FAILING, level
 from kaizen_conformance.reports.summary import (
@@ -64,6 +68,8 @@ class ConformanceReporter:
             result.kind = props[FAILURE_KIND_PROPERTY]
         if CONFIGURATION_ERROR_PROPERTY in props:
             result.configuration_error = props[CONFIGURATION_ERROR_PROPERTY]
+        if CHARGED_RULES_PROPERTY in props:
+            result.charged = tuple(props[CHARGED_RULES_PROPERTY].split())
         outcome = outcome_of(report, result.outcome)
         if outcome != result.outcome:
             result.outcome = outcome

@@ -56,6 +56,20 @@ class ItemResult:
     message: str = ""
     kind: str = ""  # a FailureKind value, when the check found a violation
     configuration_error: str = ""  # the configuration error that stopped the item's role
+    # the rules a failure is charged to when they are not the item's own (Violation.charged)
+    charged: tuple[str, ...] = ()
+
+    def counts_for(self, rule: str) -> bool:
+        """Whether the item is one of ``rule``'s cases: its own rules, and the rules its
+        failure is charged to."""
+        return rule in self.rules or (self.outcome in FAILING and rule in self.charged)
+
+    def outcome_for(self, rule: str) -> Outcome | None:
+        """The item's outcome as a case of ``rule``: a failure charged to other rules only is
+        no failure of the item's own rule (its lines name none of it)."""
+        if self.charged and self.outcome in FAILING and rule not in self.charged:
+            return "passed"
+        return self.outcome
 
     @property
     def failure_kind(self) -> str:
@@ -157,6 +171,8 @@ class RoleSummary:
     explore_strict: bool = False  # --kaizen-explore-strict: a failure explored turns the verdict
     # how the role's offline rule is enforced ({"network", "note"}), for a configured role that has one
     enforcement: dict[str, str] | None = None
+    # what a pattern across the failed cases points at (no verdict: words for the reader)
+    hints: list[str] = field(default_factory=list)
 
     @property
     def hook_only(self) -> str:
@@ -197,10 +213,12 @@ class RoleSummary:
         return sum(v.verdict == "passed" for v in self.rules)
 
 
-def verdict_of(results: list[ItemResult]) -> Verdict:
+def verdict_of(results: list[ItemResult], rule: str | None = None) -> Verdict:
+    """A rule's verdict from its cases' outcomes (``rule``: as cases of that rule, a failure
+    charged elsewhere being no failure of it)."""
     if not results:
         return "not-run"
-    outcomes = Counter(r.outcome for r in results)
+    outcomes = Counter(r.outcome if rule is None else r.outcome_for(rule) for r in results)
     for outcome in OUTCOME_ORDER[:4]:  # the failing outcomes, worst first
         if outcomes[outcome]:
             return outcome
@@ -225,18 +243,19 @@ def summarise(
         profile = settings.profile(role) if role in ("resolver", "hub") else None
         verdicts = []
         for rule in contract.rules_for(role, profile):
-            of_rule = [i for i in mine if rule.id in i.rules]
+            of_rule = [i for i in mine if i.counts_for(rule.id)]
+            failing = [i for i in of_rule if i.outcome_for(rule.id) in FAILING]
             verdicts.append(
                 RuleVerdict(
                     rule=rule,
-                    verdict=verdict_of(of_rule),
-                    cases_passed=sum(i.outcome == "passed" for i in of_rule),
+                    verdict=verdict_of(of_rule, rule.id),
+                    cases_passed=sum(i.outcome_for(rule.id) == "passed" for i in of_rule),
                     cases_total=len(of_rule),
-                    failed_cases=sorted(i.case for i in of_rule if i.outcome in FAILING),
+                    failed_cases=sorted(i.case for i in failing),
                     skip_reason=next(
                         (i.message for i in of_rule if i.outcome == "skipped" and i.message), ""
                     ),
-                    kinds=failure_kinds(of_rule),
+                    kinds=failure_kinds(failing),
                 )
             )
         target = settings.target(role)
@@ -270,9 +289,27 @@ def summarise(
                 explored.get(role),
                 bool(settings.options.explore_strict),
                 enforcement,
+                hints=[] if stopped else pattern_hints(role, mine, profile, settings),
             )
         )
     return summaries
+
+
+def pattern_hints(
+    role: str, items: list[ItemResult], profile: str | None, settings: Any
+) -> list[str]:
+    """Hints that only the failures of several cases together give (a resolver wrong exactly
+    where no domain is given); none where no pattern holds: never a guess."""
+    if role != "resolver" or profile is None:
+        return []
+    from kaizen_conformance.roles.resolver import empty_domain_hint
+
+    failed = {i.case for i in items if i.outcome in FAILING}
+    passed = {i.case for i in items if i.outcome == "passed"} - failed
+    if not failed:
+        return []
+    hint = empty_domain_hint(failed, passed, profile, getattr(settings, "extra_cases", None))
+    return [hint] if hint else []
 
 
 def failure_kinds(results: list[ItemResult]) -> dict[str, tuple[int, str]]:
@@ -406,6 +443,7 @@ def role_lines(summary: RoleSummary, verbose: bool) -> list[str]:
         from kaizen_conformance.core.options import unconfigured_reason
 
         headline = f"NOT CONFIGURED — {unconfigured_reason(summary.role)}"
+    lines.extend(f"  hint: {hint}" for hint in summary.hints)
     if summary.explored is not None:
         lines.extend(summary.explored.lines())
         if summary.explored.outcome == "found" and not summary.explore_strict:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kaizen_conformance.core.checks import CheckContext
+from kaizen_conformance.core.checks import CheckContext, FailureKind
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -54,6 +54,7 @@ class Finding:
     files: dict[str, bytes] = field(default_factory=dict)  # written beside case.yml
     written: str = ""
     whole: bool = False  # the implementation gave no answer to judge item by item (Verdict.whole)
+    kind: FailureKind = FailureKind.WRONG_ANSWER  # what happened, as a golden failure says it
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +66,7 @@ class Finding:
             "examples_run": self.run,
             "seed": self.seed,
             "written": self.written,
+            "failure_kind": self.kind.value,
         }
 
 
@@ -81,6 +83,7 @@ class Verdict:
     # no answer to judge item by item (a crash, an overrun, malformed output): any example that
     # still fails so is the same failure, whatever rule its odd records would name
     whole: bool = False
+    kind: FailureKind = FailureKind.WRONG_ANSWER  # wrong answer, crashed, over-limit
 
 
 # A role's judge: None when the implementation got the example right.
@@ -194,6 +197,7 @@ def drive(
                 verdict.case,
                 verdict.files,
                 whole=verdict.whole,
+                kind=verdict.kind,
             )
         ]
         raise AssertionError(f"{verdict.rule}: {verdict.message}")

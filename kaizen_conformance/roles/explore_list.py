@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kaizen_conformance.core.checks import CheckContext, Violation
+from kaizen_conformance.core.checks import CheckContext, FailureKind, Violation
 from kaizen_conformance.roles.explore import Finding
 from kaizen_conformance.roles.explore_validate import explore_manifest_tool
 
@@ -28,7 +28,9 @@ def explore_list(context: CheckContext) -> tuple[Finding | None, int]:
     return explore_manifest_tool(context, ROLE, "a list", list_one)
 
 
-def list_one(context: CheckContext, entry: ManifestEntry, root: Path) -> tuple[str, str] | None:
+def list_one(
+    context: CheckContext, entry: ManifestEntry, root: Path
+) -> tuple[str, str, FailureKind] | None:
     """list run on ``entry`` as on its corpus case, judged by that case's golden check."""
     from kaizen_conformance.cases.listing import LISTED, corpus_case
     from kaizen_conformance.roles.listing import execute, judge_error, judge_listed
@@ -39,5 +41,5 @@ def list_one(context: CheckContext, entry: ManifestEntry, root: Path) -> tuple[s
     try:
         (judge_listed if case.answer == LISTED else judge_error)(case, run)
     except Violation as violation:
-        return rule, str(violation)
+        return rule, str(violation), violation.kind
     return None

@@ -24,7 +24,7 @@ from typing import Any
 
 from kaizen_conformance.cases import goldens
 from kaizen_conformance.cases.prepare import GOLDEN_DIR, PrepareCase, expectation
-from kaizen_conformance.core.checks import CheckContext, Violation
+from kaizen_conformance.core.checks import CheckContext, FailureKind, Violation
 from kaizen_conformance.roles import prepare as role
 from kaizen_conformance.roles.explore import (
     Finding,
@@ -106,7 +106,7 @@ def explore_prepare(context: CheckContext) -> tuple[Finding | None, int]:
                 context.memo.pop(key, None)
             if found is None:
                 return None
-            rule, said, first = found
+            rule, said, first, kind = found
             # a header line, as a golden failure has (the summary shows the line after it)
             message = f"prepare {agent!r} on an explored repo breaks {rule}:\n{said}"
             # why the contract expects what it does, and what prepare did instead (its first line
@@ -115,7 +115,7 @@ def explore_prepare(context: CheckContext) -> tuple[Finding | None, int]:
             what = description(
                 chosen_seed, profile, f"{rule}\n{why}{first or said.splitlines()[0][:160]}"
             )
-            return Verdict(rule, message, {**draft, "description": what}, files)
+            return Verdict(rule, message, {**draft, "description": what}, files, kind=kind)
         finally:
             shutil.rmtree(root, ignore_errors=True)
 
@@ -138,6 +138,7 @@ def explore_prepare(context: CheckContext) -> tuple[Finding | None, int]:
                         message=verdict.message,
                         case=verdict.case,
                         files=verdict.files,
+                        kind=verdict.kind,
                     )
                 else:
                     at += 1
@@ -166,7 +167,7 @@ def first_failure(
     run: role.Run,
     golden_text: str,
     case_id: str,
-) -> tuple[str, str, str] | None:
+) -> tuple[str, str, str, FailureKind] | None:
     """The first golden check of prepare that fails on this run: (rule, its message, the first
     difference from the golden when that is what fails)."""
     checks: list[tuple[str, Callable[[], None]]]
@@ -200,7 +201,7 @@ def first_failure(
         try:
             check()
         except Violation as violation:
-            return rule, str(violation), (first or [""])[0]
+            return rule, str(violation), (first or [""])[0], violation.kind
     return None
 
 

@@ -11,7 +11,7 @@ import shutil
 from dataclasses import replace
 from typing import Any
 
-from kaizen_conformance.core.checks import CheckContext
+from kaizen_conformance.core.checks import CheckContext, FailureKind
 from kaizen_conformance.roles.explore import (
     Finding,
     Verdict,
@@ -107,9 +107,10 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
             # judged as a golden case's run is: each wrong item names its decision-table row's rules
             judgement = judge_run(case, context, run)
             whole = judgement.whole is not None
+            kind = FailureKind.WRONG_ANSWER
             if judgement.whole is not None:
                 rule = "RES-011" if case.fault is not None else whole_rule(ours)
-                message = judgement.whole[0]
+                message, kind = judgement.whole
             elif judgement.wrong:
                 rule = judgement.wrong[0].rules[0]
                 # the header's first line is the draft's description: what follows says what went wrong
@@ -121,7 +122,7 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
                 rule, message = found
             what = description(chosen_seed, profile, message)
             case_data = examples_of.case_data(data, rule, what, expected)
-            return Verdict(rule, message, case_data, whole=whole)
+            return Verdict(rule, message, case_data, whole=whole, kind=kind)
         finally:
             shutil.rmtree(root, ignore_errors=True)
 
@@ -147,6 +148,7 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
                     case_id=example_id(plain),
                     message=verdict.message,
                     case=verdict.case,
+                    kind=verdict.kind,
                 )
         at = 0
         while at < len(data["hub"]["records"]) and len(data["hub"]["records"]) > 1:
@@ -161,6 +163,7 @@ def explore_resolver(context: CheckContext) -> tuple[Finding | None, int]:
                     case_id=example_id(data),
                     message=verdict.message,
                     case=verdict.case,
+                    kind=verdict.kind,
                 )
             else:
                 at += 1

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kaizen_conformance.core.checks import CheckContext, Violation
+from kaizen_conformance.core.checks import CheckContext, FailureKind, Violation
 from kaizen_conformance.roles.explore import Finding, Verdict, drive, scratch, write_out
 
 if TYPE_CHECKING:
@@ -51,8 +51,9 @@ def shown(text: str, lines: int = 12) -> str:
     return "\n".join("    " + repr(line)[1:-1] for line in body[:lines]) + more
 
 
-# One example run and judged: (the rule it breaks, the golden check's message) or None when right.
-RunAndJudge = Callable[[CheckContext, "ManifestEntry", Path], "tuple[str, str] | None"]
+# One example run and judged: (the rule it breaks, the golden check's message, what happened) or
+# None when right.
+RunAndJudge = Callable[[CheckContext, "ManifestEntry", Path], "tuple[str, str, FailureKind] | None"]
 
 
 def explore_validate(context: CheckContext) -> tuple[Finding | None, int]:
@@ -60,7 +61,9 @@ def explore_validate(context: CheckContext) -> tuple[Finding | None, int]:
     return explore_manifest_tool(context, ROLE, "a validator", validate_one)
 
 
-def validate_one(context: CheckContext, entry: ManifestEntry, root: Path) -> tuple[str, str] | None:
+def validate_one(
+    context: CheckContext, entry: ManifestEntry, root: Path
+) -> tuple[str, str, FailureKind] | None:
     """The validator run on ``entry`` as on a corpus case, judged by the golden verdict check."""
     from kaizen_conformance.roles.validate import answered_safely, execute, judge_verdict
 
@@ -69,7 +72,7 @@ def validate_one(context: CheckContext, entry: ManifestEntry, root: Path) -> tup
         answered_safely(run, "verdict")
         judge_verdict(entry, run)
     except Violation as violation:
-        return rule_broken(entry.rules[0]), str(violation)
+        return rule_broken(entry.rules[0]), str(violation), violation.kind
     return None
 
 
@@ -97,7 +100,7 @@ def explore_manifest_tool(
             judged = run_and_judge(context, entry, root)
             if judged is None:
                 return None
-            rule, message = judged
+            rule, message, kind = judged
             verdict = "rejected" if drawn.valid else "accepted"
             found = f"Found by exploration (seed {chosen_seed}): {what}; {tool} {verdict} it"
             _, data_out, files = grammar.corpus_entry(drawn, case_id, found[:300], root / "written")
@@ -106,7 +109,7 @@ def explore_manifest_tool(
                 f"an explored manifest ({case_id})\n{message}\n"
                 f"the manifest (.kaizen/schedule.yml):\n{shown(drawn.text)}"
             )
-            return Verdict(rule, message, data_out, files)
+            return Verdict(rule, message, data_out, files, kind=kind)
         finally:
             shutil.rmtree(root, ignore_errors=True)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache, cached_property, partial
@@ -63,6 +63,7 @@ from kaizen_conformance.core.checks import (
     Violation,
 )
 from kaizen_conformance.core.settings import Settings
+from kaizen_conformance.roles.hub_patterns import missing_hint, page_cut, what_they_are
 
 MICROSECOND = Fraction(1, 1_000_000)
 MAX_PROBLEMS = 12  # a violation lists this many problems, then counts the rest
@@ -652,7 +653,7 @@ def check_roster_whole(obs: Observation) -> None:
             f"missing: {', '.join(missing[:20])}"
             + (f" (+{len(missing) - 20} more)" if len(missing) > 20 else "")
             + f" — {len(records)} of {len(seeded_slugs)} seeded repos came back"
-            + (" (a default page size?)" if 0 < len(records) < len(seeded_slugs) else "")
+            + roster_hint(missing, [slug_of(r) for r in records], case.records)
         )
     if repeated := sorted(s for s, n in counts.items() if n > 1 and s in seeded):
         problems.append(f"listed more than once: {', '.join(repeated)}")
@@ -720,16 +721,19 @@ def check_views(obs: Observation, rule: str) -> None:
             continue
         slugs = {slug_of(r) for r in records}
         want = set(query.expect)
+        universe = view_universe(obs)
         if missing := sorted(want - slugs):
             problems.append(
                 f"{answer.request} is missing {', '.join(missing[:10])}"
                 + (f" (+{len(missing) - 10} more)" if len(missing) > 10 else "")
+                + missing_hint(missing, universe)
             )
         if extra := sorted(slugs - want):
             problems.append(
                 f"{answer.request} lists {', '.join(extra[:10])}"
                 + (f" (+{len(extra) - 10} more)" if len(extra) > 10 else "")
                 + f", which {'are' if len(extra) > 1 else 'is'} not {describe_view(query)}"
+                + extra_hint(extra, slugs, universe)
             )
         if by_slug is None:
             if records and obs.case is not None:
@@ -746,6 +750,38 @@ def check_views(obs: Observation, rule: str) -> None:
                     f"{record_difference(record, base)}"
                 )
     fail(list(dict.fromkeys(problems)), VIEW_LEADS[rule])
+
+
+def roster_hint(missing: list[str], returned: list[str], seeded: Sequence[Any]) -> str:
+    """HUB-003: what the missing repos have in common, or the page the answer stopped at."""
+    group = what_they_are(missing, seeded)
+    if group:
+        return f"; missing {group}"
+    seeded_slugs = [r["slug"] for r in seeded]
+    kept = [s for s in returned if s in set(seeded_slugs)]
+    cut = page_cut(kept, {"seeded": seeded_slugs, "in slug order": sorted(seeded_slugs)})
+    if cut:
+        return (
+            f"; what came back is {cut}, as a default page size would cut it: GET /repos/ lists "
+            "the whole roster in one answer"
+        )
+    return ""
+
+
+def view_universe(obs: Observation) -> list[Any]:
+    """The records a view is drawn from: what was seeded, else what the hub lists unfiltered."""
+    if obs.case is not None:
+        return list(obs.case.records)
+    by_slug, _ = obs.baseline
+    return list((by_slug or {}).values())
+
+
+def extra_hint(extra: list[str], listed: set[str], universe: list[Any]) -> str:
+    """A view's extra repos: the filter ignored (every repo listed), or what they have in common."""
+    every = {r["slug"] for r in universe if isinstance(r, dict) and isinstance(r.get("slug"), str)}
+    if listed == every and len(listed) > 1:
+        return "; it lists every repo: the filter was ignored"
+    return missing_hint(extra, universe)
 
 
 def describe_view(query: HubQuery) -> str:
@@ -881,8 +917,23 @@ def refusal_problem(answer: HubAnswer) -> str:
     return ""
 
 
+def own_filter(obs: Observation, meaning: bool) -> list[str] | None:
+    """The slugs the hub itself listed for ``kaizen_schedule_enabled=true`` (or ``=false``),
+    sorted; None when it was not asked or gave no list."""
+    for query, answer in obs.views:
+        if query.params == ((FLAG, str(meaning).lower()),):
+            records, _ = answer.listing()
+            return None if records is None else sorted(slug_of(r) for r in records)
+    return None
+
+
 def spelling_problem(obs: Observation, value: str, meaning: bool, answer: HubAnswer) -> str:
-    """'' when another spelling of a boolean is refused, or accepted and filtered as its meaning."""
+    """'' when another spelling of a boolean is refused, or accepted and filtered as its meaning.
+
+    "As its meaning" is judged against the hub's own answer to ``=true`` / ``=false`` (whether
+    that answer is right is HUB-012/013's to say), so a spelling that lists what ``=true`` lists
+    is never called "filtered as neither boolean"; without that answer, against the contract's.
+    """
     if not (answer.answered and answer.status == 200):
         problem = refusal_problem(answer)
         return f"{problem} (or accepted as {str(meaning).lower()})" if problem else ""
@@ -891,17 +942,24 @@ def spelling_problem(obs: Observation, value: str, meaning: bool, answer: HubAns
     if records is None or baseline is None:
         return problem
     got = sorted(slug_of(r) for r in records)
-    if got == sorted(select(baseline, ((FLAG, str(meaning).lower()),))):
+    said, opposite = str(meaning).lower(), str(not meaning).lower()
+    own = own_filter(obs, meaning)
+    own_opposite = own_filter(obs, not meaning)
+    if got == (own if own is not None else sorted(select(baseline, ((FLAG, said),)))):
         return ""
+    if own is not None and got == sorted(select(baseline, ((FLAG, said),))):
+        return ""  # right by the contract, where the hub's own =true/=false answer is not
     if got == sorted(select(baseline, ())):
         what = "the unfiltered list"
-    elif got == sorted(select(baseline, ((FLAG, str(not meaning).lower()),))):
-        what = f"the list filtered as {str(not meaning).lower()} (inverted)"
+    elif got == (
+        own_opposite if own_opposite is not None else sorted(select(baseline, ((FLAG, opposite),)))
+    ):
+        what = f"the list {FLAG}={opposite} gives (inverted)"
     else:
-        what = f"a list filtered as neither boolean: {short(got, 120)}"
+        what = f"a list that is neither what {FLAG}=true nor what {FLAG}=false gives: {short(got, 120)}"
     return (
-        f"{answer.request} answered 200 with {what}; {value!r} means {str(meaning).lower()}: "
-        f"accepted, it must filter exactly as {FLAG}={str(meaning).lower()}"
+        f"{answer.request} answered 200 with {what}; {value!r} means {said}: "
+        f"accepted, it must filter exactly as {FLAG}={said}"
     )
 
 

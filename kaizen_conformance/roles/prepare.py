@@ -556,12 +556,18 @@ def check_head(invocation: Invocation, context: CheckContext) -> None:
         return
     if expected is None:
         around = enclosing_git_checkout(run.materialised.checkout)
-        hint = (
-            f"\nnote: the kit's temporary directory is inside the git checkout {around}; give pytest a --basetemp "
-            "outside any checkout"
-            if around
-            else ""
-        )
+        hint = ""
+        if around is not None and around.is_relative_to(run.materialised.workspace.root):
+            hint = (
+                f"\nthe repo is a plain directory inside the git work tree {around}, with no .git "
+                "of its own: its head is null, not the enclosing work tree's HEAD (contract "
+                "section 7); ask git only about the repo's own .git"
+            )
+        elif around is not None:
+            hint = (
+                f"\nnote: the kit's temporary directory is inside the git checkout {around}; give "
+                "pytest a --basetemp outside any checkout"
+            )
         raise Violation(
             f"the repo is not a git checkout, so repo.head must be null; it is {head!r}{hint}"
         )

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from kaizen_conformance.adapters.resolver import (
@@ -341,11 +342,17 @@ def failure_kind(result: ResolverResult) -> FailureKind:
 
 @dataclass(frozen=True)
 class Wrong:
-    """One wrong item of a resolver's output (or a group of them with one cause): the rules it
-    breaks, and the line that says so."""
+    """One wrong item of a resolver's output (or a group of them with one cause): the case's
+    rules it fails, and the line that says so.
+
+    ``charged``: the rules the line names, which the summary counts it against, where the case
+    checks none of them (its rules then fail so that the case cannot pass, but the failure is
+    charged to the rules the line names, not to them).
+    """
 
     rules: tuple[str, ...]
     line: str
+    charged: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -372,6 +379,15 @@ def check_outcome(case: ResolverCase, rule: str, context: CheckContext) -> None:
         raise Violation(*judgement.whole)
     failure = failure_text(judgement, rule)
     if failure:
+        mine = [w for w in judgement.wrong if rule in w.rules]
+        if all(w.charged for w in mine):
+            # every line names rules this case does not check: the failure is theirs
+            charged = tuple(sorted({r for w in mine for r in w.charged}))
+            raise Violation(
+                f"{failure}\n(charged to {', '.join(charged)}, which the lines above name; this "
+                f"case checks {', '.join(outcome_rules(case, profile))})",
+                charged=charged,
+            )
         raise Violation(failure)
 
 
@@ -561,12 +577,22 @@ def wrong_items(case: ResolverCase, answer: Answer, profile: str, slugs: list[st
             attributed(decision.row.rules, covered, manifest="manifest" in decision.row.when),
             f"{quoted(group)} {way}, but should be {decision.row.outcome}: "
             f"{decision.deciding_facts()} — {decision.row.because} "
-            f"(decision table row {decision.row.number}: {', '.join(decision.row.rules)})",
+            f"(decision table row {decision.row.number}: {', '.join(decision.row.rules)}"
+            f"{manifest_rules_note(decision, covered)})",
+            charged_elsewhere(
+                decision.row.rules, covered, manifest="manifest" in decision.row.when
+            ),
         )
         for (way, _), (decision, group) in explained.items()
     ]
     for way, group in unexplained.items():
-        wrong.append(Wrong(attributed((), covered), unexplained_line(way, group, by_slug)))
+        wrong.append(
+            Wrong(
+                attributed((), covered),
+                unexplained_line(way, group, by_slug),
+                charged_elsewhere((), covered),
+            )
+        )
     duplicates = sorted(slug for slug, count in Counter(slugs).items() if count > 1)
     if duplicates:
         wrong.append(
@@ -574,6 +600,7 @@ def wrong_items(case: ResolverCase, answer: Answer, profile: str, slugs: list[st
                 attributed(("RES-014",), covered),
                 f"listed more than once: {quoted(duplicates)} — an included repo appears once, "
                 "even when the hub lists its slug twice (RES-014)",
+                charged_elsewhere(("RES-014",), covered),
             )
         )
     paths = expected_paths(answer.records, case.hostname)
@@ -587,7 +614,10 @@ def wrong_items(case: ResolverCase, answer: Answer, profile: str, slugs: list[st
     ]
     if len(misplaced) > 5:
         misplaced[5:] = [f"... and {len(misplaced) - 5} more with the wrong local_path"]
-    wrong.extend(Wrong(attributed(("RES-001",), covered), line) for line in misplaced)
+    wrong.extend(
+        Wrong(attributed(("RES-001",), covered), line, charged_elsewhere(("RES-001",), covered))
+        for line in misplaced
+    )
     return wrong
 
 
@@ -613,18 +643,50 @@ def attributed(
     A record decided by its manifest also breaks the case's manifest rules (SCH-*) and RES-016:
     they are about that very manifest (the corpus's cases each hold one). An item whose rules
     the case does not cover counts against RES-001 (a repo is included iff the table says so),
-    or, in a case without RES-001, against every outcome rule of the case: never dropped.
+    or, in a case without RES-001, against every outcome rule of the case: never dropped (the
+    summary then charges it to the rules its line names: ``charged_elsewhere``).
     """
+    mine = own_rules(rules, covered, manifest=manifest)
+    if mine:
+        return mine
+    return ("RES-001",) if "RES-001" in covered else covered
+
+
+def own_rules(
+    rules: tuple[str, ...], covered: tuple[str, ...], *, manifest: bool = False
+) -> tuple[str, ...]:
+    """The case's outcome rules a wrong item is about: its row's, and (decided by its manifest)
+    the case's manifest rules and RES-016; none when the case checks none of them."""
     from kaizen_conformance import contract
 
     catalogue = contract.catalogue()
     about = set(rules)
     if manifest:
         about |= {r for r in covered if r == "RES-016" or catalogue[r].role == "manifest"}
-    mine = tuple(r for r in covered if r in about)
-    if mine:
-        return mine
-    return ("RES-001",) if "RES-001" in covered else covered
+    return tuple(r for r in covered if r in about)
+
+
+def manifest_rules_note(decision: Decision, covered: tuple[str, ...]) -> str:
+    """ "; and this case's manifest: SCH-004" where a record decided by its manifest also fails
+    the case's manifest rules, so the line names every rule it fails."""
+    manifest = "manifest" in decision.row.when
+    more = [
+        r
+        for r in own_rules(decision.row.rules, covered, manifest=manifest)
+        if r not in decision.row.rules
+    ]
+    return f"; and this case's manifest: {', '.join(more)}" if manifest and more else ""
+
+
+def charged_elsewhere(
+    rules: tuple[str, ...], covered: tuple[str, ...], *, manifest: bool = False
+) -> tuple[str, ...]:
+    """The rules a wrong item is charged to when the case checks none of the rules it is about
+    (``()`` when it does): the row's rules and RES-001 (a repo is included iff the table says
+    so), which the summary then counts it against instead of the case's own."""
+    if own_rules(rules, covered, manifest=manifest):
+        return ()
+    return tuple(sorted(set(rules) | {"RES-001"}))
 
 
 def own_timeout_note(case: ResolverCase, limit: float) -> str:
@@ -734,6 +796,43 @@ CHECKERS = {
     "prefilter": check_prefilter,
     "deterministic": check_deterministic,
 }
+
+
+# --------------------------------------------------------------------------- patterns across cases
+
+
+def empty_domain_hint(
+    failed: set[str], passed: set[str], profile: str, extra: Path | None = None
+) -> str:
+    """What to check when the answers are wrong exactly in the cases that give no domain.
+
+    A resolver that reads the empty ``{domain}`` argument (or ``KAIZEN_DOMAIN=""``) as a domain
+    named "" filters every record out where no domain was asked, and nothing else: every case
+    without a domain that expects a repo fails, every case with one passes. Each failure alone
+    says only "missing"; the pattern names the cause. ``failed``/``passed``: case ids whose
+    checks failed / all passed.
+    """
+    cases = {case.id: case for case in all_cases(extra)}
+    judged = [cases[c] for c in failed | passed if c in cases and profile in cases[c].profiles]
+    with_domain = [c for c in judged if c.domain]
+    expecting = [
+        c
+        for c in judged
+        if not c.domain
+        and not c.expect[profile].get("error")
+        and c.expect[profile].get("included")
+        and outcome_rules(c, profile)  # judged by what it answers (not only its order, say)
+    ]
+    if len(expecting) < 2 or not with_domain:
+        return ""
+    if any(c.id in failed for c in with_domain) or any(c.id not in failed for c in expecting):
+        return ""
+    return (
+        f"every case without a domain that expects a repo failed ({len(expecting)}), and every "
+        f"case with a domain passed ({len(with_domain)}): check how the resolver reads an empty "
+        "{domain} — with no domain given, {domain} is an empty argument and KAIZEN_DOMAIN is "
+        '"", which mean no domain (all domains), not a domain named "" (section 5)'
+    )
 
 
 # --------------------------------------------------------------------------- preflight

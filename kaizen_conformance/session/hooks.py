@@ -13,6 +13,7 @@ import pytest
 
 from kaizen_conformance import contract
 from kaizen_conformance.core.checks import (
+    CHARGED_RULES_PROPERTY,
     CONFIGURATION_ERROR_PROPERTY,
     FAILURE_KIND_PROPERTY,
     Check,
@@ -198,6 +199,8 @@ def run_explore(request: pytest.FixtureRequest) -> None:
     if finding is None:
         return
     request.node.user_properties.append((FOUND_PROPERTY, json.dumps(finding.as_json())))
+    # as a golden failure carries it (JUnit), whether or not the explored failure counts
+    record_failure_kind(request.node, finding.kind)
     written = (
         f"\nwritten as a ready case: {finding.written}"
         if finding.written
@@ -320,6 +323,10 @@ def run_check(request: pytest.FixtureRequest) -> None:
     except Violation as violation:
         message = f"{check.headline()}\ncase {check.case}: {violation}"
         record_failure_kind(request.node, violation.kind)
+        if violation.charged:
+            request.node.user_properties.append(
+                (CHARGED_RULES_PROPERTY, " ".join(violation.charged))
+            )
     except FixtureError as error:
         # a case refused while its workspace is made (what loading cannot see): no verdict; the
         # error names the file and the fix, without a traceback from inside the kit

@@ -6,7 +6,7 @@ seed = reference_seed  # the reference hub's seed function seeds every MutantHub
 ROLE = "hub"
 KILLS = ("HUB-004",)
 OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
-MESSAGE = r"lists core-tools/\S+, which is not in domain 'core'"
+MESSAGE = r"lists core-tools/\S+, which is not in domain 'core' — exactly the repos of domain 'core-tools'"
 
 
 class Hub(MutantHub):

@@ -7,7 +7,7 @@ seed = reference_seed  # the reference hub's seed function seeds every MutantHub
 ROLE = "hub"
 KILLS = ("HUB-013",)
 OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
-MESSAGE = r"kaizen_schedule_enabled=false is missing ops/never"
+MESSAGE = r"kaizen_schedule_enabled=false is missing ops/never.* — exactly the never-flagged repos"
 
 
 class Hub(MutantHub):

@@ -6,7 +6,7 @@ seed = reference_seed  # the reference hub's seed function seeds every MutantHub
 ROLE = "hub"
 KILLS = ("HUB-012", "HUB-013")
 OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
-MESSAGE = r"which (is|are) not flagged (true|false)"
+MESSAGE = r"which (is|are) not flagged (true|false); it lists every repo: the filter was ignored"
 
 
 class Hub(MutantHub):

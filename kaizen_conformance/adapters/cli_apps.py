@@ -45,6 +45,7 @@ from kaizen_conformance.core.settings import Settings, named
 from kaizen_conformance.core.targets import TargetError, load_target
 from kaizen_conformance.runtime.calls import CallOutcome, call_with_limit, isolation_available
 from kaizen_conformance.runtime.commands import CommandOutcome, Stream
+from kaizen_conformance.runtime.forked import memory_error
 from kaizen_conformance.runtime.sandbox import GuardedCommand, call_offline, enforcement_for
 
 COMMAND_ROLES = ("prepare", "validate", "init", "list")
@@ -405,7 +406,7 @@ def _as_program(app: Callable[..., Any], args: list[str], prog_name: str) -> int
     except SystemExit as exc:
         return exit_status(exc.code)
     except BaseException as exc:  # as the interpreter does, whatever the app raised
-        if _out_of_memory(exc):
+        if memory_error(exc):
             raise  # over-limit, as the kit reports a call that ran out of its budget
         sys.excepthook(type(exc), exc, exc.__traceback__)
         return 1
@@ -421,14 +422,3 @@ def exit_status(code: object) -> int:
     with contextlib.suppress(Exception):
         print(code, file=sys.stderr)
     return 1
-
-
-def _out_of_memory(exc: BaseException) -> bool:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, MemoryError):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False

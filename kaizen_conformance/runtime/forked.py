@@ -62,7 +62,8 @@ def _restore(thing: Any, state: Any) -> None:
         vars(thing).update(state)
 
 
-def _memory_error(exc: BaseException) -> bool:
+def memory_error(exc: BaseException) -> bool:
+    """Whether ``exc``, or an exception it was raised from or during, is a ``MemoryError``."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
@@ -175,7 +176,7 @@ def child(
                 payload = {
                     "error": exc,
                     "error_text": "".join(traceback.format_exception(exc)).rstrip(),
-                    "over_memory": _memory_error(exc),
+                    "over_memory": memory_error(exc),
                 }
             signal.signal(STOPPED, signal.SIG_IGN)  # answering now: the answer is what comes home
             processes.end_descendants(os.getpid(), reap=True)  # nothing it started outlives it

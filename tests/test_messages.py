@@ -439,7 +439,7 @@ def test_an_explained_failure_is_its_explanation_and_the_summary(
             "RES-002)",
             "=* kaizen conformance =*",
             "resolver (profile v2): trusting:resolve (callable, from --kaizen-resolver)",
-            "  MUST    20 rules: 1 passed, 1 failed, 18 not run",
+            "  MUST    21 rules: 1 passed, 1 failed, 19 not run",
             "  SHOULD   3 rules: 0 passed, 0 failed, 3 not run",
             "  FAILED     RES-002 MUST   0/1 case  Flag true but manifest missing means excluded.",
             "             cases: flag-true-file-missing",

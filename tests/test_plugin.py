@@ -201,7 +201,7 @@ def test_an_unconfigured_role_is_skipped_and_never_reads_as_passed(
     result.stdout.fnmatch_lines(
         [
             "resolver (profile v2): not configured",
-            "  MUST    20 rules: 0 passed, 0 failed, 20 skipped",
+            "  MUST    21 rules: 0 passed, 0 failed, 21 skipped",
             "*verdict: NOT CONFIGURED*",
             "SKIPPED [[]*[]] *suite/test_resolver.py: resolver role not configured (not a pass): "
             "give --kaizen-resolver or --kaizen-resolver-cmd, or --kaizen-reference",

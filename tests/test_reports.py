@@ -70,7 +70,7 @@ def test_markdown_summary_goes_to_the_file_and_the_github_step_summary(
         "| role | implementation | verdict | rules passed |",
         "|---|---|---|---|",
         "| resolver v2 | activity-core 1a2b3c (`kaizen_conformance.reference.resolver:resolve_v2`) "
-        "| CONFORMS | 23/23 |",
+        "| CONFORMS | 24/24 |",
         "",
     ]
     assert "### resolver v2: CONFORMS\n\nPassed: RES-001, RES-002," in text

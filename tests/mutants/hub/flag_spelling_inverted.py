@@ -5,7 +5,7 @@ from mutants.hub._parts import FLAG, MutantHub, reference_seed
 seed = reference_seed  # the reference hub's seed function seeds every MutantHub
 ROLE = "hub"
 KILLS = ("HUB-015",)
-MESSAGE = r"=1 answered 200 with the list filtered as false \(inverted\)"
+MESSAGE = r"=1 answered 200 with the list kaizen_schedule_enabled=false gives \(inverted\)"
 OPTIONS = ["--kaizen-hub-app={module}:app", "--kaizen-hub-seed={module}:seed"]
 INVERTED = {"1": "false", "yes": "false", "on": "false", "0": "true", "no": "true", "off": "true"}
 

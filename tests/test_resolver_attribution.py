@@ -203,7 +203,7 @@ def test_the_summary_fails_only_the_rules_the_lines_charge_and_names_the_empty_d
     run.result.stdout.fnmatch_lines(
         [
             "  hint: every case without a domain that expects a repo failed (4), and every case "
-            "with a domain passed (2): check how the resolver reads an empty {domain} *"
+            "with a domain passed (3): check how the resolver reads an empty {domain} *"
         ]
     )
 

@@ -225,3 +225,45 @@ def test_no_empty_domain_hint_where_cases_with_a_domain_fail_too(
         "test_resolver and (flag-true-file-valid or mixed-fleet or domain-filter)",
     )
     assert "hint:" not in run.result.stdout.str()
+
+
+EMPTY_DOMAIN_CMD = (
+    "--kaizen-resolver-cmd=python -m mutants.resolver.empty_domain_is_a_domain "
+    "{hub_url} {hostname} {domain}"
+)
+
+
+def test_a_known_failure_listed_by_the_rule_a_failure_is_charged_to_covers_it(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    """A team lists the rule its summary fails (RES-001); the failing check is RES-002's, whose
+    line was charged to RES-001: it is that known failure, and the entry is not stale."""
+    kit_pytester.makefile(
+        ".yml",
+        known="known_failures:\n  - id: RES-001\n    reason: reads an empty domain as ''\n",
+    )
+    run = run_kit(
+        kit_pytester,
+        EMPTY_DOMAIN_CMD,
+        "--kaizen-expectations=known.yml",
+        "-k",
+        "test_resolver and flag-true-file-missing",
+    )
+    outcomes = run.role_outcomes("resolver")
+    assert outcomes["RES-002[flag-true-file-missing]"] == "xfailed", outcomes
+    assert "failed" not in outcomes.values(), outcomes
+    assert "stale" not in run.result.stdout.str().lower()
+    assert run.result.ret == pytest.ExitCode.OK, run.result.stdout.str()[-3000:]
+
+
+def test_rerun_failed_reruns_a_check_whose_failure_was_charged_to_another_rule(
+    kit_pytester: pytest.Pytester,
+) -> None:
+    selection = ("-k", "test_resolver and (flag-true-file-missing or flag-true-file-valid)")
+    first = run_kit(kit_pytester, EMPTY_DOMAIN_CMD, "--kaizen-report=first.json", *selection)
+    report = json.loads((kit_pytester.path / "first.json").read_text())
+    charged = [c for c in report["checks"] if c.get("charged_rules")]
+    assert charged and all(c["rules"] != c["charged_rules"] for c in charged), charged
+    failing = {i.name for i in first.role_items("resolver") if i.outcome == "failed"}
+    rerun = run_kit(kit_pytester, EMPTY_DOMAIN_CMD, "--kaizen-rerun-failed=first.json", *selection)
+    assert failing <= {i.name for i in rerun.role_items("resolver")}, failing

@@ -495,11 +495,19 @@ def rules_failed_in(path_text: str, named: str) -> set[str]:
     """The rules a previous JSON report failed (or found not met), for --kaizen-rerun-failed."""
     try:
         report = json.loads(Path(path_text).read_text(encoding="utf-8"))
-        return {
+        failed = {
             rule["id"]
             for role in report["roles"].values()
             for rule in role["rules"]
             if rule["verdict"] in FAILING
+        }
+        # a failure charged to another rule than the check's own fails that rule in the
+        # report; rerunning that rule's checks alone would leave out the check that failed
+        return failed | {
+            rule
+            for check in report.get("checks", [])
+            if check["outcome"] in FAILING
+            for rule in check["rules"]
         }
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise pytest.UsageError(

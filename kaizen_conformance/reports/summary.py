@@ -561,7 +561,13 @@ def stale_expectations(expectations: list[Any], items: list[ItemResult]) -> list
     """Known failures whose checks all passed: the list must shrink when a failure is fixed."""
     stale = []
     for expectation in expectations:
-        matched = [i for i in items if expectation.matches(i.name, i.rules, i.case)]
+        matched = [
+            i
+            for i in items
+            if expectation.matches(
+                i.name, i.rules, i.case, i.charged if i.outcome in FAILING else ()
+            )
+        ]
         if any(i.outcome == "passed" for i in matched) and not any(
             i.outcome in ("expected-failure", "failed") for i in matched
         ):

@@ -317,16 +317,16 @@ def run_check(request: pytest.FixtureRequest) -> None:
     settings = settings_of(request.config)
     context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])
     refused: FixtureError | None = None
+    charged: tuple[str, ...] = ()
     try:
         check.run(context)
         return
     except Violation as violation:
         message = f"{check.headline()}\ncase {check.case}: {violation}"
         record_failure_kind(request.node, violation.kind)
-        if violation.charged:
-            request.node.user_properties.append(
-                (CHARGED_RULES_PROPERTY, " ".join(violation.charged))
-            )
+        charged = violation.charged
+        if charged:
+            request.node.user_properties.append((CHARGED_RULES_PROPERTY, " ".join(charged)))
     except FixtureError as error:
         # a case refused while its workspace is made (what loading cannot see): no verdict; the
         # error names the file and the fix, without a traceback from inside the kit
@@ -339,6 +339,12 @@ def run_check(request: pytest.FixtureRequest) -> None:
         record_failure_kind(request.node, FailureKind.KIT_ERROR)
         pytest.fail(f"kaizen fixture error\n{refused}", pytrace=False)
     # outside the except block, so the report carries the violation alone, not a chained traceback
+    if charged and settings.expectations:
+        from kaizen_conformance.reports.expectations import charged_expectation
+
+        known = charged_expectation(settings.expectations, check.name, check.case, charged)
+        if known is not None:
+            pytest.xfail(f"{known.describe()}: {message}")
     if check.level == "SHOULD" and not settings.strict:
         pytest.xfail(f"SHOULD not met (fails only with --kaizen-strict): {message}")
     pytest.fail(message, pytrace=False)

@@ -172,6 +172,27 @@ def test_a_command_that_runs_out_of_memory_is_over_limit_naming_the_budget() -> 
     assert "ran out of its memory budget of 64 MiB (--kaizen-memory)" in outcome.describe()
 
 
+@pytest.mark.parametrize("warded", [True, False], ids=["warden", "process-group"])
+def test_a_commands_stdin_is_the_file_given_or_nothing(
+    warded: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaizen_conformance.runtime import processes
+
+    if not warded:
+        monkeypatch.setattr(processes, "tree_reachable", lambda: False)
+    given = tmp_path / "in.json"
+    given.write_bytes(b'[{"slug": "a/b"}]' * 5000)
+    echo = [sys.executable, "-c", "import sys; sys.stdout.write(sys.stdin.read())"]
+    fds_before = len(os.listdir("/proc/self/fd"))
+    fed = run_command(echo, limit=30, stdin_file=given)
+    assert fed.ok and fed.stdout == given.read_bytes()
+    empty = run_command(echo, limit=30)
+    assert empty.ok and empty.stdout == b""
+    missing = run_command(echo, limit=30, stdin_file=tmp_path / "absent")
+    assert not missing.ok and "absent" in missing.start_error
+    assert len(os.listdir("/proc/self/fd")) == fds_before  # no descriptor left open in the kit
+
+
 def test_a_memory_budget_that_is_no_number_is_a_usage_error_naming_the_option(
     pytester: pytest.Pytester,
 ) -> None:

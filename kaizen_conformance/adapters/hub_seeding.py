@@ -8,10 +8,9 @@ runs like every command of the kit: without a shell, bounded by ``--kaizen-timeo
 everything it started. Exit 0 means seeded; anything else fails the seeding exactly as a seed
 function that raises (``SeedFailure``).
 
-The command runner reads no stdin of its own, so the records reach the command through a
-file: ``/bin/sh -c 'exec "$@" < "$0"' FILE CMD...`` puts the file on the command's stdin and
-replaces the shell with the command itself (the words are passed as they are, never
-interpreted by the shell). The file's path is also in ``$KAIZEN_HUB_RECORDS``.
+The records are written to a file first, which becomes the command's stdin (no pipe to keep
+fed while the command runs, and any size reaches it whole); the file's path is also in
+``$KAIZEN_HUB_RECORDS``.
 
 PYTEST_DONT_REWRITE
 """
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from kaizen_conformance.core.settings import Settings
 
 FIELDS = ("hub_url",)
-STDIN_FROM_FILE = ("/bin/sh", "-c", 'exec "$@" < "$0"')
 RECORDS_ENV = "KAIZEN_HUB_RECORDS"
 HUB_URL_ENV = "KAIZEN_HUB_URL"
 
@@ -117,10 +115,11 @@ def run_seed_command(settings: Settings, hub_url: str, records: list[Any], case:
         with open(records_file, "w", encoding="utf-8") as handle:
             json.dump(records, handle, ensure_ascii=False)
         outcome = run_command(
-            [*STDIN_FROM_FILE, records_file, *argv],
+            argv,
             limit=settings.timeout,
             env=seed_env(hub_url, records_file),
             memory_mib=settings.memory_mib,
+            stdin_file=records_file,
         )
     if outcome.ok:
         return

@@ -126,8 +126,11 @@ def run_command(
     cwd: str | os.PathLike[str] | None = None,
     memory_mib: int = 0,
     deny_sockets: bool = False,
+    stdin_file: str | os.PathLike[str] | None = None,
 ) -> CommandOutcome:
     """Run ``argv`` (no shell) bounded by ``limit`` seconds and ``memory_mib`` MiB (0: unbounded).
+
+    Its standard input is the file ``stdin_file``, or nothing (``/dev/null``).
 
     Output is read continuously (a chatty command never blocks on a full pipe) and kept up to
     MAX_OUTPUT bytes per stream. When the command exits or reaches the limit, every process it
@@ -148,9 +151,9 @@ def run_command(
     started = time.perf_counter()
     limits = _limits(memory_mib, deny_sockets)
     if processes.tree_reachable() and hasattr(os, "fork"):
-        _run_warded(outcome, argv, limit, env, cwd, limits)
+        _run_warded(outcome, argv, limit, env, cwd, limits, stdin_file)
     else:
-        _run_in_group(outcome, argv, limit, env, cwd, limits)
+        _run_in_group(outcome, argv, limit, env, cwd, limits, stdin_file)
     outcome.seconds = time.perf_counter() - started
     outcome.over_memory = _out_of_memory(outcome)
     return outcome
@@ -231,6 +234,7 @@ def _run_warded(
     env: Mapping[str, str] | None,
     cwd: str | os.PathLike[str] | None,
     limits: Callable[[], None] | None,
+    stdin_file: str | os.PathLike[str] | None,
 ) -> None:
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
@@ -239,7 +243,7 @@ def _run_warded(
     if warden == 0:
         for fd in (out_r, err_r, report_r):
             os.close(fd)
-        _warden(argv, limit, env, cwd, limits, (out_w, err_w, report_w))
+        _warden(argv, limit, env, cwd, limits, (out_w, err_w, report_w), stdin_file)
     for fd in (out_w, err_w, report_w):
         os.close(fd)
     streams = {fd: Stream() for fd in (out_r, err_r, report_r)}
@@ -272,6 +276,7 @@ def _warden(
     cwd: str | os.PathLike[str] | None,
     limits: Callable[[], None] | None,
     pipes: tuple[int, int, int],
+    stdin_file: str | os.PathLike[str] | None,
 ) -> None:
     """The warden's whole life: start the command, wait, end everything below, report, exit."""
     out_w, err_w, report_w = pipes
@@ -283,7 +288,7 @@ def _warden(
         try:
             command = subprocess.Popen(
                 list(argv),
-                stdin=subprocess.DEVNULL,
+                stdin=_stdin(stdin_file),
                 stdout=out_w,
                 stderr=err_w,
                 env=dict(env) if env is not None else None,
@@ -310,6 +315,13 @@ def _warden(
         os._exit(0)
 
 
+def _stdin(stdin_file: str | os.PathLike[str] | None) -> int:
+    """The command's standard input: the file, read-only, or ``/dev/null``."""
+    if stdin_file is None:
+        return subprocess.DEVNULL
+    return os.open(stdin_file, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+
+
 def _wait(pid: int, deadline: float) -> tuple[int | None, int]:
     """The command's wait status and peak resident KiB, or (None, 0) at ``deadline``."""
     while True:
@@ -329,12 +341,15 @@ def _run_in_group(
     env: Mapping[str, str] | None,
     cwd: str | os.PathLike[str] | None,
     limits: Callable[[], None] | None,
+    stdin_file: str | os.PathLike[str] | None,
 ) -> None:
     """Where no warden can be had: the command in a session of its own, its group killed."""
+    stdin = subprocess.DEVNULL
     try:
+        stdin = _stdin(stdin_file)
         process = subprocess.Popen(
             list(argv),
-            stdin=subprocess.DEVNULL,
+            stdin=stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=dict(env) if env is not None else None,
@@ -348,6 +363,9 @@ def _run_in_group(
     except OSError as exc:
         outcome.start_error = f"{type(exc).__name__}: {exc}"
         return
+    finally:
+        if stdin != subprocess.DEVNULL:
+            os.close(stdin)  # the command has its own copy
     assert process.stdout is not None and process.stderr is not None
     out, err = Stream(), Stream()
     deadline = time.perf_counter() + limit

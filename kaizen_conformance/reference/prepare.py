@@ -24,8 +24,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 import uuid
 from datetime import datetime, timezone
@@ -188,29 +186,14 @@ def _ref(gitdir: str, common: str, name: str) -> str | None:
     return None
 
 
-def _head_by_git(root: str) -> str | None:
-    """Ask git itself: for ref stores the files above cannot read (reftable)."""
-    git = shutil.which("git")
-    if git is None:
-        return None
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # never refresh the index: read-only
-    try:
-        done = subprocess.run(
-            [git, "-C", root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            env=env,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    value = done.stdout.strip()
-    return value if done.returncode == 0 and COMMIT_ID.match(value) else None
-
-
 def git_head(root: str) -> str | None:
-    """HEAD's commit id when ``root`` is a git checkout (its own ``.git``), else None."""
+    """HEAD's commit id when ``root`` is a git checkout (its own ``.git``), else None.
+
+    Read from git's files ref store: loose and packed refs, symbolic refs to a bounded depth.
+    A reftable store (git 2.45+, ``extensions.refStorage``) is not read: the kit builds every
+    git case with the files store (its git runs with no system or global configuration), and
+    a prepare meant for such checkouts asks git itself (``git rev-parse --verify HEAD``).
+    """
     dirs = _git_dirs(root)
     if dirs is None:
         return None
@@ -224,7 +207,7 @@ def git_head(root: str) -> str | None:
             continue
         value = value.lower()
         return value if COMMIT_ID.match(value) else None
-    return _head_by_git(root)
+    return None
 
 
 # --------------------------------------------------------------------------- the event

@@ -87,6 +87,23 @@ RUNS: dict[str, list[list[str]]] = {
             "--kaizen-hub-seed=kaizen_conformance.reference.hub:seed",
             "--kaizen-hub-profile=v1",
         ],
+        # the same hub as a WSGI app (as Django and Flask hubs are given)
+        [
+            "--pyargs",
+            "kaizen_conformance.suite.test_hub",
+            "--kaizen-hub-app=kaizen_conformance.reference.hub:wsgi_app",
+            "--kaizen-hub-seed=kaizen_conformance.reference.hub:seed",
+            "--kaizen-hub-profile=v2",
+        ],
+        # and served on 127.0.0.1, seeded by URL (served_hub.py gives --kaizen-hub-url)
+        [
+            "-p",
+            "served_hub",
+            "--pyargs",
+            "kaizen_conformance.suite.test_hub",
+            "--kaizen-hub-seed=kaizen_conformance.reference.hub:seed",
+            "--kaizen-hub-profile=v2",
+        ],
     ],
 }
 # the module mutated -> the role whose golden suite judges it. The manifest reader is called

@@ -239,6 +239,8 @@ def build_git(case: PrepareCase, workspace: Workspace, checkout: Path) -> str:
             run("commit", "-q", *empty, "-m", step["commit"], extra=dates)
         elif "detach" in step:
             run("checkout", "-q", "--detach", step["detach"])
+        elif "branch" in step:
+            run("branch", step["branch"])
         else:
             run("pack-refs", "--all", "--prune")
     return run("rev-parse", "--verify", "HEAD^{commit}")

@@ -145,16 +145,18 @@ def annotation_spans(module: Path) -> list[tuple[tuple[int, int], tuple[int, int
 
 
 COMMAND_WRAPPER = (
-    "the command-line wrapper (`main`, `if __name__ == '__main__'`): the golden suite judges "
+    "the command-line wrapper (`main`, its `build_parser`, `if __name__ == '__main__'`): the "
+    "golden suite judges "
     "the module's callables, which never reach it"
 )
 
 
 def wrapper_spans(module: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """Where the module's command-line wrapper is: ``def main`` and the ``__main__`` guard."""
+    """Where the module's command-line wrapper is: ``def main``, ``def build_parser`` and the
+    ``__main__`` guard."""
     spans = []
     for node in ast.parse(module.read_text()).body:
-        wrapper = isinstance(node, ast.FunctionDef) and node.name == "main"
+        wrapper = isinstance(node, ast.FunctionDef) and node.name in ("main", "build_parser")
         guard = isinstance(node, ast.If) and "__name__" in ast.unparse(node.test)
         if wrapper or guard:
             spans.append(((node.lineno, 0), (node.end_lineno or node.lineno, 10**6)))

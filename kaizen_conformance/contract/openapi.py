@@ -32,8 +32,9 @@ def document(profile: str) -> dict[str, Any]:
     v1 = copy.deepcopy(source)
     v1["info"]["title"] = v1["info"]["title"].replace("contract v1, section 2", "profile v1")
     v1["info"]["description"] = (
-        "Profile v1: the hub knows no kaizen flag. Records are HubRecord (flag fields, if any, "
-        "are ignored by every client) and the kaizen_schedule_enabled query parameter is not "
+        "Profile v1: the hub knows no kaizen flag. Records are HubRecord without the flag "
+        "fields (a v2 client reads a flag it is given, and takes its absence as the sign of a "
+        "v1 hub: decision 25) and the kaizen_schedule_enabled query parameter is not "
         "part of the interface. Every rule id (HUB-001..HUB-005) below is checked by "
         "`pytest --pyargs kaizen_conformance --kaizen-hub-profile=v1 --kaizen-hub-app=...`. "
         "Generated from the v2 document (openapi.json) by `kaizen-conformance openapi v1`."

@@ -611,11 +611,28 @@ def check_listing_format(obs: Observation) -> None:
                 )  # inside an anyOf: the branch that nearly matched
                 where = error.json_path.replace("$", f"[{index}] {slug_of(record)}", 1)
                 problems.append(f"{answer.request}: record {where}: {error.message}")
+        if obs.profile == "v1":
+            problems.extend(v1_flag_fields(answer.request, records))
     fail(
         list(dict.fromkeys(problems)),
         "GET /repos/ must answer 200, application/json, an array of records "
         f"valid against the {obs.profile} record schema:",
     )
+
+
+def v1_flag_fields(request: str, records: list[Any]) -> list[str]:
+    """HUB-001 under v1 (decision 25): a v1 hub's records carry no flag fields, since a v2
+    resolver reads a flag it is given and takes its absence as the sign of a v1 hub (RES-006)."""
+    found = []
+    for index, record in enumerate(records):
+        fields = [f for f in (FLAG, STAMP) if isinstance(record, dict) and f in record]
+        if fields:
+            found.append(
+                f"{request}: record [{index}] {slug_of(record)} carries {' and '.join(fields)}: "
+                "a v1 hub's records carry no flag fields (contract section 2, decision 25); a "
+                "hub that has the flag is checked as v2 (--kaizen-hub-profile=v2)"
+            )
+    return found
 
 
 def unusable_baseline(obs: Observation) -> list[str]:

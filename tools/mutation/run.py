@@ -325,7 +325,7 @@ def collect(session: Path, target: str) -> dict[str, Any]:
             "in_annotations": ANNOTATION,
             "command_wrapper": COMMAND_WRAPPER,
             "caught_as_crash": "the suite failed, but only with a crash, an overrun outside the timing rules, or a configuration error the mutant caused (a resolver that never asks the hub): caught, not killed by an answer",
-            "set_aside": "the mutant broke the module's import; no role could be configured",
+            "set_aside": "no role could be configured: the mutant broke the module's import, or (hub) its seed or every answer failed alike, which the kit reports as a configuration error, not a verdict (decisions 17, 18)",
         },
         "counts": counts,
         "score_percent": score,

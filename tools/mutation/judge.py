@@ -110,8 +110,6 @@ RUNS: dict[str, list[list[str]]] = {
 # alike under both profiles (the profile decides only what the hub's flag means), so the
 # reader's mutants are judged under v2 alone.
 RUNS["schedule"] = RUNS["resolver"][:1]
-# the hub double's responder answers for the reference hub: judged as the hub is
-RUNS["responder"] = RUNS["hub"]
 
 
 def judge_run(

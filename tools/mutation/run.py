@@ -1,13 +1,12 @@
 """Mutation score of the reference implementations, measured with cosmic-ray.
 
-    python tools/mutation/run.py resolver schedule prepare manifest_tools hub responder
+    python tools/mutation/run.py resolver schedule prepare manifest_tools hub
 
 For each target it mutates one reference module (``kaizen_conformance/reference/<target>.py``)
 and runs the golden suite of that module's role as the test command (``judge.py``): the
 resolver's for ``resolver.py`` and for ``schedule.py`` (the manifest reader the resolver
 decides with), prepare's, validate/init/list's for ``manifest_tools.py``, the hub's for
-``hub.py`` and for ``hubdouble/responder.py`` (``responder``: where the reference hub's
-answers are computed; the hub module stores the roster and serves it through it). A mutant counts as killed only when a check fails with a wrong answer (or over
+``hub.py``. A mutant counts as killed only when a check fails with a wrong answer (or over
 the limit on a timing rule): a crash is not a kill, since the contract's verdicts are about
 answers. Mutants that break the module's import are set aside, not counted as kills.
 
@@ -54,13 +53,7 @@ TARGETS = {
     "prepare": "prepare",
     "manifest_tools": "validate, init, list",
     "hub": "hub",
-    "responder": "hub",
 }
-# The module each target mutates: a reference module, except the responder, which computes
-# every answer of the reference hub (filters, errors, JSON): reference/hub.py stores the roster
-# and serves it through the hub double's responder.
-MODULES = {target: f"kaizen_conformance/reference/{target}.py" for target in TARGETS}
-MODULES["responder"] = "kaizen_conformance/hubdouble/responder.py"
 COPIED = ["kaizen_conformance", "fixtures", "pyproject.toml", "tools/mutation"]
 VERDICT = re.compile(r"^kaizen-mutation: (\S+) (.*)$", re.MULTILINE)
 
@@ -88,7 +81,7 @@ def write_config(tree: Path, target: str, timeout: float) -> Path:
     config = tree / f"mutation-{target}.toml"
     config.write_text(
         "[cosmic-ray]\n"
-        f'module-path = "{MODULES[target]}"\n'
+        f'module-path = "kaizen_conformance/reference/{target}.py"\n'
         f"timeout = {timeout}\n"
         "excluded-modules = []\n"
         f'test-command = "{sys.executable} tools/mutation/judge.py {target}"\n'
@@ -228,7 +221,7 @@ def collect(session: Path, target: str) -> dict[str, Any]:
     from cosmic_ray.work_db import WorkDB, use_db
 
     equivalent = equivalents_of(target)
-    wrapper = wrapper_spans(ROOT / MODULES[target])
+    wrapper = wrapper_spans(ROOT / "kaizen_conformance" / "reference" / f"{target}.py")
     counts = dict.fromkeys(
         [
             "total",
@@ -259,7 +252,7 @@ def collect(session: Path, target: str) -> dict[str, Any]:
             (mutation,) = item.mutations
             line, column = mutation.start_pos
             entry: dict[str, Any] = {
-                "location": f"{MODULES[target]}:{line}:{column}",
+                "location": f"kaizen_conformance/reference/{target}.py:{line}:{column}",
                 "operator": mutation.operator_name,
                 "occurrence": mutation.occurrence,
             }
@@ -413,7 +406,7 @@ def run_target(target: str, args: argparse.Namespace) -> None:
         if not args.resume:
             session.unlink(missing_ok=True)
             cosmic_ray(tree, "init", str(config), str(session))
-        set_aside_unjudged(session, tree / MODULES[target])
+        set_aside_unjudged(session, tree / "kaizen_conformance" / "reference" / f"{target}.py")
         if args.rerun_survivors:
             carry_kills(session, previous)
         elif sample:
@@ -421,7 +414,7 @@ def run_target(target: str, args: argparse.Namespace) -> None:
         cosmic_ray(tree, "exec", str(config), str(session))
         seconds = time.perf_counter() - started
         result = {
-            "module": MODULES[target],
+            "module": f"kaizen_conformance/reference/{target}.py",
             "judged_by": f"the golden suite of the {TARGETS[target]} role (tools/mutation/judge.py)",
             "tool": f"cosmic-ray {metadata.version('cosmic-ray')}",
             "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

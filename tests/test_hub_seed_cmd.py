@@ -213,27 +213,36 @@ def recipe_script() -> str:
     return str(script)
 
 
-@needs_node
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
-def test_the_ci_recipe_for_a_hub_served_by_url_runs_as_written(tmp_path: Path) -> None:
+def run_recipe(
+    tmp_path: Path, script: str, timeout: float
+) -> tuple[subprocess.CompletedProcess[str], int]:
+    """The recipe's script run by bash -e, as a CI runner runs it, beside a copy of the Node
+    hub, on a free port, with this Python's scripts first on PATH; and the port it served on."""
     shutil.copytree(NODE_HUB, tmp_path / "hub")
-    env = dict(os.environ, HUB_PORT=str(free_port()))
+    port = free_port()
+    env = dict(os.environ, HUB_PORT=str(port))
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    started = time.monotonic()
     done = subprocess.run(
-        ["bash", "-e", "-c", recipe_script()],
+        ["bash", "-e", "-c", script],
         cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
     )
+    return done, port
+
+
+@needs_node
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_the_ci_recipe_for_a_hub_served_by_url_runs_as_written(tmp_path: Path) -> None:
+    started = time.monotonic()
+    done, port = run_recipe(tmp_path, recipe_script(), timeout=600)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "  verdict: CONFORMS" in done.stdout
     assert (tmp_path / "kaizen-report.json").is_file()
     assert time.monotonic() - started < 600
     # the hub was stopped with the script: its trap waits for the hub to go, so the port is closed
-    port = int(env["HUB_PORT"])
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
         pass
 
@@ -242,11 +251,6 @@ def test_the_ci_recipe_for_a_hub_served_by_url_runs_as_written(tmp_path: Path) -
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 def test_the_ci_recipe_keeps_the_exit_status_of_a_failing_run(tmp_path: Path) -> None:
     """The stop-the-hub trap must not turn a red run green (or a green one red)."""
-    shutil.copytree(NODE_HUB, tmp_path / "hub")
-    env = dict(os.environ, HUB_PORT=str(free_port()))
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     script = recipe_script().replace("python -m pytest", "false && python -m pytest", 1)
-    done = subprocess.run(
-        ["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, timeout=120
-    )
+    done, _ = run_recipe(tmp_path, script, timeout=120)
     assert done.returncode == 1

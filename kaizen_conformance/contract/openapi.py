@@ -35,12 +35,13 @@ def document(profile: str) -> dict[str, Any]:
         "Profile v1: the hub knows no kaizen flag. Records are HubRecord without the flag "
         "fields (a v2 client reads a flag it is given, and takes its absence as the sign of a "
         "v1 hub: decision 25) and the kaizen_schedule_enabled query parameter is not "
-        "part of the interface. Every rule id (HUB-001..HUB-005) below is checked by "
+        "part of the interface: the hub ignores it (HUB-006). Every rule id (HUB-001..HUB-006) "
+        "is checked by "
         "`pytest --pyargs kaizen_conformance --kaizen-hub-profile=v1 --kaizen-hub-app=...`. "
         "Generated from the v2 document (openapi.json) by `kaizen-conformance openapi v1`."
     )
     operation = v1["paths"]["/repos/"]["get"]
-    operation["summary"] = "List registered repos (HUB-001..HUB-005)"
+    operation["summary"] = "List registered repos (HUB-001..HUB-006)"
     operation["parameters"] = [p for p in operation["parameters"] if p["name"] != FLAG]
     operation["description"] = operation["description"].replace(
         " Filters combine with AND (HUB-014).", ""

@@ -71,7 +71,17 @@ MAX_PROBLEMS = 12  # a violation lists this many problems, then counts the rest
 
 # --------------------------------------------------------------------------- collection
 
-ALWAYS = ("HUB-001", "HUB-002", "HUB-003", "HUB-004", "HUB-005", "HUB-010", "HUB-011", "HUB-015")
+ALWAYS = (
+    "HUB-001",
+    "HUB-002",
+    "HUB-003",
+    "HUB-004",
+    "HUB-005",
+    "HUB-006",
+    "HUB-010",
+    "HUB-011",
+    "HUB-015",
+)
 
 
 def seeded(settings: Settings) -> bool:
@@ -175,6 +185,19 @@ def derived_queries(first: HubAnswer, profile: str, known: Probes) -> list[HubQu
     ]
 
 
+def flag_ignored_queries(case: HubCase | None, first: HubAnswer) -> list[HubQuery]:
+    """HUB-006 (v1): with the flag parameter, true or false, the hub lists what it lists without
+    it -- the seeded roster, or (unseeded) its own unfiltered list."""
+    if case is not None:
+        every = tuple(r["slug"] for r in case.records)
+    else:
+        records, _ = first.listing()
+        if records is None:
+            return []
+        every = tuple(slug_of(r) for r in records)
+    return [HubQuery(((FLAG, value),), every, "HUB-006") for value in ("true", "false")]
+
+
 def unknown_domain(known: Probes, first: HubAnswer) -> str:
     records, _ = first.listing()
     taken = {r.get("domain") for r in records or [] if isinstance(r, dict)}
@@ -221,6 +244,8 @@ def observe(
             else derived_queries(first, profile, known)
         )
         queries = [*queries, HubQuery((("domain", unknown_domain(known, first)),), (), "HUB-004")]
+        if profile == "v1":
+            queries += flag_ignored_queries(case, first)
         views = [(query, driver.get(query.params)) for query in queries]
         refusals = (
             [driver.get(((FLAG, value),)) for value in known.unparseable_flag_values]
@@ -722,7 +747,7 @@ def same_instant(slug: str, got: Any, seeded_value: Any) -> list[str]:
 
 
 def check_views(obs: Observation, rule: str) -> None:
-    """HUB-004 and HUB-012..014: each view lists exactly its records, each as the unfiltered list has it."""
+    """HUB-004, HUB-006 (v1) and HUB-012..014: each view lists exactly its records, each as the unfiltered list has it."""
     problems: list[str] = []
     by_slug, baseline_problem = obs.baseline
     mine = [(q, a) for q, a in obs.views if q.rule == rule]
@@ -803,6 +828,8 @@ def extra_hint(extra: list[str], listed: set[str], universe: list[Any]) -> str:
 
 def describe_view(query: HubQuery) -> str:
     """'flagged true in domain 'custodian'': what every record of the view has."""
+    if query.rule == "HUB-006":  # the parameter is ignored: every record belongs
+        return "listed without the parameter"
     wanted = dict(query.params)
     parts = [f"flagged {wanted[FLAG]}"] if FLAG in wanted else []
     if "domain" in wanted:
@@ -818,6 +845,8 @@ VIEW_LEADS = {
     "HUB-013": "?kaizen_schedule_enabled=false must list exactly the records flagged false, the never-flagged "
     "included, each as the unfiltered list has it:",
     "HUB-014": "the flag and domain filters together must list exactly the records that pass both (AND):",
+    "HUB-006": "a v1 hub ignores ?kaizen_schedule_enabled: with it, true or false, it must list exactly "
+    "what it lists without it:",
 }
 
 
@@ -998,6 +1027,7 @@ CHECKERS: dict[str, Callable[[Observation], None]] = {
     "HUB-003": check_roster_whole,
     "HUB-004": partial(check_views, rule="HUB-004"),
     "HUB-005": check_reads_change_nothing,
+    "HUB-006": partial(check_views, rule="HUB-006"),
     "HUB-010": check_flag_field,
     "HUB-011": check_timestamp_field,
     "HUB-012": partial(check_views, rule="HUB-012"),

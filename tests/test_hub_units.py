@@ -374,3 +374,25 @@ def test_the_example_fastapi_hub_documents_the_same_interface() -> None:
     assert set(record["required"]) == set(
         openapi()["components"]["schemas"]["HubRecord"]["properties"]
     )
+
+
+def test_a_v1_case_names_no_flag_edge_its_hub_was_never_seeded_with() -> None:
+    """A v1 hub is seeded without flag fields (decision 25): a failing message must not point at
+    "never flagged" or timestamp edges of its case."""
+    from kaizen_conformance.cases.hub import FLAG, STAMP, as_seeded
+    from kaizen_conformance.cases.hub_edges import seeded_edges
+
+    records = [
+        {"slug": "a/never", "domain": "a", "host_paths": {}},
+        {
+            "slug": "a/leap",
+            "domain": "a",
+            "host_paths": {"h": "/x"},
+            FLAG: True,
+            STAMP: "2016-12-31T23:59:60Z",
+        },
+    ]
+    assert {e.field for e in seeded_edges(records, "v2")} >= {FLAG, STAMP}
+    assert not {e.field for e in seeded_edges(records, "v1")} & {FLAG, STAMP}
+    assert all(FLAG not in r and STAMP not in r for r in as_seeded(records, "v1"))
+    assert as_seeded(records, "v2") == records

@@ -40,7 +40,7 @@ from kaizen_conformance.adapters.hub_seeding import (
     check_seed_command,
     run_seed_command,
 )
-from kaizen_conformance.cases.hub import FLAG, STAMP, Params
+from kaizen_conformance.cases.hub import Params, as_seeded
 from kaizen_conformance.contract.json_data import json_type, strict_loads
 from kaizen_conformance.core.checks import FailureKind
 from kaizen_conformance.core.targets import TargetError, load_target
@@ -770,12 +770,7 @@ def seed_hub(settings: Settings, driver: HubDriver, records: Sequence[Any], case
     """Replace the hub's data with ``records``; raise SeedFailure naming the seed function."""
     spec = seed_spec(settings)
     # A deep copy: a seed function that keeps or edits the list cannot change the golden case.
-    copied = json.loads(json.dumps(list(records)))
-    if settings.profile("hub") == "v1":  # a v1 hub knows no flag: its data has none (decision 25)
-        for record in copied:
-            if isinstance(record, dict):
-                record.pop(FLAG, None)
-                record.pop(STAMP, None)
+    copied = json.loads(json.dumps(as_seeded(records, settings.profile("hub"))))
     if settings.options.hub_seed_cmd:
         run_seed_command(settings, str(driver.target), copied, case)
         return

@@ -65,6 +65,17 @@ def select(records: Iterable[Any], params: Params) -> list[str]:
     return chosen
 
 
+def as_seeded(records: Iterable[Any], profile: str) -> list[Any]:
+    """The roster a hub of ``profile`` is seeded with: a v1 hub knows no flag, so its records
+    have no flag fields (decision 25); a v2 hub gets them as the case gives them."""
+    if profile != "v1":
+        return list(records)
+    return [
+        {k: v for k, v in r.items() if k not in (FLAG, STAMP)} if isinstance(r, dict) else r
+        for r in records
+    ]
+
+
 @dataclass(frozen=True)
 class HubCase:
     """A golden roster: what the seed function receives and what each view must list."""

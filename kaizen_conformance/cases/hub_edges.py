@@ -55,11 +55,14 @@ class SeededEdge:
         return "(absent)" if self.field == FLAG and self.value is None else json.dumps(self.value)
 
 
-def seeded_edges(records: Iterable[dict[str, Any]]) -> list[SeededEdge]:
-    """Every edge each record carries, in the order of EDGES, then of the records."""
+def seeded_edges(records: Iterable[dict[str, Any]], profile: str = "v2") -> list[SeededEdge]:
+    """Every edge each record carries, in the order of EDGES, then of the records. A v1 hub is
+    seeded without flag fields (decision 25), so no flag edge is one of its case's."""
     found = []
     records = list(records)
     for name, pattern, what, section in EDGES:
+        if profile == "v1" and name in (FLAG, STAMP):
+            continue
         compiled = re.compile(pattern)
         for record in records:
             present = name in record

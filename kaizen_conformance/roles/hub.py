@@ -454,7 +454,7 @@ def seed_refused(
             f"{failure}\n(the seed failed on every case the kit tried: {case.id} and {tried} others, "
             "so it is the seed, not the hub, that does not work)"
         )
-    edges = seeded_edges(case.records)
+    edges = seeded_edges(case.records, settings.profile(ROLE))
     culprits = named_in(edges, failure.evidence)
     lines = [
         f"the hub could not be seeded with case {case.id}, though the seed works for other cases; "
@@ -1096,7 +1096,7 @@ def run_rule(rule: str, case: HubCase | None, context: CheckContext) -> None:
     except Violation as violation:
         if violation.kind is FailureKind.WRONG_ANSWER:
             violation.kind = no_answer_kind(found, str(violation))
-        if case is not None and (edges := seeded_edges(case.records)):
+        if case is not None and (edges := seeded_edges(case.records, found.profile)):
             violation.args = (
                 f"{violation}\nwhat case {case.id} seeds that matters:\n{edges_text(edges)}",
             )

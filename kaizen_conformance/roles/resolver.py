@@ -139,6 +139,17 @@ def decided_now(case: ResolverCase, records: list[Any], profile: str) -> Decided
     return decided
 
 
+def hub_double_of(case: ResolverCase, records: list[Any]) -> HubDouble:
+    """The hub double serving ``records`` as the case's hub does (its fault, path, type)."""
+    return HubDouble(
+        records,
+        ignores=case.ignores,
+        fault=case.fault,
+        base_path=case.base_path,
+        content_type=case.content_type,
+    )
+
+
 def execute_sequence(
     context: CheckContext, case: ResolverCase, attempt: int, fingerprint: bool
 ) -> Run:
@@ -163,9 +174,7 @@ def execute_sequence(
         case.change_fleet(workspace, call)
         before.append(print_of_tree())
 
-    double = HubDouble(
-        first, ignores=case.ignores, base_path=case.base_path, content_type=case.content_type
-    )
+    double = hub_double_of(case, first)  # a sequence case has no fault (loading refuses one)
     answered = run_resolver_sequence(
         context.settings,
         context.request.config,
@@ -224,13 +233,7 @@ def execute(
         context.workspace_dir(f"res-{case.id}-{attempt}")
     )
     before = trees.fingerprint(workspace.root) if fingerprint else {}
-    double = HubDouble(
-        records,
-        ignores=case.ignores,
-        fault=case.fault,
-        base_path=case.base_path,
-        content_type=case.content_type,
-    )
+    double = hub_double_of(case, records)
     result = run_resolver(
         context.settings,
         context.request.config,

@@ -49,7 +49,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 TARGETS = {
     "resolver": "resolver",
-    "schedule": "resolver",
+    "schedule": "resolver, validate, list",
     "prepare": "prepare",
     "manifest_tools": "validate, init, list",
     "hub": "hub",

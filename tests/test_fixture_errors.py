@@ -449,3 +449,21 @@ def test_check_fixtures_refuses_a_directory_that_is_not_a_fixtures_tree(tmp_path
         f"{tmp_path}: at $: is not a fixtures directory: it has no manifests/corpus.yml"
         in done.stdout
     )
+
+
+@pytest.mark.parametrize("name", ["a..b", "topic/", "wip.lock", "topic/.hidden"])
+def test_a_git_branch_name_git_refuses_is_a_fixture_error(tmp_path: Path, name: str) -> None:
+    """Before, such a name passed the schema and `git branch` refused it while the case was
+    built: the case then failed as if git were missing, not as the case's own mistake."""
+    tree = make_tree(tmp_path, {})
+    shutil.copytree(fixtures_dir() / "prepare", tree / "prepare")
+    case = tree / "prepare" / "git-packed-refs" / "case.yml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace("branch: archive", f"branch: {name!r}"),
+        encoding="utf-8",
+    )
+    done = check_fixtures("--fixtures", str(tree))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{case}: at $.git.steps[1].branch: {name!r} does not match" in done.stdout
+    assert "fix: name it as git check-ref-format accepts" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr

@@ -187,7 +187,8 @@ def explain_schema_error(error: Any) -> tuple[str, str]:
             )
         return (
             f"{instance!r:.80} does not match {schema['pattern']}",
-            f"write a value matching {schema['pattern']}",
+            # a schema may say the fix in words where its pattern is hard to read
+            schema.get("x-fix", f"write a value matching {schema['pattern']}"),
         )
     if kind in ("minItems", "minLength", "minProperties"):
         return f"{instance!r:.80} is empty", "give at least one entry, or remove the key"

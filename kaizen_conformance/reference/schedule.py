@@ -84,8 +84,6 @@ if hasattr(yaml, "CSafeLoader"):
 
     _LOADERS.append(_StrictFastLoader)
 
-_StrictSafeLoader = _LOADERS[-1]  # the loader most resolvers use
-
 
 def _expanded_size(root: yaml.Node) -> int:
     """Nodes the document would have with every alias expanded, counted without expanding (SCH-004).
@@ -156,16 +154,6 @@ def _read_with(loader_class: type, text: str) -> Any:
         loader.dispose()
 
 
-def _same_data(a: Any, b: Any) -> bool:
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same_data(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same_data(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b or (a != a and b != b))
-
-
 # Text that libyaml reads and PyYAML's pure-Python scanner refuses: named when only the latter
 # is installed, so the refusal says the same everywhere.
 _ONLY_LIBYAML_READS = (
@@ -231,8 +219,9 @@ def _load(text: str) -> Any:
         raise ManifestParserDependent(
             f"{PARSER_DEPENDENT}: one YAML parser reads it and another refuses it ({errors[0]})"
         )
-    document = readings[0][0]
-    if not all(_same_data(document, other) for other, _ in readings[1:]):
+    # Compared as their repr, stricter than ==: a reading of 1 is not one of True or 1.0.
+    document, first = readings[0][0], repr(readings[0][0])
+    if any(repr(other) != first for other, _ in readings[1:]):
         raise ManifestParserDependent(f"{PARSER_DEPENDENT}: YAML parsers read it differently")
     return document
 

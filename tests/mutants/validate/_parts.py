@@ -24,7 +24,7 @@ def read_through_links(repo: str) -> bytes:
 
 def strict_load(text: str) -> Any:
     """The reference's loader: safe, duplicate keys refused, alias bombs bounded."""
-    loader = ref._StrictSafeLoader(text)
+    loader = ref._LOADERS[-1](text)  # libyaml where present, as most resolvers read
     try:
         node = loader.get_single_node()
         if node is None or ref._expanded_size(node) > ref.MAX_EXPANDED_NODES:

@@ -297,6 +297,7 @@ def _problem(data: bytes, portable: bool) -> str | None:
             or _parser_dependent(text, document)
             or _forbidden_by_yaml_12(text)
             or _version_dependent(root)
+            or non_specific_tag(text)
             or _float_version(document)
         )
     return None
@@ -320,13 +321,36 @@ def not_printable(text: str) -> str | None:
     )
 
 
+def non_specific_tag(text: str) -> str | None:
+    """A scalar tagged ``!`` that PyYAML reads as other than its text, or None.
+
+    YAML 1.2 makes a scalar with the non-specific tag a string (npm's yaml and js-yaml read
+    ``! 1`` as "1"); PyYAML and ruamel.yaml resolve it as if it had no tag (the integer 1, and
+    ``! ""`` as null): no single verdict (section 7).
+    """
+    resolver = yaml.resolver.Resolver()
+    try:
+        for event in yaml.parse(text, Loader=PURE_LOADER):
+            if not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
+                continue
+            tag = resolver.resolve(yaml.ScalarNode, event.value, (True, False))  # type: ignore[no-untyped-call]
+            if tag != resolver.DEFAULT_SCALAR_TAG:
+                return (
+                    f"{_line(event)}{event.value!r:.40} tagged '!' is a string in YAML 1.2, "
+                    f"{tag.rsplit(':', 1)[-1]} to PyYAML"
+                )
+    except yaml.YAMLError:
+        return None  # the pure-Python parser refuses it: judged by the readings
+    return None
+
+
 def reading_depends_on_parser(text: str) -> bool:
     """Whether another reader the contract allows may read ``text`` otherwise than the judge's
     own (libyaml's) reading: a plain scalar YAML 1.1 and 1.2 read differently, or PyYAML's
     pure-Python parser reading another document, or failing where libyaml reads one (or the
     other way round). Where it does not, an invalid verdict holds for every reader; where it
     does, the contract gives the manifest no single verdict (section 7)."""
-    if not_printable(text):
+    if not_printable(text) or non_specific_tag(text):
         return True
     readings: list[tuple[str, Any]] = []
     for loader in (FAST_LOADER, PURE_LOADER):

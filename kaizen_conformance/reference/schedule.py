@@ -237,7 +237,7 @@ def parse_manifest(data: bytes) -> dict[str, Any]:
     document = _load(text)
     if not isinstance(document, dict):
         raise ManifestInvalid(f"the document is a {type(document).__name__}, not a mapping")
-    construct = _yaml_12_forbids(text) or _yaml_11_only(text)
+    construct = _yaml_12_forbids(text) or _yaml_11_only(text) or _non_specific_tag(text)
     if construct:
         raise ManifestParserDependent(f"{PARSER_DEPENDENT}: {construct}")
     version = document.get("version")
@@ -406,6 +406,25 @@ def _yaml_11_only(text: str) -> str | None:
         return None  # judged by the readers already
     finally:
         loader.dispose()
+    return None
+
+
+def _non_specific_tag(text: str) -> str | None:
+    """The first scalar tagged ``!`` that PyYAML does not read as a string.
+
+    YAML 1.2 reads a scalar with the non-specific tag ``!`` as a string (``version: ! 1`` is
+    "1"); PyYAML resolves it as if untagged (the integer 1, and an empty one as null, where
+    libyaml reads ""). npm's yaml and js-yaml read the string.
+    """
+    resolver = yaml.resolver.Resolver()
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.ScalarEvent) and event.tag == "!":
+            tag = resolver.resolve(yaml.ScalarNode, event.value, (True, False))  # type: ignore[no-untyped-call]
+            if tag != "tag:yaml.org,2002:str":
+                return (
+                    f"line {event.start_mark.line + 1}: {event.value!r:.40} tagged '!' is a string "
+                    f"in YAML 1.2 and {tag.rsplit(':', 1)[1]} to PyYAML; write it without the '!'"
+                )
     return None
 
 

@@ -41,7 +41,8 @@ def test_the_reference_callable_alone_passes_every_case_and_reads_incomplete(
         [
             "list (contract v1.2): kaizen_conformance.reference.manifest_tools:list_agents (callable, from --kaizen-list)",
             "  MUST     4 rules: 3 passed, 0 failed, 1 skipped",
-            "  skipped    LST-004 MUST   0/105 cases  Agreement across the kaizen-agentic commands*",
+            f"  skipped    LST-004 MUST   0/{len(cases.all_cases())} cases  Agreement across the "
+            "kaizen-agentic commands*",
             "             why: LST-004 not judged (not a pass): the validate role is not configured "
             "(give --kaizen-validate or --kaizen-validate-cmd, or --kaizen-reference); the prepare "
             "role is not configured (give --kaizen-prepare or --kaizen-prepare-cmd, or --kaizen-reference)",

@@ -190,8 +190,11 @@ def main(argv: list[str]) -> int:
             verdict, seen = judge_run(arguments, report, first_failure_only=True)
             if verdict == "survived" and set(seen) == {"over-limit"}:
                 # a call overran outside the timing rules: a mutant that hangs on every manifest
-                # takes the limit on every call, so its timing rules' cases alone judge it
-                verdict, seen = judge_run(arguments + TIMING_CASES, report, False)
+                # takes the limit on every call, so its timing rules' cases alone judge it; one
+                # that hangs on a few goes on to the whole run, its overruns kept as caught
+                timed, timed_seen = judge_run(arguments + TIMING_CASES, report, False)
+                if timed != "survived":
+                    verdict, seen = timed, timed_seen
             if verdict == "survived" and seen:  # it failed, but not on an answer: look further
                 verdict, seen = judge_run(arguments, report, first_failure_only=False)
             kinds.update(seen)

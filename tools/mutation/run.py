@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import json
 import os
 import random
@@ -289,10 +290,8 @@ def collect(session: Path, target: str) -> dict[str, Any]:
             elif verdict == "set-aside":
                 counts["set_aside"] += 1
                 lists["set_aside"].append(entry)
-            elif key in equivalent or ("any", line, column) in equivalent:
-                why = equivalent.get(key) or equivalent[("any", line, column)]
-                counts["equivalent"] += 1
-                lists["equivalent"].append({**entry, "why": why})
+            # an argued equivalent is one the suite could not tell apart: one that hung the run
+            # or made a check fail is not, whatever equivalents.yml says of its position
             elif verdict == "timeout":
                 counts["timed_out"] += 1
                 lists["survivors"].append({**entry, "failures": "the whole run timed out"})
@@ -300,6 +299,10 @@ def collect(session: Path, target: str) -> dict[str, Any]:
                 # failed, but never on an answer: a crash or an overrun is caught, not killed
                 counts["caught_as_crash"] += 1
                 lists["caught_as_crash"].append({**entry, "failures": json.loads(kinds)})
+            elif key in equivalent or ("any", line, column) in equivalent:
+                why = equivalent.get(key) or equivalent[("any", line, column)]
+                counts["equivalent"] += 1
+                lists["equivalent"].append({**entry, "why": why})
             else:
                 counts["survived"] += 1
                 lists["survivors"].append(entry)
@@ -314,6 +317,9 @@ def collect(session: Path, target: str) -> dict[str, Any]:
     )
     score = round(100 * counts["killed"] / judged, 1) if judged else None
     return {
+        # the module as measured: its equivalents are keyed by line and column, and a changed
+        # module leaves them (and the score) stale (tests/test_mutation_results.py says so)
+        "module_sha256": module_digest(target),
         "not_counted": {
             "in_annotations": ANNOTATION,
             "command_wrapper": COMMAND_WRAPPER,
@@ -325,6 +331,12 @@ def collect(session: Path, target: str) -> dict[str, Any]:
         "score_counts": "killed / (total - equivalent - set_aside - command_wrapper - caught_as_crash - not_run - not_sampled)",
         **lists,
     }
+
+
+def module_digest(target: str) -> str:
+    """The SHA-256 of the reference module ``target`` as it is in the working tree."""
+    module = ROOT / "kaizen_conformance" / "reference" / f"{target}.py"
+    return hashlib.sha256(module.read_bytes()).hexdigest()
 
 
 def carry_kills(session: Path, previous: Path) -> None:

@@ -77,7 +77,8 @@ def test_the_reference_command_passes(kit_pytester: pytest.Pytester) -> None:
         PREPARE,
         "-k",
         "LST and (agents-in-file-order or descriptions-non-ascii or no-manifest or minimal "
-        "or version-true or billion-laughs or python-object-apply or yes-as-boolean)",
+        "or version-true or billion-laughs or python-object-apply or yes-as-boolean) "
+        "and not in-one-value",
     )
     items = run.role_items("list")
     assert (

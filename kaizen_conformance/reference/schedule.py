@@ -422,7 +422,7 @@ def _non_specific_tag(text: str) -> str | None:
             tag = resolver.resolve(yaml.ScalarNode, event.value, (True, False))  # type: ignore[no-untyped-call]
             if tag != "tag:yaml.org,2002:str":
                 return (
-                    f"line {event.start_mark.line + 1}: {event.value!r:.40} tagged '!' is a string "
+                    f"line {event.start_mark.line + 1}: {event.value!r:.40} tagged '!' is a string "  # type: ignore[union-attr]
                     f"in YAML 1.2 and {tag.rsplit(':', 1)[1]} to PyYAML; write it without the '!'"
                 )
     return None

@@ -79,6 +79,14 @@ def pytest_configure(config: pytest.Config) -> None:
     hooks.configure(config)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Calls still running ahead (a run stopped early) end before anything is reported."""
+    from kaizen_conformance.session import lookahead
+
+    lookahead.finish(session.config)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     from kaizen_conformance.session import lifecycle
 

@@ -10,9 +10,11 @@ PYTEST_DONT_REWRITE
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -118,16 +120,45 @@ class ConfigurationError(Exception):
     """
 
 
+class NotAhead(Exception):
+    """Work started ahead of its check that must be left to the check itself (it would wait on
+    the kit's own thread, or fork the kit): the check then does it, as if nothing ran ahead."""
+
+
+class _Pending:
+    """A memo entry being computed: others wait for it rather than compute it twice."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+
+
+_MISSING = object()
+# Guards every memo's entries: the kit judges on its main thread while one thread of its own
+# runs the next cases' implementation calls ahead (session.lookahead).
+_REMEMBERING = threading.Lock()
+
+
 @dataclass
 class CheckContext:
-    """What a running check may use: settings, pytest's temp dirs, and a per-session memo."""
+    """What a running check may use: settings, pytest's temp dirs, and a per-session memo.
+
+    ``ahead``: the context runs a case's calls ahead of its checks, on the kit's lookahead
+    thread; ``factory`` then stands for the ``tmp_path_factory`` fixture (the lookahead thread
+    never touches pytest's fixture machinery, which is not thread-safe).
+    """
 
     request: pytest.FixtureRequest
     settings: Settings
     memo: dict[Any, Any]
+    ahead: bool = False
+    factory: Any = None
+
+    @property
+    def config(self) -> pytest.Config:
+        return self.request.config
 
     def workspace_dir(self, name: str) -> Any:
-        factory = self.request.getfixturevalue("tmp_path_factory")
+        factory = self.factory or self.request.getfixturevalue("tmp_path_factory")
         # Names are unique per case and attempt; numbered=True would rescan the directory on
         # every call, which grows with the number of cases.
         try:
@@ -136,10 +167,34 @@ class CheckContext:
             return factory.mktemp(name, numbered=True)
 
     def remember(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """Run an implementation once per case and session, shared by the checks of that case."""
-        if key not in self.memo:
-            self.memo[key] = compute()
-        return self.memo[key]
+        """Run an implementation once per case and session, shared by the checks of that case.
+
+        Thread-safe: a key another thread is computing is waited for (once computed, it is
+        the value; if that computation raised, this one computes it itself). Work running
+        ahead never waits on the kit's own thread: it leaves the key to it (``NotAhead``).
+        """
+        while True:
+            with _REMEMBERING:
+                entry = self.memo.get(key, _MISSING)
+                if entry is _MISSING:
+                    pending = self.memo[key] = _Pending()
+                    break
+            if not isinstance(entry, _Pending):
+                return entry
+            if self.ahead:
+                raise NotAhead(f"{key!r} is being computed by the kit's own thread")
+            entry.done.wait()
+        try:
+            value = compute()
+        except BaseException:
+            with _REMEMBERING:
+                del self.memo[key]
+            pending.done.set()
+            raise
+        with _REMEMBERING:
+            self.memo[key] = value
+        pending.done.set()
+        return value
 
 
 @dataclass(frozen=True)
@@ -149,6 +204,10 @@ class Check:
     case: str
     run: Callable[[CheckContext], None] = field(compare=False)
     description: str = ""
+    # The implementation run this check judges (the role's ``run_of`` for the case), which the
+    # kit may start before the check runs (session.lookahead); None where it must not run
+    # early (a sequence case, whose calls wait on the kit between them).
+    ahead: Callable[[CheckContext], Any] | None = field(default=None, compare=False)
 
     @property
     def name(self) -> str:
@@ -162,3 +221,16 @@ class Check:
     def headline(self) -> str:
         catalogue = contract.catalogue()
         return "\n".join(f"{r} {catalogue[r].level}: {catalogue[r].text}" for r in self.rules)
+
+
+def ahead_of(
+    run_of: Callable[[CheckContext, Any], Any], case: Any
+) -> Callable[[CheckContext], Any]:
+    """``run_of(context, case)``, as a ``Check.ahead``: the case's run, made before its checks."""
+    return partial(_run_of_case, run_of, case)
+
+
+def _run_of_case(
+    run_of: Callable[[CheckContext, Any], Any], case: Any, context: CheckContext
+) -> Any:
+    return run_of(context, case)

@@ -83,6 +83,13 @@ def memory_mib(value: str) -> str:
     return whole_number(value, 64, 1 << 20, "MiB", "2048")
 
 
+def job_count(value: str) -> str:
+    """argparse ``type=`` for ``--kaizen-jobs``: ``auto`` (the machine's cores) or 1 to 64."""
+    if value.strip().lower() == "auto":
+        return "auto"
+    return whole_number(value, 1, 64, "calls at once", "2, or auto")
+
+
 def text(value: str) -> str:
     return value
 
@@ -279,6 +286,16 @@ OPTIONS: tuple[Option, ...] = (
         "own process); a call that needs more is stopped and fails over-limit; default 2048",
         memory_mib,
         "2048",
+    ),
+    Option(
+        "--kaizen-jobs",
+        "kit",
+        "setting",
+        "implementation calls in flight at once: while the kit judges one case, the calls of the "
+        "next run ahead in their own processes (in-process roles; 1 runs one call at a time); "
+        "default auto, the machine's cores",
+        job_count,
+        "auto",
     ),
     Option("--kaizen-strict", "kit", "switch", "SHOULD rules that are not met fail the run"),
     Option(

@@ -94,6 +94,7 @@ class OptionValues:
     reference: bool
     timeout: str
     memory: str
+    jobs: str
     strict: bool
     allow_incomplete: bool
     require_offline_sandbox: bool

@@ -28,7 +28,7 @@ from kaizen_conformance.adapters.manifest_tools import ToolRun
 from kaizen_conformance.cases.init import KAIZEN, MANIFEST, ROLE, InitCase, all_cases
 from kaizen_conformance.cases.workspace import Workspace
 from kaizen_conformance.contract import manifest_judge
-from kaizen_conformance.core.checks import Check, CheckContext, FailureKind, Violation
+from kaizen_conformance.core.checks import Check, CheckContext, FailureKind, Violation, ahead_of
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import trees
 
@@ -36,13 +36,23 @@ from kaizen_conformance.runtime import trees
 def collect(settings: Settings) -> list[Check]:
     checks = []
     for case in all_cases():
+        ahead = ahead_of(run_of, case)
         for rule in ("INI-001", "INI-003"):
             if rule in case.rules:
                 checks.append(
-                    Check(ROLE, (rule,), case.id, partial(CHECKERS[rule], case), case.description)
+                    Check(
+                        ROLE,
+                        (rule,),
+                        case.id,
+                        partial(CHECKERS[rule], case),
+                        case.description,
+                        ahead,
+                    )
                 )
         checks.append(
-            Check(ROLE, ("INI-002",), case.id, partial(check_boundary, case), case.description)
+            Check(
+                ROLE, ("INI-002",), case.id, partial(check_boundary, case), case.description, ahead
+            )
         )
     return checks
 

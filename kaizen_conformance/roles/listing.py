@@ -46,7 +46,7 @@ from kaizen_conformance.cases.listing import (
 from kaizen_conformance.cases.workspace import Workspace
 from kaizen_conformance.contract import manifest_judge
 from kaizen_conformance.contract.json_data import strict_loads
-from kaizen_conformance.core.checks import Check, CheckContext, Violation
+from kaizen_conformance.core.checks import Check, CheckContext, Violation, ahead_of
 from kaizen_conformance.core.options import role_options
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.core.vocabulary import is_target_kind
@@ -63,15 +63,22 @@ PROMPT = "Prepared by the kit so that prepare can accept this agent (LST-004).\n
 def collect(settings: Settings) -> list[Check]:
     checks = []
     for case in all_cases():
+        ahead = ahead_of(run_of, case)
         if case.answer != EITHER:
             rule = "LST-001" if case.answer == LISTED else "LST-002"
             checker = check_listed if case.answer == LISTED else check_error
-            checks.append(Check(ROLE, (rule,), case.id, partial(checker, case), case.description))
+            checks.append(
+                Check(ROLE, (rule,), case.id, partial(checker, case), case.description, ahead)
+            )
         checks.append(
-            Check(ROLE, ("LST-003",), case.id, partial(check_boundary, case), case.description)
+            Check(
+                ROLE, ("LST-003",), case.id, partial(check_boundary, case), case.description, ahead
+            )
         )
         checks.append(
-            Check(ROLE, ("LST-004",), case.id, partial(check_agreement, case), case.description)
+            Check(
+                ROLE, ("LST-004",), case.id, partial(check_agreement, case), case.description, ahead
+            )
         )
     return checks
 

@@ -37,7 +37,7 @@ from kaizen_conformance.cases.prepare import (
     prepare_cases,
 )
 from kaizen_conformance.contract.rfc3339 import rfc3339_problem
-from kaizen_conformance.core.checks import Check, CheckContext, FailureKind, Violation
+from kaizen_conformance.core.checks import Check, CheckContext, FailureKind, Violation, ahead_of
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import trees
 
@@ -110,7 +110,14 @@ def collect(settings: Settings) -> list[Check]:
         for rule in rules:
             checker = CHECKERS[rule] if expect.is_event or rule in BOUNDARY_RULES else check_error
             checks.append(
-                Check(ROLE, (rule,), invocation.id, partial(checker, invocation), case.description)
+                Check(
+                    ROLE,
+                    (rule,),
+                    invocation.id,
+                    partial(checker, invocation),
+                    case.description,
+                    ahead_of(run_of, invocation),
+                )
             )
     return checks
 

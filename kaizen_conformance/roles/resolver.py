@@ -32,6 +32,7 @@ from kaizen_conformance.core.checks import (
     CheckContext,
     FailureKind,
     Violation,
+    ahead_of,
     crashed_call,
 )
 from kaizen_conformance.core.settings import Settings
@@ -67,6 +68,7 @@ def collect(settings: Settings) -> list[Check]:
         rules = [r for r in case.rules if profile in catalogue[r].profiles]
         if "RES-015" not in rules:
             rules.append("RES-015")
+        ahead = None if case.steps else ahead_of(run_of, case)
         for rule in rules:
             kind = CHECK_KIND.get(rule, "outcome")
             run = (
@@ -74,7 +76,7 @@ def collect(settings: Settings) -> list[Check]:
                 if kind == "outcome"
                 else partial(CHECKERS[kind], case)
             )
-            checks.append(Check(ROLE, (rule,), case.id, run, case.description))
+            checks.append(Check(ROLE, (rule,), case.id, run, case.description, ahead))
     return checks
 
 

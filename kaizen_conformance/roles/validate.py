@@ -34,7 +34,7 @@ from kaizen_conformance.adapters import manifest_tools
 from kaizen_conformance.adapters.manifest_tools import ToolRun, quote_head
 from kaizen_conformance.cases.corpus import ManifestEntry, manifest_corpus
 from kaizen_conformance.cases.workspace import Workspace, new_workspace
-from kaizen_conformance.core.checks import Check, CheckContext, FailureKind, Violation
+from kaizen_conformance.core.checks import Check, CheckContext, FailureKind, Violation, ahead_of
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.runtime import trees
 
@@ -83,6 +83,7 @@ def collect(settings: Settings) -> list[Check]:
     checks = []
     for entry in manifest_corpus():
         rules = list(entry.rules)
+        ahead = ahead_of(run_of, entry)
         if entry.parser_dependent:
             verdict = Check(
                 ROLE,
@@ -90,21 +91,37 @@ def collect(settings: Settings) -> list[Check]:
                 entry.id,
                 partial(check_parser_dependent, entry),
                 entry.description,
+                ahead,
             )
         else:
             if entry.valid or all(catalogue[rule].is_must for rule in entry.rules):
                 rules.append("VAL-001")
             verdict = Check(
-                ROLE, tuple(rules), entry.id, partial(check_verdict, entry), entry.description
+                ROLE,
+                tuple(rules),
+                entry.id,
+                partial(check_verdict, entry),
+                entry.description,
+                ahead,
             )
         checks.extend(
             [
                 verdict,
                 Check(
-                    ROLE, ("VAL-002",), entry.id, partial(check_message, entry), entry.description
+                    ROLE,
+                    ("VAL-002",),
+                    entry.id,
+                    partial(check_message, entry),
+                    entry.description,
+                    ahead,
                 ),
                 Check(
-                    ROLE, ("VAL-003",), entry.id, partial(check_boundary, entry), entry.description
+                    ROLE,
+                    ("VAL-003",),
+                    entry.id,
+                    partial(check_boundary, entry),
+                    entry.description,
+                    ahead,
                 ),
             ]
         )

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kaizen_conformance.runtime import nosockets, processes
+from kaizen_conformance.runtime import ahead, nosockets, processes
 
 MAX_OUTPUT = 4 << 20  # bytes kept per stream; the rest is drained and counted, not stored
 MIB = 1 << 20
@@ -236,6 +236,7 @@ def _run_warded(
     limits: Callable[[], None] | None,
     stdin_file: str | os.PathLike[str] | None,
 ) -> None:
+    ahead.before_fork()  # before any pipe is made: refused on the lookahead thread
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     report_r, report_w = os.pipe()

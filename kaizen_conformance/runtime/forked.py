@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from kaizen_conformance.runtime import processes
+from kaizen_conformance.runtime import ahead, processes
 from kaizen_conformance.runtime.call_outcome import CallOutcome, RaisedInCall, Unpicklable
 
 MIB = 1 << 20
@@ -34,6 +34,7 @@ EXIT_GRACE = 5.0  # seconds the kit waits for a child that has answered to end i
 STOPPED = signal.SIGUSR1  # at the limit: send home what you carry, then exit
 STOP_GRACE = 0.5  # seconds a call stopped at the limit has to send what it carries
 FRAME_HEADER = 8  # bytes of length before each answer on the pipe
+CANCEL_POLL = 0.1  # seconds: how soon a call run ahead is stopped once its run is ending
 MAX_LEARNED = 2000  # module names one call may teach the zygote
 # Modules calls' processes imported (lazily, inside implementations), in order, for the zygote to
 # import before the next call (runtime.zygote); what a process forked by the kit reports too.
@@ -234,6 +235,7 @@ def _fork() -> int:
     visit (and so copy) every object the kit holds, tens of milliseconds a call. Frozen
     (``gc.freeze``), they are left alone in the child; the kit thaws its own at once.
     """
+    ahead.before_fork()
     pid = -1
     gc.freeze()
     try:
@@ -260,10 +262,18 @@ def calls_in_child(
     processes.tree_reachable()  # the C library found here, once, not in every child
     read_end, write_end = os.pipe()
     go_read, go_write = os.pipe() if between is not None else (None, None)
-    spawned = (
-        None if spawn is None else spawn(functions, carry, write_end, go_read, memory_mib, install)
-    )
-    pid, ours = (spawned, False) if spawned is not None else (_fork(), True)
+    try:
+        spawned = (
+            None
+            if spawn is None
+            else spawn(functions, carry, write_end, go_read, memory_mib, install)
+        )
+        pid, ours = (spawned, False) if spawned is not None else (_fork(), True)
+    except BaseException:  # refused (NotAhead) or failed: no pipe is left open
+        for fd in (read_end, write_end, go_read, go_write):
+            if fd is not None:
+                os.close(fd)
+        raise
     if pid == 0:
         os.close(read_end)
         if go_write is not None:
@@ -338,8 +348,10 @@ def _read_frame(fd: int, pending: bytearray, deadline: float) -> bytes | None:
                 del pending[: FRAME_HEADER + size]
                 return frame
         left = deadline - time.perf_counter()
-        if left <= 0:
-            return None
+        if left <= 0 or ahead.cancelled():
+            return None  # past the limit, or run ahead for a run that is ending: stop it
+        if ahead.running_ahead_here():
+            left = min(left, CANCEL_POLL)
         ready, _, _ = select.select([fd], [], [], left)
         if not ready:
             continue

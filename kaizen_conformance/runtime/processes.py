@@ -215,7 +215,7 @@ def collect_exited(wait: bool = False) -> None:
                 os.waitpid(pid, 0)
             done = pid
         if done:
-            del _EXITING[pid]
+            _EXITING.pop(pid, None)  # the lookahead thread may have collected it first
 
 
 atexit.register(collect_exited, wait=True)

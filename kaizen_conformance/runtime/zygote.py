@@ -34,6 +34,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -105,6 +106,8 @@ class Zygote:
         finally:
             theirs.close()
         self.sock = ours
+        # one request and its reply at a time: the lookahead thread starts calls too
+        self.lock = threading.Lock()
 
     def start(
         self,
@@ -115,6 +118,12 @@ class Zygote:
         deny_sockets: bool,
     ) -> int:
         """Have the zygote fork the process for ``calls``; its pid (ZygoteUnavailable if not)."""
+        with self.lock:
+            return self._start(calls, answer, go, memory_mib, deny_sockets)
+
+    def _start(
+        self, calls: bytes, answer: int, go: int | None, memory_mib: int, deny_sockets: bool
+    ) -> int:
         request = {
             "calls": calls,
             "memory_mib": memory_mib,
@@ -166,6 +175,7 @@ def zygote_available() -> bool:
     )
 
 
+_STARTING = threading.Lock()  # one zygote per kit process, whichever thread asks first
 _FAILED: set[tuple[str, ...]] = set()  # sys.path values whose zygote failed: never retried
 
 
@@ -175,24 +185,25 @@ def current() -> Zygote:
     A zygote that failed (it could not start, or ended) is not started again for the same
     ``sys.path``: the kit forks those calls itself, rather than pay a start per call.
     """
-    key = tuple(sys.path)
-    zygote = _ZYGOTE.get("current")
-    if zygote is not None and (tuple(zygote.path) != key or not zygote.running):
-        if not zygote.running:
-            _FAILED.add(tuple(zygote.path))
-        zygote.stop()
-        del _ZYGOTE["current"]
-        zygote = None
-    if key in _FAILED:
-        raise ZygoteUnavailable("the zygote failed earlier in this run")
-    if zygote is None:
-        try:
-            zygote = Zygote(sys.path)
-        except OSError as exc:
-            _FAILED.add(key)
-            raise ZygoteUnavailable(f"the zygote could not start: {exc}") from exc
-        _ZYGOTE["current"] = zygote
-    return zygote
+    with _STARTING:
+        key = tuple(sys.path)
+        zygote = _ZYGOTE.get("current")
+        if zygote is not None and (tuple(zygote.path) != key or not zygote.running):
+            if not zygote.running:
+                _FAILED.add(tuple(zygote.path))
+            zygote.stop()
+            del _ZYGOTE["current"]
+            zygote = None
+        if key in _FAILED:
+            raise ZygoteUnavailable("the zygote failed earlier in this run")
+        if zygote is None:
+            try:
+                zygote = Zygote(sys.path)
+            except OSError as exc:
+                _FAILED.add(key)
+                raise ZygoteUnavailable(f"the zygote could not start: {exc}") from exc
+            _ZYGOTE["current"] = zygote
+        return zygote
 
 
 def stop_zygote() -> None:

@@ -26,7 +26,7 @@ from kaizen_conformance.core.options import ROLES, unconfigured_reason, usage_li
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.core.stash import CHECK, EXPLORE, MEMO, SETTINGS, settings_of
 from kaizen_conformance.roles.registry import SUITES, setup_problem, suite
-from kaizen_conformance.session import integrity, lifecycle, snapshot_guard
+from kaizen_conformance.session import integrity, lifecycle, lookahead, snapshot_guard
 from kaizen_conformance.session.settings import build
 from kaizen_conformance.session.spelling import check_ini
 
@@ -318,6 +318,7 @@ def run_check(request: pytest.FixtureRequest) -> None:
     context = CheckContext(request=request, settings=settings, memo=request.config.stash[MEMO])
     refused: FixtureError | None = None
     charged: tuple[str, ...] = ()
+    lookahead.before(request)  # the next cases' calls run while this one is judged
     try:
         check.run(context)
         return

@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 
 from kaizen_conformance.core.stash import settings_of
+from kaizen_conformance.session import lookahead
 from kaizen_conformance.session.snapshot_guard import runs_the_kit
 
 # The rules --kaizen-rerun-failed selects, read once at configure time.
@@ -56,10 +57,12 @@ def start(config: pytest.Config) -> None:
     elif RERUN_RULES_INPUT in workerinput:
         config.stash[RERUN_RULES] = frozenset(workerinput[RERUN_RULES_INPUT])
     take_over_sigterm(config)
+    lookahead.start(config)
 
 
 def finish(config: pytest.Config) -> None:
-    """Put back the ``SIGTERM`` handler the kit replaced."""
+    """End the lookahead (if the session did not), put back the ``SIGTERM`` handler the kit replaced."""
+    lookahead.finish(config)
     if PREVIOUS_SIGTERM not in config.stash:
         return
     previous = config.stash[PREVIOUS_SIGTERM]

@@ -107,12 +107,14 @@ def compare_with_bare(
     rounds: int,
     env: dict[str, str] | None = None,
     trees: dict[str, Path] | None = None,
+    variants: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     """The kit run against bare pytest with as many tmp_path items: medians, minima and the ratio.
 
     ``trees``: other copies of the kit (a directory holding another commit's
     ``kaizen_conformance`` and ``fixtures``), first on PYTHONPATH, timed in the same rounds;
-    their figures are under ``"trees"``, each against the same bare runs.
+    their figures are under ``"trees"``, each against the same bare runs. ``variants``: the
+    same kit run with more arguments (``--kaizen-jobs=1``), timed in the same rounds too.
     """
     work.mkdir(parents=True, exist_ok=True)
     items = item_count(kit_args, work, env)
@@ -127,6 +129,8 @@ def compare_with_bare(
         label: (lambda e=tree_env: run_pytest(kit_args, work, e))
         for label, tree_env in envs.items()
     }
+    for label, extra in (variants or {}).items():
+        actions[label] = lambda extra=extra: run_pytest([*kit_args, *extra], work, base)
     actions["bare"] = lambda: run_pytest(bare, work, base)
     times = rotated(actions, rounds)
     plain = statistics.median(times["bare"])
@@ -147,6 +151,8 @@ def compare_with_bare(
     figures = row("kit")
     if trees:
         figures["trees"] = {label: row(label) for label in trees}
+    if variants:
+        figures["variants"] = {label: row(label) for label in variants}
     return figures
 
 

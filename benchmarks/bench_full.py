@@ -9,6 +9,7 @@ Run from a source checkout::
 
     python benchmarks/bench_full.py [--rounds 5] [--only full|resolver] [--json FILE]
     python benchmarks/bench_full.py --tree before=/tmp/before   # also time another copy of the kit
+    python benchmarks/bench_full.py --variant one-call=--kaizen-jobs=1  # and the kit with more args
 
 ``--tree LABEL=DIR`` times the kit from DIR (another commit's ``kaizen_conformance`` and
 ``fixtures``, e.g. ``git archive REV kaizen_conformance fixtures | tar -x -C DIR``) in the same
@@ -48,19 +49,33 @@ def main() -> int:
         metavar="LABEL=DIR",
         help="also time the kit imported from DIR, in the same rounds (repeatable)",
     )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="LABEL=ARGS",
+        help="also time the kit with these extra arguments (split on spaces), in the same rounds",
+    )
     args = parser.parse_args()
+    variants = {
+        label: extra.split() for label, _, extra in (v.partition("=") for v in args.variant)
+    }
     trees = {label: Path(path) for label, _, path in (t.partition("=") for t in args.tree)}
     chosen = {k: v for k, v in RUNS.items() if args.only is None or k.startswith(args.only)}
     figures = {"machine": {"cpus": os.cpu_count(), "load_before": load()}, "runs": {}}
     with tempfile.TemporaryDirectory(prefix="bench-full-") as scratch:
         for number, (label, kit) in enumerate(chosen.items()):
             work = Path(scratch) / str(number)
-            figures["runs"][label] = compare_with_bare(kit, work, args.rounds, trees=trees)
+            figures["runs"][label] = compare_with_bare(
+                kit, work, args.rounds, trees=trees, variants=variants
+            )
     rows = {}
     for label, row in figures["runs"].items():
         rows[label] = row
         for tree, other in row.get("trees", {}).items():
             rows[f"{label}, kit from {tree}"] = other
+        for variant, other in row.get("variants", {}).items():
+            rows[f"{label}, {variant}"] = other
     print(table(rows, "kit on its reference", "target <= 1.5"))
     write_json(args.json, figures)
     return 0

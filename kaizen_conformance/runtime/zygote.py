@@ -322,8 +322,9 @@ def _run_spare(sock: socket.socket) -> None:
         os._exit(0)  # the zygote ended: so does its spare
     answer, go = fds[0], (fds[1] if len(fds) > 1 else None)
     request = pickle.loads(data)
-    os.environ.clear()
-    os.environ.update(request["env"])
+    if dict(os.environ) != request["env"]:  # as a rule the kit's environment is the zygote's
+        os.environ.clear()
+        os.environ.update(request["env"])
     os.chdir(request["cwd"])
     sys.path[:] = request["path"]
     _preload(request["preload"])

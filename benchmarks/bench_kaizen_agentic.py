@@ -18,6 +18,7 @@ Run from a source checkout with the test extra installed (Typer)::
 
     python benchmarks/bench_kaizen_agentic.py                 # 5 rounds, prints a table
     python benchmarks/bench_kaizen_agentic.py --rounds 7 --json benchmarks/results/kaizen-agentic.json
+    python benchmarks/bench_kaizen_agentic.py --forms in-process   # without the slow command form
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ def outcomes(junit: Path) -> dict[str, str]:
     return found
 
 
-def measure(rounds: int, work: Path, select: list[str]) -> dict[str, Any]:
+def measure(
+    rounds: int, work: Path, select: list[str], forms: list[str] | None = None
+) -> dict[str, Any]:
     env = pytest_env(TESTS)
     env["PATH"] = path_with(script(work / "bin").parent)
     first: dict[str, dict[str, str]] = {}
@@ -76,15 +79,13 @@ def measure(rounds: int, work: Path, select: list[str]) -> dict[str, Any]:
 
         return run
 
-    times = rotated({label: action(label) for label in FORMS}, rounds)
-    verdicts = {label: first[label] for label in FORMS}
-    if not verdicts["command"] == verdicts["in-process"] == verdicts["callables"]:
-        differ = sorted(
-            name
-            for name in verdicts["command"]
-            if len({verdicts[label].get(name) for label in FORMS}) > 1
-        )
-        raise SystemExit(f"the three forms disagree on {len(differ)} items: {differ[:20]}")
+    chosen = forms or list(FORMS)
+    times = rotated({label: action(label) for label in chosen}, rounds)
+    verdicts = {label: first[label] for label in chosen}
+    names = set().union(*verdicts.values())
+    differ = sorted(name for name in names if len({v.get(name) for v in verdicts.values()}) > 1)
+    if differ:
+        raise SystemExit(f"the forms disagree on {len(differ)} items: {differ[:20]}")
     base = statistics.median(times["callables"])
     return {
         label: {
@@ -106,10 +107,16 @@ def main() -> None:
     parser.add_argument(
         "--select", metavar="EXPR", help="only the items pytest -k EXPR selects (a quick check)"
     )
+    parser.add_argument(
+        "--forms",
+        default=",".join(FORMS),
+        help="the forms to time, comma-separated (callables always; default: all three)",
+    )
     args = parser.parse_args()
+    forms = [form for form in args.forms.split(",") if form in FORMS and form != "callables"]
     with tempfile.TemporaryDirectory(prefix="kaizen-bench-agentic-") as scratch:
         select = ["-k", args.select, "--kaizen-allow-incomplete"] if args.select else []
-        figures = measure(args.rounds, Path(scratch), select)
+        figures = measure(args.rounds, Path(scratch), select, [*forms, "callables"])
     print(
         f"{'kaizen-agentic recipe':<24} {'items':>5} {'median s':>9} {'min s':>7} {'x callables':>12}"
     )

@@ -22,6 +22,7 @@ PYTEST_DONT_REWRITE
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Mapping
@@ -46,7 +47,7 @@ from kaizen_conformance.cases.listing import (
 from kaizen_conformance.cases.workspace import Workspace
 from kaizen_conformance.contract import manifest_judge
 from kaizen_conformance.contract.json_data import strict_loads
-from kaizen_conformance.core.checks import Check, CheckContext, Violation, ahead_of
+from kaizen_conformance.core.checks import Check, CheckContext, NotAhead, Violation, ahead_of
 from kaizen_conformance.core.options import role_options
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.core.vocabulary import is_target_kind
@@ -63,7 +64,7 @@ PROMPT = "Prepared by the kit so that prepare can accept this agent (LST-004).\n
 def collect(settings: Settings) -> list[Check]:
     checks = []
     for case in all_cases():
-        ahead = ahead_of(run_of, case)
+        ahead = ahead_of(runs_of, case)
         if case.answer != EITHER:
             rule = "LST-001" if case.answer == LISTED else "LST-002"
             checker = check_listed if case.answer == LISTED else check_error
@@ -339,30 +340,13 @@ def _against_prepare(
     case: ListCase, context: CheckContext, listed: ToolRun, unjudged: list[str]
 ) -> list[str]:
     """Each agent listed or in the manifest, prepared in a copy of the checkout that has its prompt."""
-    answer: Any = []
-    if listed.succeeded:
-        answer, problem = answer_of(listed)
-        if problem or not isinstance(answer, (list, tuple)):
-            unjudged.append("prepare: the list's output is no list of agents (see LST-001)")
-            return []
-    shown: dict[str, bool] = {}
-    for item in answer:
-        if isinstance(item, Mapping) and isinstance(item.get("name"), str):
-            shown[item["name"]] = item.get("enabled") is True
-    _, checkout = case.materialise(context.workspace_dir(f"lst-pre-{case.id}"))
-    in_manifest = [agent["name"] for agent in manifest_judge.agents_in(checkout) or []]
-    names = list(dict.fromkeys([*shown, *in_manifest]))
-    add_prompts(checkout, names)
+    agreement = agreement_prepares(context, case)
+    if agreement is None:
+        unjudged.append("prepare: the list's output is no list of agents (see LST-001)")
+        return []
+    shown, prepared_for = agreement
     problems = []
-    for number, name in enumerate(names):
-        scratch = context.workspace_dir(f"lst-pre-scratch-{case.id}-{number}")
-        prepared = call_prepare(
-            context.settings,
-            str(checkout),
-            name,
-            scratch=scratch,
-            label=f"prepare {name} in {case.id}",
-        )
+    for name, prepared in prepared_for.items():
         if prepared.crashed or prepared.timed_out or prepared.never_ran:
             unjudged.append(f"prepare gave no answer for agent {name!r} ({prepared.failure})")
             continue
@@ -378,6 +362,66 @@ def _against_prepare(
                 f"list leaves out agent {name!r} of the manifest, but prepare accepts it"
             )
     return problems
+
+
+Agreement = tuple[dict[str, bool], dict[str, PrepareResult]]
+
+
+def agreement_prepares(context: CheckContext, case: ListCase) -> Agreement | None:
+    """LST-004's prepare runs, made once: what list showed (name -> enabled) and prepare's
+    answer for each agent listed or in the manifest; None when list's output is no list."""
+
+    def prepare_each() -> Agreement | None:
+        listed = run_of(context, case).result
+        answer: Any = []
+        if listed.succeeded:
+            answer, problem = answer_of(listed)
+            if problem or not isinstance(answer, (list, tuple)):
+                return None
+        shown: dict[str, bool] = {}
+        for item in answer:
+            if isinstance(item, Mapping) and isinstance(item.get("name"), str):
+                shown[item["name"]] = item.get("enabled") is True
+        _, checkout = case.materialise(context.workspace_dir(f"lst-pre-{case.id}"))
+        in_manifest = [agent["name"] for agent in manifest_judge.agents_in(checkout) or []]
+        names = list(dict.fromkeys([*shown, *in_manifest]))
+        add_prompts(checkout, names)
+        prepared_for = {}
+        for number, name in enumerate(names):
+            prepared_for[name] = call_prepare(
+                context.settings,
+                str(checkout),
+                name,
+                scratch=context.workspace_dir(f"lst-pre-scratch-{case.id}-{number}"),
+                label=f"prepare {name} in {case.id}",
+            )
+        return shown, prepared_for
+
+    agreement: Agreement | None = context.remember((ROLE, "agreement", case.id), prepare_each)
+    return agreement
+
+
+def runs_of(context: CheckContext, case: ListCase) -> None:
+    """Every run the case's checks judge, made ahead of them: list's own, and for LST-004 the
+    validate and prepare runs of the roles configured in-process (a command's calls run when
+    the check does: they fork the kit, which work ahead never does)."""
+    listed = run_of(context, case).result
+    if not listed.answered or listed.broke:
+        return  # LST-004 compares nothing then
+    settings = context.settings
+    in_process = {
+        role
+        for role in ("validate", "prepare")
+        if (target := settings.target(role)) is not None and target.kind == "callable"
+    }
+    # a half that cannot run ahead (its calls do not travel to the zygote) is left to LST-004
+    # itself, without keeping list's own runs from running ahead
+    if "validate" in in_process and case.manifest is not None:
+        with contextlib.suppress(NotAhead):
+            validate_role.run_of(context, case.manifest)
+    if "prepare" in in_process:
+        with contextlib.suppress(NotAhead):
+            agreement_prepares(context, case)
 
 
 def refusal(prepared: PrepareResult) -> str:

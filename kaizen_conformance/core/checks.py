@@ -153,10 +153,6 @@ class CheckContext:
     ahead: bool = False
     factory: Any = None
 
-    @property
-    def config(self) -> pytest.Config:
-        return self.request.config
-
     def workspace_dir(self, name: str) -> Any:
         factory = self.factory or self.request.getfixturevalue("tmp_path_factory")
         # Names are unique per case and attempt; numbered=True would rescan the directory on

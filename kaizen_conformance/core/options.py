@@ -84,7 +84,7 @@ def memory_mib(value: str) -> str:
 
 
 def job_count(value: str) -> str:
-    """argparse ``type=`` for ``--kaizen-jobs``: ``auto`` (the machine's cores) or 1 to 64."""
+    """argparse ``type=`` for ``--kaizen-jobs``: ``auto`` (session.lookahead.jobs) or 1 to 64."""
     if value.strip().lower() == "auto":
         return "auto"
     return whole_number(value, 1, 64, "calls at once", "2, or auto")
@@ -293,7 +293,8 @@ OPTIONS: tuple[Option, ...] = (
         "setting",
         "implementation calls in flight at once: while the kit judges one case, the calls of the "
         "next run ahead in their own processes (in-process roles; 1 runs one call at a time); "
-        "default auto, the machine's cores",
+        "default auto: the cores plus one, within the memory the machine has at --kaizen-memory "
+        "each",
         job_count,
         "auto",
     ),

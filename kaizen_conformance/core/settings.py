@@ -160,6 +160,11 @@ class Settings:
             self.loaded[role] = load_target(target.spec, search=(Path.cwd(), self.rootpath))
         return self.loaded[role]
 
+    def is_callable(self, role: str) -> bool:
+        """Whether ``role`` is configured with an in-process function (``--kaizen-<role>=pkg:fn``)."""
+        target = self.targets.get(role)
+        return target is not None and target.kind == "callable"
+
     def command(self, role: str) -> list[str]:
         return shlex.split(self.targets[role].spec)
 

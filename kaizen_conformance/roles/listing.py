@@ -409,17 +409,12 @@ def runs_of(context: CheckContext, case: ListCase) -> None:
     if not listed.answered or listed.broke:
         return  # LST-004 compares nothing then
     settings = context.settings
-    in_process = {
-        role
-        for role in ("validate", "prepare")
-        if (target := settings.target(role)) is not None and target.kind == "callable"
-    }
     # a half that cannot run ahead (its calls do not travel to the zygote) is left to LST-004
     # itself, without keeping list's own runs from running ahead
-    if "validate" in in_process and case.manifest is not None:
+    if settings.is_callable("validate") and case.manifest is not None:
         with contextlib.suppress(NotAhead):
             validate_role.run_of(context, case.manifest)
-    if "prepare" in in_process:
+    if settings.is_callable("prepare"):
         with contextlib.suppress(NotAhead):
             agreement_prepares(context, case)
 

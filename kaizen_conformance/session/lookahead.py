@@ -83,8 +83,7 @@ class _RequestStandIn:
 class Lookahead:
     """Keeps up to ``depth`` cases' runs going ahead of the item being judged."""
 
-    def __init__(self, config: pytest.Config, depth: int) -> None:
-        self.config = config
+    def __init__(self, depth: int) -> None:
         self.depth = depth
         self.pool = ThreadPoolExecutor(max_workers=depth, thread_name_prefix="kaizen-lookahead")
         self.started: set[tuple[str, str]] = set()
@@ -134,12 +133,12 @@ class Lookahead:
 
     def may_run_ahead(self, role: str) -> bool:
         assert self.context is not None
-        return role not in self.refused and runs_in_process(self.context.settings, role)
+        return role not in self.refused and self.context.settings.is_callable(role)
 
     def learn(self, role: str, job: Future[bool]) -> None:
         """A role whose run could not run ahead (its calls do not travel to the zygote: a
         closure, no zygote here) is not tried again: each try costs a materialisation."""
-        if not job.cancelled() and job.exception() is None and not job.result():
+        if not job.cancelled() and not job.result():
             self.refused.add(role)
 
     def close(self) -> None:
@@ -147,11 +146,6 @@ class Lookahead:
         the thread; their calls are stopped as at their limit, within a second."""
         self.cancel.set()
         self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def runs_in_process(settings: Settings, role: str) -> bool:
-    target = settings.target(role)
-    return target is not None and target.kind == "callable"
 
 
 def _run_ahead(run: Any, context: CheckContext, cancel: threading.Event) -> bool:
@@ -172,9 +166,9 @@ def start(config: pytest.Config) -> None:
     depth = jobs(settings) - 1
     if depth < 1 or hasattr(config, "workerinput") or not isolation_available():
         return
-    if not any(runs_in_process(settings, role) for role in settings.targets):
+    if not any(settings.is_callable(role) for role in settings.targets):
         return
-    config.stash[LOOKAHEAD] = Lookahead(config, depth)
+    config.stash[LOOKAHEAD] = Lookahead(depth)
 
 
 def before(request: pytest.FixtureRequest) -> None:

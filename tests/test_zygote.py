@@ -64,6 +64,35 @@ def test_the_call_sees_the_kits_environment_and_directory_at_the_call(
     assert (outcome.value, here.value) == ("seen", str(tmp_path))
 
 
+def test_each_call_has_the_kits_environment_as_it_is_then_set_removed_and_set_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The zygote tells a spare forked before a change to take the kit's environment, and takes
+    it itself for the spares after: every step is seen, none is left behind."""
+    seen = functools.partial(os.environ.get, "KAIZEN_TEST_STEPS")
+    calls.call_with_limit(parent_pid, 10.0, "start the zygote first")
+    values = []
+    for value in ("one", None, None, "two", "two"):
+        if value is None:
+            monkeypatch.delenv("KAIZEN_TEST_STEPS", raising=False)
+        else:
+            monkeypatch.setenv("KAIZEN_TEST_STEPS", value)
+        values.append(calls.call_with_limit(seen, 10.0, "env step").value)
+    assert values == ["one", None, None, "two", "two"]
+
+
+def test_the_modules_a_call_imported_are_named_and_none_it_did_not() -> None:
+    from kaizen_conformance.runtime import forked
+
+    count = len(sys.modules)
+    assert forked._imported_since(count) == []
+    sys.modules["kaizen_test_imported_here"] = sys  # as an import adds it: at the end
+    try:
+        assert forked._imported_since(count) == ["kaizen_test_imported_here"]
+    finally:
+        del sys.modules["kaizen_test_imported_here"]
+
+
 def test_a_hung_call_forked_by_the_zygote_is_stopped_and_leaves_nothing() -> None:
     started = time.perf_counter()
     outcome = calls.call_with_limit(functools.partial(time.sleep, 60), 1.0, "hangs")

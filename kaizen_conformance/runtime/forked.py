@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import os
 import pickle
 import resource
@@ -85,12 +86,20 @@ def _portable(exc: BaseException) -> BaseException:
 
 
 def _data_bytes() -> int:
-    """This process's data segment now (``VmData``): the base the memory budget adds to."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmData:"):
-                return int(line.split()[1]) * 1024
-    return 0
+    """This process's data segment now (``VmData``): the base the memory budget adds to.
+
+    Read as bytes, in one piece: a call's process shares the zygote's memory until it writes
+    to it, and each page a text file's machinery would write to is a page copied.
+    """
+    fd = os.open("/proc/self/status", os.O_RDONLY)
+    try:
+        status = os.read(fd, 1 << 16)
+    finally:
+        os.close(fd)
+    start = status.find(b"\nVmData:")
+    if start < 0:
+        return 0
+    return int(status[start + 8 :].split(None, 2)[0]) * 1024
 
 
 def warm_up() -> None:
@@ -135,7 +144,9 @@ def child(
     messages still say what it did (the requests it sent), before it is ended.
     """
     status = 0
-    imported_before = set(sys.modules)
+    # how many modules there were: a set of their names would write to the memory of every name
+    # (a copy of each page they sit on), and most calls import nothing new
+    modules_before = len(sys.modules)
     hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
     budget = hard
 
@@ -182,7 +193,7 @@ def child(
             signal.signal(STOPPED, signal.SIG_IGN)  # answering now: the answer is what comes home
             processes.end_descendants(os.getpid(), reap=True)  # nothing it started outlives it
             # what the call imported, for the zygote to import before the next call (LEARNED)
-            payload["imported"] = sorted(set(sys.modules) - imported_before)[:MAX_LEARNED]
+            payload["imported"] = _imported_since(modules_before)
             send(payload)
     except BaseException:  # noqa: BLE001 - the child must reach os._exit, whatever happened
         status = 70
@@ -190,6 +201,14 @@ def child(
         with contextlib.suppress(BaseException):
             processes.end_descendants(os.getpid(), reap=True)
         os._exit(status)
+
+
+def _imported_since(count: int) -> list[str]:
+    """The modules imported after the first ``count`` (``sys.modules`` keeps import order; a
+    module removed meanwhile can hide one imported: the list is a hint for the zygote)."""
+    if len(sys.modules) <= count:
+        return []
+    return sorted(itertools.islice(sys.modules, count, None))[:MAX_LEARNED]
 
 
 def become_call_process() -> None:

@@ -46,6 +46,7 @@ REPLY_WAIT = (
     120.0  # seconds: a first call may import its implementation (as slow as the kit's own import)
 )
 HEADER = 8
+ENV_SAME, ENV_CHANGED = b"=", b"E"  # before a request the zygote hands a spare
 PR_SET_PDEATHSIG = 1
 
 
@@ -266,6 +267,7 @@ def serve(fd: int) -> None:
     nosockets.prepare_socket_filter()  # built once here; a call process only installs it
     sock = socket.socket(fileno=fd)
     spare: tuple[int, socket.socket] | None = None
+    spares_env = dict(os.environ)  # what the spares forked from here hold
     while True:
         if spare is None:
             spare = _fork_spare(sock)
@@ -284,8 +286,12 @@ def serve(fd: int) -> None:
             continue
         pid, to_spare = spare
         spare = None
+        # The spare compares no environment itself (building one as a dict writes to pages it
+        # shares with the zygote): it is told whether to take the kit's, and the zygote takes it
+        # too, so that the next spares hold it already.
+        new_env = request["env"] != spares_env
         try:
-            _send(to_spare, data, fds)
+            _send(to_spare, (ENV_CHANGED if new_env else ENV_SAME) + data, fds)
         except OSError as exc:  # the spare is gone: the kit forks this call itself
             _send(sock, pickle.dumps({"error": f"no spare: {exc}"}))
             continue
@@ -293,6 +299,10 @@ def serve(fd: int) -> None:
             to_spare.close()
             for each in fds:
                 os.close(each)
+        if new_env:
+            os.environ.clear()
+            os.environ.update(request["env"])
+            spares_env = request["env"]
         _send(sock, pickle.dumps({"pid": pid}))
 
 
@@ -321,8 +331,8 @@ def _run_spare(sock: socket.socket) -> None:
     if data is None or not fds:
         os._exit(0)  # the zygote ended: so does its spare
     answer, go = fds[0], (fds[1] if len(fds) > 1 else None)
-    request = pickle.loads(data)
-    if dict(os.environ) != request["env"]:  # as a rule the kit's environment is the zygote's
+    request = pickle.loads(memoryview(data)[1:])
+    if data[:1] == ENV_CHANGED:  # as a rule the kit's environment is the spares' already
         os.environ.clear()
         os.environ.update(request["env"])
     os.chdir(request["cwd"])

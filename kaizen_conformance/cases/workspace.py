@@ -24,6 +24,7 @@ import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -470,8 +471,23 @@ def mebibytes(size: int) -> str:
 
 def generated_bytes(spec: Mapping[str, Any]) -> bytes:
     """``prefix`` then ``fill`` repeated up to exactly ``size`` bytes (for oversized files)."""
-    prefix = str(spec.get("prefix", "")).encode("utf-8")
-    fill = str(spec.get("fill", "#")).encode("utf-8")
-    size = int(spec["size"])
+    parts = (str(spec.get("prefix", "")), str(spec.get("fill", "#")), int(spec["size"]))
+    return _kept(*parts) if parts[2] <= KEPT_GENERATED else _generated(*parts)
+
+
+KEPT_GENERATED = 16 * 1024 * 1024  # bytes: a generated file up to this size is made once a run
+
+
+@lru_cache(maxsize=4)
+def _kept(prefix_text: str, fill_text: str, size: int) -> bytes:
+    """Made once per run: the ten-mib cases write the same 10 MiB into the workspace of each
+    role that reads them, and building it again for each costs more than writing it. Larger
+    files (a contributed case may declare hundreds of MiB) are made each time, never held."""
+    return _generated(prefix_text, fill_text, size)
+
+
+def _generated(prefix_text: str, fill_text: str, size: int) -> bytes:
+    prefix = prefix_text.encode("utf-8")
+    fill = fill_text.encode("utf-8")
     body = prefix + fill * ((max(size - len(prefix), 0) // len(fill)) + 1)
     return body[:size]

@@ -22,10 +22,12 @@ PYTEST_DONT_REWRITE
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import stat
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -252,6 +254,13 @@ def _version_dependent(root: yaml.Node) -> str | None:
 
 def check_bytes(data: bytes, *, portable: bool = False) -> Verdict:
     """SCH-001..005 on the file's bytes (SCH-005's duplicate keys count as invalid here)."""
+    return _judged(data, portable)
+
+
+@lru_cache(maxsize=256)
+def _judged(data: bytes, portable: bool) -> Verdict:
+    """The verdict on these bytes, made once: the checks of every role that reads a case's
+    manifest ask about the same bytes (a frozen Verdict, so every caller may keep it)."""
     try:
         return (
             Verdict(True)
@@ -499,7 +508,13 @@ def agents_in(checkout: Path) -> list[dict[str, Any]] | None:
     if not check_checkout(checkout).valid:
         return None
     with open(os.path.realpath(checkout / MANIFEST), "rb") as handle:
-        root = _compose(handle.read(MAX_BYTES + 1).decode("utf-8"))
+        data = handle.read(MAX_BYTES + 1)
+    return copy.deepcopy(_agents_of(data))  # the caller's own: a check may change its copy
+
+
+@lru_cache(maxsize=64)
+def _agents_of(data: bytes) -> list[dict[str, Any]]:
+    root = _compose(data.decode("utf-8"))
     assert root is not None  # a valid manifest has its document
     agents: list[dict[str, Any]] = _Builder(portable=False).build(root)["agents"]
     return agents

@@ -176,6 +176,27 @@ def test_the_kit_never_forks_while_work_runs_ahead() -> None:
     began = time.monotonic()
     ahead.before_fork()
     assert time.monotonic() - began >= 0.15
+    ahead.after_fork()
+    worker.join()
+
+
+def test_no_work_starts_ahead_while_a_fork_waits_to_be_made() -> None:
+    """Between before_fork and after_fork, work that would run ahead waits: the lookahead
+    starts the next run as soon as one ends, and must neither delay a fork nor run during it."""
+    ahead.before_fork()
+    started = threading.Event()
+
+    def work_ahead() -> None:
+        with ahead.running_ahead(threading.Event()):
+            started.set()
+
+    worker = threading.Thread(target=work_ahead)
+    try:
+        worker.start()
+        assert not started.wait(0.3)
+    finally:
+        ahead.after_fork()
+    assert started.wait(5)
     worker.join()
 
 

@@ -23,6 +23,7 @@ from kaizen_conformance.core.checks import NotAhead
 _THIS_THREAD = threading.local()
 _IDLE = threading.Condition()
 _running = 0
+_forks_waiting = 0  # forks on the kit's own thread, between before_fork and after_fork
 
 
 def running_ahead_here() -> bool:
@@ -42,6 +43,7 @@ def running_ahead(cancel: threading.Event) -> Iterator[None]:
     ``cancel`` is set, a call it waits on is stopped as at its time limit."""
     global _running
     with _IDLE:
+        _IDLE.wait_for(lambda: _forks_waiting == 0)  # a fork the kit waits to make goes first
         _running += 1
     _THIS_THREAD.cancel = cancel
     try:
@@ -55,8 +57,21 @@ def running_ahead(cancel: threading.Event) -> Iterator[None]:
 
 def before_fork() -> None:
     """Called before the kit forks: refused on the lookahead thread; elsewhere it waits until
-    no work runs ahead (that work never waits on the main thread, so this wait ends)."""
+    no work runs ahead (that work never waits on the main thread, so this wait ends), and no
+    new work starts ahead until ``after_fork``: a lookahead that starts the next run as soon
+    as one ends would otherwise keep the fork waiting, or start during it."""
+    global _forks_waiting
     if running_ahead_here():
         raise NotAhead("this call would fork the kit; it runs when its check does")
     with _IDLE:
+        _forks_waiting += 1
         _IDLE.wait_for(lambda: _running == 0)
+
+
+def after_fork() -> None:
+    """Called in the kit (never in the child) once the fork ``before_fork`` announced is made,
+    or given up: work may run ahead again."""
+    global _forks_waiting
+    with _IDLE:
+        _forks_waiting -= 1
+        _IDLE.notify_all()

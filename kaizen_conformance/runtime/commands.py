@@ -237,10 +237,15 @@ def _run_warded(
     stdin_file: str | os.PathLike[str] | None,
 ) -> None:
     ahead.before_fork()  # before any pipe is made: refused on the lookahead thread
-    out_r, out_w = os.pipe()
-    err_r, err_w = os.pipe()
-    report_r, report_w = os.pipe()
-    warden = _fork()
+    warden = -1
+    try:
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        report_r, report_w = os.pipe()
+        warden = _fork()
+    finally:
+        if warden != 0:  # the kit, the fork made or failed
+            ahead.after_fork()
     if warden == 0:
         for fd in (out_r, err_r, report_r):
             os.close(fd)

@@ -263,8 +263,9 @@ def _fork() -> int:
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
     finally:
-        if pid != 0:
+        if pid != 0:  # the kit (the child leaves the lock it may have copied alone)
             gc.unfreeze()
+            ahead.after_fork()
     return pid
 
 

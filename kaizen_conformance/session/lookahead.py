@@ -17,6 +17,7 @@ PYTEST_DONT_REWRITE
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections import deque
@@ -27,7 +28,7 @@ from typing import Any, cast
 
 import pytest
 
-from kaizen_conformance.core.checks import CheckContext, NotAhead
+from kaizen_conformance.core.checks import CheckContext, NotAhead, NotAheadNow
 from kaizen_conformance.core.settings import Settings
 from kaizen_conformance.core.stash import CHECK, MEMO, settings_of
 from kaizen_conformance.runtime import ahead
@@ -92,7 +93,12 @@ class Lookahead:
         self.running: deque[tuple[int, Future[bool]]] = deque()  # (index of the first item, job)
         self.position: dict[int, int] | None = None
         self.scanned = 0
+        self.reached = -1  # the index of the item the kit's own thread is at
+        self.items: list[pytest.Item] = []
         self.context: CheckContext | None = None
+        # before() on the kit's thread and learn() on the lookahead's both start runs; learn()
+        # may run inside fill() itself (a job done before its callback is added)
+        self.lock = threading.RLock()
 
     def before(self, request: pytest.FixtureRequest) -> None:
         """Before ``request``'s item is judged: start the next cases' runs, up to ``depth``."""
@@ -114,32 +120,55 @@ class Lookahead:
                 factory=factory,
             )
         current = request.node.stash.get(CHECK, None)
-        if current is not None:
-            self.started.add((current.role, current.case))  # judged now: too late to run ahead
-        while self.running and (self.running[0][0] <= index or self.running[0][1].done()):
-            self.running.popleft()
-        self.scanned = max(self.scanned, index + 1)
-        while len(self.running) < self.depth and self.scanned < len(items):
-            later = items[self.scanned]
-            check = later.stash.get(CHECK, None)
+        with self.lock:
+            if current is not None:
+                self.started.add((current.role, current.case))  # judged now: too late for it
+            self.items = items
+            self.reached = index
+            self.fill()
+
+    def fill(self) -> None:
+        """Start runs of the cases after the one being judged, until ``depth`` are going.
+
+        Called before each item and whenever a run ends, so that a run that ends while the
+        kit's own thread waits for another is followed at once by the next (lock held)."""
+        assert self.context is not None
+        self.running = deque(
+            (first, job)
+            for first, job in self.running
+            if first > self.reached and not job.done()  # reached, or done: no longer ahead
+        )
+        self.scanned = max(self.scanned, self.reached + 1)
+        while len(self.running) < self.depth and self.scanned < len(self.items):
+            if self.cancel.is_set():
+                return
+            position = self.scanned
+            self.scanned += 1
+            check = self.items[position].stash.get(CHECK, None)
             if check is not None and check.ahead is not None:
                 key = (check.role, check.case)
                 if key not in self.started and self.may_run_ahead(check.role):
                     self.started.add(key)
                     job = self.pool.submit(_run_ahead, check.ahead, self.context, self.cancel)
+                    self.running.append((position, job))
+                    # a job done already calls learn (and so fill) here, on this thread
                     job.add_done_callback(partial(self.learn, check.role))
-                    self.running.append((self.scanned, job))
-            self.scanned += 1
 
     def may_run_ahead(self, role: str) -> bool:
         assert self.context is not None
         return role not in self.refused and self.context.settings.is_callable(role)
 
     def learn(self, role: str, job: Future[bool]) -> None:
-        """A role whose run could not run ahead (its calls do not travel to the zygote: a
-        closure, no zygote here) is not tried again: each try costs a materialisation."""
-        if not job.cancelled() and not job.result():
-            self.refused.add(role)
+        """A run ended: start the next. A role whose run could not run ahead (its calls do not
+        travel to the zygote: a closure, no zygote here) is not tried again: each try costs a
+        materialisation."""
+        with self.lock:
+            if not job.cancelled() and not job.result():
+                self.refused.add(role)
+            if self.cancel.is_set():
+                return
+            with contextlib.suppress(RuntimeError):  # the pool is shutting down
+                self.fill()
 
     def close(self) -> None:
         """Stop the runs still going (a run stopped early: ``-x``, Ctrl-C, SIGTERM) and end
@@ -149,10 +178,13 @@ class Lookahead:
 
 
 def _run_ahead(run: Any, context: CheckContext, cancel: threading.Event) -> bool:
-    """Make the run; False when it could not run ahead (``NotAhead``: its calls fork the kit)."""
+    """Make the run; False when its role cannot run ahead (``NotAhead``: its calls fork the
+    kit), True when it ran or cannot run ahead this once (``NotAheadNow``)."""
     with ahead.running_ahead(cancel):
         try:
             run(context)
+        except NotAheadNow:
+            return True
         except NotAhead:
             return False
         except BaseException:  # noqa: BLE001 - its check raises it again, making the run itself

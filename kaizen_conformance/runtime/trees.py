@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -39,11 +40,13 @@ def fingerprint(root: Path) -> dict[str, Entry]:
 
 
 def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
+        if sys.version_info >= (3, 11):  # read and hashed in C
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+        digest = hashlib.sha256()
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+        return digest.hexdigest()
 
 
 def differences(

@@ -42,6 +42,22 @@ def test_a_call_that_pickles_is_forked_by_the_zygote_and_one_that_does_not_by_th
     assert by_zygote.value == zygote.current().process.pid != os.getpid()
 
 
+def test_a_call_that_pickles_but_does_not_load_in_the_zygote_is_forked_by_the_kit() -> None:
+    """A function of a module only the kit has (made at run time) pickles by name; the zygote
+    cannot import it, refuses it, and the kit forks the call itself: same outcome, other road."""
+    import types
+
+    module = types.ModuleType("kaizen_test_only_in_the_kit")
+    exec("import os\ndef parent():\n    return os.getppid()\n", module.__dict__)
+    sys.modules[module.__name__] = module
+    try:
+        outcome = calls.call_with_limit(module.parent, 10.0, "not in the zygote")
+    finally:
+        del sys.modules[module.__name__]
+    assert outcome.error is None and outcome.value == os.getpid()
+    assert zygote.current().running  # the zygote goes on: only this call took the other road
+
+
 def test_what_a_call_imported_is_in_the_zygote_before_the_next_call() -> None:
     if "email.mime.text" in sys.modules:
         pytest.skip("this process already imported the module the test watches")

@@ -200,6 +200,31 @@ def test_no_work_starts_ahead_while_a_fork_waits_to_be_made() -> None:
     worker.join()
 
 
+def test_a_fork_given_up_while_waiting_lets_work_run_ahead_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C while the kit waits to fork: no fork is made, and the gate it raised falls again
+    (else the lookahead would wait for it forever, and the session's end with it)."""
+
+    def interrupted(predicate: object, timeout: float | None = None) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ahead._IDLE, "wait_for", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ahead.before_fork()
+    monkeypatch.undo()
+    started = threading.Event()
+
+    def work_ahead() -> None:
+        with ahead.running_ahead(threading.Event()):
+            started.set()
+
+    worker = threading.Thread(target=work_ahead, daemon=True)
+    worker.start()
+    assert started.wait(5)
+    worker.join(5)
+
+
 @pytest.mark.parametrize("value", ["0", "65", "two", ""])
 def test_a_jobs_value_out_of_range_names_the_option(pytester: pytest.Pytester, value: str) -> None:
     result = pytester.runpytest_subprocess(

@@ -65,7 +65,12 @@ def before_fork() -> None:
         raise NotAhead("this call would fork the kit; it runs when its check does")
     with _IDLE:
         _forks_waiting += 1
-        _IDLE.wait_for(lambda: _running == 0)
+        try:
+            _IDLE.wait_for(lambda: _running == 0)
+        except BaseException:  # interrupted (Ctrl-C): no fork, and the lookahead goes on
+            _forks_waiting -= 1
+            _IDLE.notify_all()
+            raise
 
 
 def after_fork() -> None:

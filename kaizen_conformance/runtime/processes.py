@@ -135,7 +135,7 @@ def end_descendants(pid: int, *, reap: bool = False) -> int:
     this process is ``pid`` itself, their subreaper (never in the kit's own process, whose
     other children are not the kit's to wait for).
     """
-    ended = 0
+    killed: list[int] = []
     for _ in range(KILL_ROUNDS):
         below = descendants(pid)
         if not below:
@@ -144,10 +144,32 @@ def end_descendants(pid: int, *, reap: bool = False) -> int:
             _signal(child, signal.SIGSTOP)
         for child in below:
             _signal(child, signal.SIGKILL)
-        ended += len(below)
+        killed.extend(below)
         if reap:
             reap_children()
-    return ended
+    if reap and killed:
+        _reap_killed(killed)
+    return len(killed)
+
+
+REAP_GRACE = 1.0  # seconds a process killed with SIGKILL has to die and be collected
+
+
+def _reap_killed(killed: list[int]) -> None:
+    """Collect the processes just killed, once they have died.
+
+    A SIGKILL takes effect when its process next runs: collected at once, one may not have
+    died yet, and a zombie is no longer found among the descendants; left uncollected when
+    this process exits, it would be handed to init, which need not collect it promptly.
+    """
+    deadline = time.perf_counter() + REAP_GRACE
+    while True:
+        reap_children()
+        if not any(Path(f"/proc/{pid}").exists() for pid in killed):
+            return
+        if time.perf_counter() >= deadline:
+            return
+        time.sleep(0.001)
 
 
 def reap_children() -> None:

@@ -471,8 +471,9 @@ def mebibytes(size: int) -> str:
 
 def generated_bytes(spec: Mapping[str, Any]) -> bytes:
     """``prefix`` then ``fill`` repeated up to exactly ``size`` bytes (for oversized files)."""
-    parts = (str(spec.get("prefix", "")), str(spec.get("fill", "#")), int(spec["size"]))
-    return _kept(*parts) if parts[2] <= KEPT_GENERATED else _generated(*parts)
+    prefix, fill, size = str(spec.get("prefix", "")), str(spec.get("fill", "#")), int(spec["size"])
+    make = _kept if size <= KEPT_GENERATED else _generated
+    return make(prefix, fill, size)
 
 
 KEPT_GENERATED = 16 * 1024 * 1024  # bytes: a generated file up to this size is made once a run

@@ -475,6 +475,12 @@ def check_checkout(checkout: Path, *, portable: bool = False) -> Verdict:
     Only ``.kaizen/schedule.yml`` counts, and only when it resolves inside the checkout; a
     dangling link, or one leading out, counts as no manifest at all.
     """
+    found = _manifest_bytes(checkout)
+    return found if isinstance(found, Verdict) else check_bytes(found, portable=portable)
+
+
+def _manifest_bytes(checkout: Path) -> Verdict | bytes:
+    """The bytes of the manifest that counts for ``checkout``, or the verdict when none does."""
     entry = checkout / MANIFEST
     if not os.path.lexists(entry):
         return Verdict(False, f"no {MANIFEST.as_posix()}", missing=True)
@@ -495,8 +501,7 @@ def check_checkout(checkout: Path, *, portable: bool = False) -> Verdict:
     if not stat.S_ISREG(info.st_mode):
         return Verdict(False, f"{MANIFEST.as_posix()} is not a regular file")
     with open(real, "rb") as handle:
-        data = handle.read(MAX_BYTES + 1)
-    return check_bytes(data, portable=portable)
+        return handle.read(MAX_BYTES + 1)
 
 
 def agents_in(checkout: Path) -> list[dict[str, Any]] | None:
@@ -505,11 +510,10 @@ def agents_in(checkout: Path) -> list[dict[str, Any]] | None:
     What ``schedule list`` must show (LST-001), read by the kit's own road rather than taken
     from the implementation under test or the reference.
     """
-    if not check_checkout(checkout).valid:
+    found = _manifest_bytes(checkout)  # read once, judged and listed from the same bytes
+    if isinstance(found, Verdict) or not check_bytes(found).valid:
         return None
-    with open(os.path.realpath(checkout / MANIFEST), "rb") as handle:
-        data = handle.read(MAX_BYTES + 1)
-    return copy.deepcopy(_agents_of(data))  # the caller's own: a check may change its copy
+    return copy.deepcopy(_agents_of(found))  # the caller's own: a check may change its copy
 
 
 @lru_cache(maxsize=64)

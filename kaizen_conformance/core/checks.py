@@ -167,12 +167,7 @@ class CheckContext:
         # name stays inside (a realpath of the whole base path, for each of a run's
         # thousands of workspaces); any other name goes through that check.
         try:
-            if (
-                name
-                and os.sep not in name
-                and name not in (".", "..")
-                and not (os.altsep and os.altsep in name)
-            ):
+            if name not in ("", ".", "..") and os.path.basename(name) == name:
                 directory = factory.getbasetemp() / name
                 directory.mkdir(mode=0o700)
                 return directory
